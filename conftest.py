@@ -1,0 +1,118 @@
+"""Fixtures shared by every app's tests: users per role, and a real Chromium via Playwright."""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# next to one unless told it is safe (it is: one thread, no real async code).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def unit(db):
+    from mikrolaan.accounts.tests.factories import UnitFactory
+
+    return UnitFactory(code="dagpenge", name="Dagpenge og kontanthjælp")
+
+
+@pytest.fixture
+def other_unit(db):
+    from mikrolaan.accounts.tests.factories import UnitFactory
+
+    return UnitFactory(code="integration", name="Integration og fleksjob")
+
+
+def _user(role, username, unit=None):
+    from mikrolaan.accounts.tests.factories import UserFactory
+
+    return UserFactory(username=username, role=role, unit=unit)
+
+
+@pytest.fixture
+def project_leader(db):
+    return _user("project_leader", "pl")
+
+
+@pytest.fixture
+def benefits_caseworker(db):
+    return _user("benefits_caseworker", "bc")
+
+
+@pytest.fixture
+def job_consultant(db, unit):
+    return _user("job_consultant", "jc", unit)
+
+
+@pytest.fixture
+def knowledge_person(db, unit):
+    return _user("knowledge_person", "kp", unit)
+
+
+@pytest.fixture
+def finance_clerk(db):
+    return _user("finance_clerk", "fc")
+
+
+@pytest.fixture
+def evaluator(db):
+    return _user("evaluator", "ev")
+
+
+@pytest.fixture
+def manager(db):
+    return _user("manager", "mg")
+
+
+# --- the browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(
+        base_url=live_server.url, locale="da-DK", timezone_id="Europe/Copenhagen"
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """``login(user)`` logs in through the real log-in form and lands on the start page."""
+    from mikrolaan.accounts.tests.factories import PASSWORD
+
+    def do_login(user):
+        page.context.clear_cookies()
+        page.goto("/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("[data-testid=current-user]")
+        return page
+
+    return do_login

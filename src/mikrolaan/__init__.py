@@ -1,0 +1,1 @@
+"""Mikrolån: case and loan system for municipal microloan programmes."""

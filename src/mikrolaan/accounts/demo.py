@@ -1,0 +1,49 @@
+"""Demo: the job-centre units and one user per role (two knowledge persons)."""
+
+from mikrolaan.accounts.models import Unit, User
+from mikrolaan.accounts.roles import Role
+from mikrolaan.core.demo import DEMO_PASSWORD
+
+UNITS = [
+    ("dagpenge-kontanthjaelp", "Dagpenge og kontanthjælp"),
+    ("integration-fleksjob", "Integration og fleksjob"),
+    ("job-sundhed", "Job og sundhed"),
+    ("unge-uddannelse", "Unge og uddannelse"),
+]
+
+USERS = [
+    ("demo-projektleder", "Henrik", "Kjærgaard", Role.PROJECT_LEADER, None),
+    ("demo-ydelse", "Lone", "Bach", Role.BENEFITS_CASEWORKER, None),
+    ("demo-jobkonsulent", "Mette", "Lund", Role.JOB_CONSULTANT, "dagpenge-kontanthjaelp"),
+    ("demo-jobkonsulent-integration", "Ali", "Hassan", Role.JOB_CONSULTANT, "integration-fleksjob"),
+    ("demo-vidensperson", "Susanne", "Holm", Role.KNOWLEDGE_PERSON, "dagpenge-kontanthjaelp"),
+    (
+        "demo-vidensperson-integration",
+        "Jakob",
+        "Friis",
+        Role.KNOWLEDGE_PERSON,
+        "integration-fleksjob",
+    ),
+    ("demo-okonomi", "Birgitte", "Skov", Role.FINANCE_CLERK, None),
+    ("demo-evaluator", "Rasmus", "Dam", Role.EVALUATOR, None),
+    ("demo-leder", "Karen", "Mortensen", Role.MANAGER, None),
+    ("demo-admin", "Peter", "Vang", Role.ADMINISTRATOR, None),
+]
+
+
+def populate(ctx):
+    for code, name in UNITS:
+        ctx.units[code] = Unit.objects.get_or_create(code=code, defaults={"name": name})[0]
+    for username, first, last, role, unit_code in USERS:
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=role,
+            unit=ctx.units[unit_code] if unit_code else None,
+            is_staff=role == Role.ADMINISTRATOR,
+            is_superuser=role == Role.ADMINISTRATOR,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        ctx.users[username] = user

@@ -1,0 +1,98 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mikrolaan.cases.constants import OPEN_STAGES, Stage
+from mikrolaan.core.models import AppendOnlyModel
+
+
+class CaseQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The cases this user may see. Every view lists and opens cases through this."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.sees_all_cases:
+            return self
+        if user.sees_unit_cases and user.unit_id:
+            return self.filter(unit_id=user.unit_id)
+        return self.none()
+
+    def open(self):
+        return self.filter(stage__in=OPEN_STAGES)
+
+
+class Case(models.Model):
+    """One citizen's way through the programme, from referral to the end of the main course.
+
+    The truth is the case's events (``CaseEvent``); ``stage`` and ``cohort`` are a projection
+    kept by the service functions in the same transaction as the event that changes them.
+    """
+
+    citizen = models.ForeignKey(
+        "people.Citizen", verbose_name=_("citizen"), on_delete=models.PROTECT, related_name="cases"
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cases"
+    )
+    opened_on = models.DateField(_("opened on"))
+    stage = models.CharField(
+        _("stage"), max_length=30, choices=Stage.choices, default=Stage.REFERRED
+    )
+    cohort = models.ForeignKey(
+        "courses.Cohort",
+        verbose_name=_("cohort"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    job_consultant = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("job consultant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return f"{self.citizen} ({self.get_stage_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+
+class CaseEvent(AppendOnlyModel):
+    """One step on the case's timeline. Details live in typed records that point here."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=40)
+    occurred_on = models.DateField(_("date"))
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    why = models.TextField(_("reason or notes"), blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["occurred_on", "recorded_at", "pk"]
+        indexes = [models.Index(fields=["case", "occurred_on"]), models.Index(fields=["kind"])]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.kind}"

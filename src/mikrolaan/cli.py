@@ -1,0 +1,17 @@
+"""The ``mikrolaan`` console command: Django's management commands under one name."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mikrolaan.settings.base")
+    from django.core.management import execute_from_command_line
+
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "mikrolaan"
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

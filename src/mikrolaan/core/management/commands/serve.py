@@ -1,0 +1,40 @@
+"""``mikrolaan serve [ADDR:PORT]``: the production server (gunicorn) with static files."""
+
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the web server (gunicorn, static files by WhiteNoise). Default 127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--no-collectstatic", action="store_true", help="Do not collect static files first."
+        )
+
+    def handle(self, *args, addrport, workers, no_collectstatic, **options):
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        from gunicorn.app.wsgiapp import WSGIApplication
+
+        sys.argv = [
+            "gunicorn",
+            "mikrolaan.wsgi:application",
+            "--bind",
+            addrport,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+        ]
+        self.stdout.write(
+            f"Mikrolån on http://{addrport}/ (database: {settings.DATABASES['default']['NAME']})"
+        )
+        WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()

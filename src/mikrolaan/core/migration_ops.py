@@ -1,0 +1,49 @@
+"""Migration operations that make the database itself keep our invariants."""
+
+from django.db import migrations
+
+
+class AppendOnlyTrigger(migrations.RunSQL):
+    """Refuse UPDATE on a table in the database (and DELETE on PostgreSQL).
+
+    SQLite's test flush empties tables with DELETE, so there DELETE is refused by the ORM
+    only; PostgreSQL's flush uses TRUNCATE, which row triggers do not see.
+    """
+
+    def __init__(self, table: str):
+        self.table = table
+        super().__init__(sql="", reverse_sql="")
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        t = self.table
+        if schema_editor.connection.vendor == "postgresql":
+            self._run_sql(
+                schema_editor,
+                f"""
+                CREATE OR REPLACE FUNCTION mikrolaan_append_only() RETURNS trigger AS $$
+                BEGIN
+                  RAISE EXCEPTION 'append-only table %: % refused', TG_TABLE_NAME, TG_OP
+                    USING ERRCODE = 'integrity_constraint_violation';
+                END $$ LANGUAGE plpgsql;
+                CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t}
+                  FOR EACH ROW EXECUTE FUNCTION mikrolaan_append_only();
+                """,
+            )
+        elif schema_editor.connection.vendor == "sqlite":
+            self._run_sql(
+                schema_editor,
+                f"""
+                CREATE TRIGGER {t}_append_only BEFORE UPDATE ON {t}
+                BEGIN SELECT RAISE(ABORT, 'append-only table {t}: UPDATE refused'); END;
+                """,
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        t = self.table
+        if schema_editor.connection.vendor == "postgresql":
+            self._run_sql(schema_editor, f"DROP TRIGGER IF EXISTS {t}_append_only ON {t};")
+        elif schema_editor.connection.vendor == "sqlite":
+            self._run_sql(schema_editor, f"DROP TRIGGER IF EXISTS {t}_append_only;")
+
+    def describe(self):
+        return f"Make {self.table} append-only in the database"

@@ -1,0 +1,50 @@
+"""Building blocks shared by every app: append-only records with who/when/why."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a record that may only be added."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; add a correction")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; add a correction")
+
+
+class AppendOnlyModel(models.Model):
+    """A record that is written once and never changed or deleted.
+
+    A correction is a new record whose ``corrects`` points at the record it corrects (where
+    the model has such a field). The database refuses UPDATE (and, on PostgreSQL, DELETE)
+    too: see ``mikrolaan.core.migration_ops.AppendOnlyTrigger``.
+    """
+
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,  # null only for records made by the system itself (imports, daily run)
+        blank=True,
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} is append-only; add a correction")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} is append-only; add a correction")

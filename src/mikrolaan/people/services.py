@@ -1,0 +1,45 @@
+"""Creating and changing citizens' master data."""
+
+from django.db import transaction
+
+from mikrolaan.audit.models import Action
+from mikrolaan.audit.services import log
+from mikrolaan.people import cpr as cprlib
+from mikrolaan.people.models import Citizen
+
+
+def derived_from_cpr(cpr: str) -> dict:
+    """Birth date, birth year and gender that a valid CPR number implies."""
+    number = cprlib.validate(cpr)
+    born = cprlib.birth_date(number)
+    return {
+        "cpr": number,
+        "birth_date": born,
+        "birth_year": born.year,
+        "gender": cprlib.gender(number),
+    }
+
+
+@transaction.atomic
+def register_citizen(*, cpr: str, acting_user, why: str = "", **fields) -> Citizen:
+    """Create a citizen from a CPR number; birth date and gender are derived from it."""
+    citizen = Citizen(**fields, **derived_from_cpr(cpr))
+    citizen.full_clean()
+    citizen.save()
+    log(acting_user, Action.CREATE, obj=citizen, what="citizen registered", why=why)
+    return citizen
+
+
+@transaction.atomic
+def update_citizen(citizen: Citizen, *, acting_user, why: str, **fields) -> Citizen:
+    """Change contact and background details; every change is logged with what changed."""
+    changed = []
+    for name, value in fields.items():
+        if getattr(citizen, name) != value:
+            setattr(citizen, name, value)
+            changed.append(name)
+    if changed:
+        citizen.full_clean()
+        citizen.save(update_fields=changed)
+        log(acting_user, Action.CHANGE, obj=citizen, what="changed: " + ", ".join(changed), why=why)
+    return citizen

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ServicingConfig(AppConfig):
+    name = "mikrolaan.servicing"
+    label = "servicing"

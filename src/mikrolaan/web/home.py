@@ -1,0 +1,28 @@
+"""What each role's start page lists: the user's cases and what is due.
+
+Apps contribute panels by registering a function ``panel(user) -> dict | None`` with
+``register_panel``; a panel is a heading, rows and an optional link, rendered by
+``web/home.html``. Each panel function does its own scoping through ``for_user``.
+"""
+
+from collections.abc import Callable
+
+_PANELS: list[tuple[int, Callable]] = []
+
+
+def register_panel(order: int):
+    def decorator(func):
+        _PANELS.append((order, func))
+        _PANELS.sort(key=lambda pair: pair[0])
+        return func
+
+    return decorator
+
+
+def panels_for(user) -> list[dict]:
+    result = []
+    for _order, func in _PANELS:
+        panel = func(user)
+        if panel:
+            result.append(panel)
+    return result
