@@ -1,0 +1,50 @@
+"""What the case page shows, contributed by each app.
+
+The case page (``cases`` app) renders the timeline and then the sections other apps register:
+
+    from mikrolaan.cases.page import register_section
+
+    @register_section(order=40)
+    def budgets_section(case, user):
+        return {"template": "budgets/case_section.html", "context": {...}}  # or None
+
+and the actions (buttons/links) they offer for the case in its current stage:
+
+    @register_action(order=40)
+    def budget_actions(case, user):
+        return [{"label": _("New budget"), "url": reverse(...)}]
+
+Section and action functions must decide visibility by role and stage themselves, through the
+domain functions of their app (no rule in a template).
+"""
+
+from collections.abc import Callable
+
+_SECTIONS: list[tuple[int, Callable]] = []
+_ACTIONS: list[tuple[int, Callable]] = []
+
+
+def register_section(order: int):
+    def decorator(func):
+        _SECTIONS.append((order, func))
+        _SECTIONS.sort(key=lambda pair: pair[0])
+        return func
+
+    return decorator
+
+
+def register_action(order: int):
+    def decorator(func):
+        _ACTIONS.append((order, func))
+        _ACTIONS.sort(key=lambda pair: pair[0])
+        return func
+
+    return decorator
+
+
+def sections_for(case, user) -> list[dict]:
+    return [s for _order, func in _SECTIONS if (s := func(case, user))]
+
+
+def actions_for(case, user) -> list[dict]:
+    return [a for _order, func in _ACTIONS for a in (func(case, user) or [])]
