@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/admin/", "/healthz")
 
@@ -15,3 +16,23 @@ class LoginRequiredMiddleware:
         if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
             return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
         return self.get_response(request)
+
+
+class DanishByDefaultMiddleware:
+    """Danish for everyone, whatever the browser asks for; English only when chosen.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and a caseworker
+    with an English browser would get a half-translated system.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

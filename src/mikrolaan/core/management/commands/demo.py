@@ -60,6 +60,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Log in with one of these users (password: {DEMO_PASSWORD}):")
         for user in User.objects.filter(username__startswith="demo-").order_by("role", "username"):
             self.stdout.write(
-                f"  {user.username:<28} {user.get_role_display()}"
+                f"  {user.username:<32} {user.get_role_display()}"
                 f"{' · ' + str(user.unit) if user.unit else ''}"
             )
