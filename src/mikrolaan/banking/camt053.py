@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from django.utils import timezone
 from lxml import etree
 
 from mikrolaan.banking.models import StatementFormat
@@ -99,9 +100,11 @@ class _Reader:
         if not value:
             return None
         try:
-            return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise self.error(self.find(el, path), path, f"{value!r} is not a date-time") from None
+        # ISO 20022 local times without an offset are the bank's, here Danish time.
+        return moment if moment.tzinfo else timezone.make_aware(moment)
 
     def amount(self, el, path: str) -> tuple[Decimal, str]:
         amount_el = self.find(el, path)

@@ -42,7 +42,7 @@ REASON_LABELS = {
     Reason.DEBIT: gettext_lazy("debit"),
     Reason.CURRENCY: gettext_lazy("not Danish kroner"),
     Reason.NO_REFERENCE: gettext_lazy("no reference"),
-    Reason.NO_PAYMENT_ID: gettext_lazy("no payment ID in the reference"),
+    Reason.NO_PAYMENT_ID: gettext_lazy("reference is not a payment ID"),
     Reason.BAD_CHECK_DIGIT: gettext_lazy("wrong check digit"),
     Reason.AMBIGUOUS: gettext_lazy("several payment IDs"),
     Reason.UNKNOWN_PAYMENT_ID: gettext_lazy("unknown payment ID"),
@@ -59,7 +59,7 @@ def reason_text(reason: str, params: dict) -> str:
         Reason.ALREADY_IMPORTED: lambda: _("Already imported with an earlier statement."),
         Reason.ALREADY_POSTED: lambda: _("Already posted to loan %(loan_ref)s.") % p,
         Reason.REVERSAL: lambda: (
-            _("Reversal of an earlier entry; it may reverse the payment posted to loan %(loan_ref)s.")
+            _("Reversal of an earlier entry; it may undo the payment posted to loan %(loan_ref)s.")
             % p
             if p.get("loan_ref")
             else _("Reversal of an earlier entry; no posted payment matches it.")
@@ -67,18 +67,21 @@ def reason_text(reason: str, params: dict) -> str:
         Reason.DEBIT: lambda: _("Debit: money out of the account is not a repayment."),
         Reason.CURRENCY: lambda: _("%(currency)s: only DKK is posted.") % p,
         Reason.NO_REFERENCE: lambda: _("No payment reference."),
-        Reason.NO_PAYMENT_ID: lambda: _("The reference holds no +71 payment ID."),
-        Reason.BAD_CHECK_DIGIT: lambda: _("Payment ID %(payment_id)s has a wrong check digit.")
-        % p,
-        Reason.AMBIGUOUS: lambda: _("Several payment IDs: %(payment_ids)s.")
-        % {"payment_ids": ", ".join(p.get("payment_ids", []))},
+        Reason.NO_PAYMENT_ID: lambda: _("The reference %(reference)s is not a +71 payment ID.") % p,
+        Reason.BAD_CHECK_DIGIT: lambda: _("Payment ID %(payment_id)s has a wrong check digit.") % p,
+        Reason.AMBIGUOUS: lambda: (
+            _("Several payment IDs: %(payment_ids)s.")
+            % {"payment_ids": ", ".join(p.get("payment_ids", []))}
+        ),
         Reason.UNKNOWN_PAYMENT_ID: lambda: _("No loan has payment ID %(payment_id)s.") % p,
-        Reason.LOAN_NOT_ACTIVE: lambda: _("Loan %(loan_ref)s is not being repaid (%(status)s).")
-        % {**p, "status": LoanStatus(p["status"]).label if "status" in p else ""},
-        Reason.OVERPAYMENT: lambda: _(
-            "The amount is more than the %(outstanding)s kr. outstanding on loan %(loan_ref)s."
-        )
-        % p,
+        Reason.LOAN_NOT_ACTIVE: lambda: (
+            _("Loan %(loan_ref)s is not being repaid (%(status)s).")
+            % {**p, "status": LoanStatus(p["status"]).label if "status" in p else ""}
+        ),
+        Reason.OVERPAYMENT: lambda: (
+            _("The amount is more than the %(outstanding)s kr. outstanding on loan %(loan_ref)s.")
+            % p
+        ),
     }
     if reason not in messages:
         return reason
@@ -97,7 +100,7 @@ _CANDIDATE = re.compile(r"(?<!\d)(\d{15})(?!\d)")
 class References:
     valid: list[str]  # distinct valid payment IDs, in the order found
     invalid: list[str]  # 15-digit numbers whose check digit is wrong
-    any_reference: bool  # the entry carries some reference or text at all
+    structured: list[str]  # the creditor references, whatever they hold
 
 
 def payment_ids_in(entry: BankEntry) -> References:
@@ -115,7 +118,7 @@ def payment_ids_in(entry: BankEntry) -> References:
                     target.append(candidate)
         if valid:
             break  # a structured reference wins over free text
-    return References(valid, invalid, bool(structured or entry.text.strip()))
+    return References(valid, invalid, structured)
 
 
 @dataclass
@@ -136,9 +139,7 @@ def decide(entry: BankEntry) -> Decision:
     proposal = None
     if entry.reversal:
         proposal = _reversed_payment(entry)
-        blockers.append(
-            (Reason.REVERSAL, {"loan_ref": proposal.loan.loan_ref} if proposal else {})
-        )
+        blockers.append((Reason.REVERSAL, {"loan_ref": proposal.loan.loan_ref} if proposal else {}))
     if not entry.is_credit and not entry.reversal:
         blockers.append((Reason.DEBIT, {}))
     if entry.currency != POSTED_CURRENCY:
@@ -150,8 +151,8 @@ def decide(entry: BankEntry) -> Decision:
     elif not refs.valid:
         if refs.invalid:
             blockers.append((Reason.BAD_CHECK_DIGIT, {"payment_id": refs.invalid[0]}))
-        elif refs.any_reference:
-            blockers.append((Reason.NO_PAYMENT_ID, {}))
+        elif refs.structured:
+            blockers.append((Reason.NO_PAYMENT_ID, {"reference": refs.structured[0]}))
         else:
             blockers.append((Reason.NO_REFERENCE, {}))
     elif not blockers:

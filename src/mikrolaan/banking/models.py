@@ -119,9 +119,7 @@ class BankEntry(AppendOnlyModel):
     value_date = models.DateField(_("value date"), null=True, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
-    credit_debit = models.CharField(
-        _("credit or debit"), max_length=4, choices=CreditDebit.choices
-    )
+    credit_debit = models.CharField(_("credit or debit"), max_length=4, choices=CreditDebit.choices)
     reversal = models.BooleanField(_("reversal"), default=False)
     status = models.CharField(_("status at the bank"), max_length=10, default="BOOK")
     entry_ref = models.CharField(_("entry reference"), max_length=100, blank=True)
@@ -138,7 +136,9 @@ class BankEntry(AppendOnlyModel):
         verbose_name = _("bank entry")
         verbose_name_plural = _("bank entries")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="bank_entry_amount_not_negative")
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="bank_entry_amount_not_negative"
+            )
         ]
 
     def __str__(self) -> str:

@@ -254,9 +254,7 @@ def post_to_loan(entry: BankEntry, loan: Loan, *, why: str, acting_user) -> Entr
     if not entry.is_credit or entry.reversal:
         raise ResolutionError(_("Only a payment into the account can be posted to a loan."))
     if entry.currency != "DKK":
-        raise ResolutionError(
-            _("%(currency)s: only DKK is posted.") % {"currency": entry.currency}
-        )
+        raise ResolutionError(_("%(currency)s: only DKK is posted.") % {"currency": entry.currency})
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
     if loan.status not in (LoanStatus.ACTIVE, LoanStatus.IN_COLLECTION):
         raise ResolutionError(
@@ -266,10 +264,7 @@ def post_to_loan(entry: BankEntry, loan: Loan, *, why: str, acting_user) -> Entr
     outstanding = ledger.balance(loan)
     if entry.amount > outstanding:
         raise ResolutionError(
-            _(
-                "The amount is more than the %(outstanding)s kr. outstanding on loan "
-                "%(loan_ref)s."
-            )
+            _("The amount is more than the %(outstanding)s kr. outstanding on loan %(loan_ref)s.")
             % {"outstanding": f"{outstanding:.2f}", "loan_ref": loan.loan_ref}
         )
     posted = ledger.post(
