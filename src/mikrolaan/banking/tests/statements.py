@@ -107,12 +107,11 @@ def camt053(
 
 
 def csv_statement(
-    rows: list[tuple[str, str, str]], *, delimiter: str = ";", header: str | None = None
+    rows: list[tuple[str, ...]], *, delimiter: str = ";", header: str | None = None
 ) -> bytes:
-    """A bank CSV export: rows of (date, amount, text) written as given."""
+    """A bank CSV export: rows of (date, amount, text[, more columns]) written as given."""
     head = header or delimiter.join(["Dato", "Beløb", "Tekst"])
     lines = [head]
-    for date, amount, text in rows:
-        cells = [date, amount, text]
+    for cells in rows:
         lines.append(delimiter.join(f'"{c}"' if delimiter in c or '"' in c else c for c in cells))
     return ("\n".join(lines) + "\n").encode()
