@@ -307,8 +307,10 @@ def test_a_batch_entry_is_split_into_its_transactions(loan_factory):
 <Ntry><Amt Ccy="DKK">700.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
 <BookgDt><Dt>2026-11-25</Dt></BookgDt><AcctSvcrRef>FI-BATCH-9</AcctSvcrRef>
 <NtryDtls>
-<TxDtls><Amt Ccy="DKK">500.00</Amt><RmtInf><Strd><CdtrRefInf><Ref>71/{a.payment_id}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>
-<TxDtls><Amt Ccy="DKK">200.00</Amt><RmtInf><Strd><CdtrRefInf><Ref>71/{b.payment_id}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>
+<TxDtls><Amt Ccy="DKK">500.00</Amt>
+  <RmtInf><Strd><CdtrRefInf><Ref>71/{a.payment_id}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>
+<TxDtls><Amt Ccy="DKK">200.00</Amt>
+  <RmtInf><Strd><CdtrRefInf><Ref>71/{b.payment_id}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>
 </NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>""".encode()
     result = import_statement_file("batch.xml", batch)
     assert result.posted == 2

@@ -6,7 +6,7 @@ and exits non-zero when a file was rejected; the other files are still imported.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from mikrolaan.banking.matching import REASON_LABELS
 from mikrolaan.banking.services import ImportStatus, import_statement_file
@@ -27,6 +27,7 @@ class Command(BaseCommand):
             "--account", default="", help="The account of CSV files (CSV does not name it)."
         )
 
+    @no_translations  # the command speaks English, like the other commands
     def handle(self, *args, action, files, account, **options):
         rejected = 0
         totals = {"posted": 0, "queued": 0, "skipped": 0, "already": 0}
