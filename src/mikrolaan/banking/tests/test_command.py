@@ -66,7 +66,10 @@ def test_the_real_command_exit_code_and_output(tmp_path):
         [*mikrolaan, "bank", "import", oca], env=env, capture_output=True, text=True, timeout=120
     )
     assert first.returncode == 0, first.stderr
-    assert "posted 0, queued 3 (not Danish kroner: 1, debit: 1, reversal: 1), skipped 0" in first.stdout
+    assert (
+        "posted 0, queued 3 (not Danish kroner: 1, debit: 1, reversal: 1), skipped 0"
+        in first.stdout
+    )
     broken = tmp_path / "broken.xml"
     broken.write_text("<Document><Stmt>")
     second = subprocess.run(
