@@ -31,6 +31,8 @@ class Reason:
     UNKNOWN_PAYMENT_ID = "unknown_payment_id"
     LOAN_NOT_ACTIVE = "loan_not_active"
     OVERPAYMENT = "overpayment"
+    ZERO_AMOUNT = "zero_amount"
+    LEDGER_REFUSED = "ledger_refused"
 
 
 # Short labels for summaries and filters; ``reason_text`` gives the full message.
@@ -48,6 +50,8 @@ REASON_LABELS = {
     Reason.UNKNOWN_PAYMENT_ID: gettext_lazy("unknown payment ID"),
     Reason.LOAN_NOT_ACTIVE: gettext_lazy("loan not being repaid"),
     Reason.OVERPAYMENT: gettext_lazy("more than the outstanding balance"),
+    Reason.ZERO_AMOUNT: gettext_lazy("amount is zero"),
+    Reason.LEDGER_REFUSED: gettext_lazy("the ledger refused the posting"),
 }
 
 
@@ -82,6 +86,8 @@ def reason_text(reason: str, params: dict) -> str:
             _("The amount is more than the %(outstanding)s kr. outstanding on loan %(loan_ref)s.")
             % p
         ),
+        Reason.ZERO_AMOUNT: lambda: _("The amount is zero."),
+        Reason.LEDGER_REFUSED: lambda: _("The ledger refused the posting: %(error)s") % p,
     }
     if reason not in messages:
         return reason
@@ -135,6 +141,8 @@ def decide(entry: BankEntry) -> Decision:
     before its balance is read, so concurrent imports see each other's postings."""
     if entry.status != "BOOK":
         return Decision(Outcome.SKIPPED, Reason.NOT_BOOKED, {"status": entry.status})
+    if entry.amount <= 0:
+        return Decision(Outcome.SKIPPED, Reason.ZERO_AMOUNT)
     blockers: list[tuple[str, dict]] = []
     proposal = None
     if entry.reversal:

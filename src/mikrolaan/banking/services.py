@@ -183,16 +183,28 @@ def _handle_new_entry(entry: BankEntry, acting_user) -> EntryHandling:
             recorded_by=_user(acting_user),
         )
     loan = decision.loan
-    posted = ledger.post(
-        loan,
-        EntryKind.REPAYMENT,
-        entry.amount,
-        entry.posting_date,
-        acting_user=_user(acting_user),
-        source=EntrySource.BANK,
-        external_id=entry.identity,
-        why=f"Bank statement {entry.statement.statement_id}, {entry.location}",
-    )
+    try:
+        with transaction.atomic():
+            posted = ledger.post(
+                loan,
+                EntryKind.REPAYMENT,
+                entry.amount,
+                entry.posting_date,
+                acting_user=_user(acting_user),
+                source=EntrySource.BANK,
+                external_id=entry.identity,
+                why=f"Bank statement {entry.statement.statement_id}, {entry.location}",
+            )
+    except ledger.LedgerError as exc:
+        # The matching rules should never let this happen; if they do, the clerk decides.
+        return EntryHandling.objects.create(
+            entry=entry,
+            outcome=Outcome.QUEUED,
+            reason=Reason.LEDGER_REFUSED,
+            params={"error": str(exc)[:300], "loan_ref": loan.loan_ref},
+            loan=loan,
+            recorded_by=_user(acting_user),
+        )
     if not posted.created:
         return EntryHandling.objects.create(
             entry=entry,
@@ -267,16 +279,19 @@ def post_to_loan(entry: BankEntry, loan: Loan, *, why: str, acting_user) -> Entr
             _("The amount is more than the %(outstanding)s kr. outstanding on loan %(loan_ref)s.")
             % {"outstanding": f"{outstanding:.2f}", "loan_ref": loan.loan_ref}
         )
-    posted = ledger.post(
-        loan,
-        EntryKind.REPAYMENT,
-        entry.amount,
-        entry.posting_date,
-        acting_user=acting_user,
-        source=EntrySource.BANK,
-        external_id=entry.identity,
-        why=why,
-    )
+    try:
+        posted = ledger.post(
+            loan,
+            EntryKind.REPAYMENT,
+            entry.amount,
+            entry.posting_date,
+            acting_user=acting_user,
+            source=EntrySource.BANK,
+            external_id=entry.identity,
+            why=why,
+        )
+    except ledger.LedgerError as exc:
+        raise ResolutionError(str(exc)) from exc
     log(
         acting_user,
         Action.CREATE,
@@ -304,17 +319,20 @@ def confirm_reversal(entry: BankEntry, *, why: str, acting_user) -> EntryHandlin
     target = current.proposed_reversal_of
     if target is None:
         raise ResolutionError(_("No posted payment was found for this reversal."))
-    posted = ledger.post(
-        target.loan,
-        EntryKind.REVERSAL,
-        target.amount,
-        entry.posting_date,
-        acting_user=acting_user,
-        source=EntrySource.BANK,
-        external_id=entry.identity,
-        why=why,
-        reverses=target,
-    )
+    try:
+        posted = ledger.post(
+            target.loan,
+            EntryKind.REVERSAL,
+            target.amount,
+            entry.posting_date,
+            acting_user=acting_user,
+            source=EntrySource.BANK,
+            external_id=entry.identity,
+            why=why,
+            reverses=target,
+        )
+    except ledger.LedgerError as exc:
+        raise ResolutionError(str(exc)) from exc
     log(
         acting_user,
         Action.CREATE,

@@ -52,7 +52,7 @@ def queue(request):
 @require_http_methods(["GET", "POST"])
 def upload(request):
     _require_clerk(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = services.import_statement_file(

@@ -320,3 +320,8 @@ def test_a_batch_entry_is_split_into_its_transactions(loan_factory):
         "DK5000400440116243/ref/FI-BATCH-9/1",
         "DK5000400440116243/ref/FI-BATCH-9/2",
     ]
+
+
+def test_a_zero_amount_is_skipped_not_posted(loan):
+    result = import_statement_file("s.xml", camt053([pay(loan, "0.00")]))
+    assert (result.posted, result.skipped) == (0, {Reason.ZERO_AMOUNT: 1})

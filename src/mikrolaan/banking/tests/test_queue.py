@@ -172,3 +172,22 @@ def test_the_start_page_panel_counts_the_queue(client, finance_clerk, loan):
     html = client.get(reverse("web:home")).content.decode()
     assert "Indbetalinger i køen (1)" in html
     assert "ingen reference" in html
+
+
+def test_a_payment_reversed_twice_is_refused_with_a_message(loan, finance_clerk):
+    import_statement_file("a.xml", camt053([pay(loan, "900")], statement_id="S1"))
+    import_statement_file(
+        "b.xml",
+        camt053(
+            [
+                pay(loan, "900", credit=False, reversal=True, bank_ref="R1"),
+                pay(loan, "900", credit=False, reversal=True, bank_ref="R2"),
+            ],
+            statement_id="S2",
+        ),
+    )
+    first, second = BankEntry.objects.queued().order_by("pk")
+    services.confirm_reversal(first, why="Tilbageført", acting_user=finance_clerk)
+    with pytest.raises(ResolutionError):
+        services.confirm_reversal(second, why="Tilbageført igen", acting_user=finance_clerk)
+    assert balance(loan) == Decimal("30000.00")
