@@ -154,7 +154,9 @@ def decide(entry: BankEntry) -> Decision:
         blockers.append((Reason.CURRENCY, {"currency": entry.currency}))
     refs = payment_ids_in(entry)
     loan = None
-    if len(refs.valid) > 1:
+    if not entry.is_credit or entry.reversal:
+        pass  # money out or a reversal: the reference is not what holds it back
+    elif len(refs.valid) > 1:
         blockers.append((Reason.AMBIGUOUS, {"payment_ids": refs.valid}))
     elif not refs.valid:
         if refs.invalid:
