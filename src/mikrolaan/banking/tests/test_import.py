@@ -325,3 +325,16 @@ def test_a_batch_entry_is_split_into_its_transactions(loan_factory):
 def test_a_zero_amount_is_skipped_not_posted(loan):
     result = import_statement_file("s.xml", camt053([pay(loan, "0.00")]))
     assert (result.posted, result.skipped) == (0, {Reason.ZERO_AMOUNT: 1})
+
+
+def test_a_file_with_an_old_and_a_new_statement_imports_only_the_new_one(loan):
+    import_statement_file("old.xml", camt053([pay(loan, "100")], statement_id="OLD"))
+    old = camt053([pay(loan, "100")], statement_id="OLD").decode()
+    new = camt053([pay(loan, "200")], statement_id="NEW").decode()
+    new_stmt = new[new.index("<Stmt>") : new.index("</Stmt>") + len("</Stmt>")]
+    both = old.replace("</Stmt>", "</Stmt>" + new_stmt, 1).encode()
+    result = import_statement_file("both.xml", both)
+    assert result.status == ImportStatus.IMPORTED
+    assert result.already_imported_statements == ["OLD"]
+    assert result.posted == 1
+    assert balance(loan) == Decimal("29700.00")

@@ -191,3 +191,18 @@ def test_a_payment_reversed_twice_is_refused_with_a_message(loan, finance_clerk)
     with pytest.raises(ResolutionError):
         services.confirm_reversal(second, why="Tilbageført igen", acting_user=finance_clerk)
     assert balance(loan) == Decimal("30000.00")
+
+
+def test_the_queue_page_does_not_query_per_entry(
+    client, finance_clerk, loan, django_assert_max_num_queries
+):
+    queued_entry([Payment(Decimal("10"))])
+    client.force_login(finance_clerk)
+    with django_assert_max_num_queries(12) as one:
+        client.get(reverse("banking:queue"))
+    import_statement_file(
+        "more.xml", camt053([Payment(Decimal(n)) for n in range(1, 30)], statement_id="MORE")
+    )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("banking:queue"))
+    assert page.content.decode().count("Behandl</a>") == 30
