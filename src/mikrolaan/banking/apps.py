@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class BankingConfig(AppConfig):
     name = "mikrolaan.banking"
     label = "banking"
+
+    def ready(self):
+        from mikrolaan.banking import home  # noqa: F401 - registers the start-page panel

@@ -1,0 +1,237 @@
+"""Reading ISO 20022 camt.053 (BankToCustomerStatement) files, any version from 001.02.
+
+The version is taken from the root element's namespace
+(``urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN``); the elements we read have the same
+names in every version, with two differences handled here: the entry status is ``<Sts>BOOK``
+up to .05 and ``<Sts><Cd>BOOK`` later, and a party's name moved into ``<Pty>`` in .08.
+
+A batch entry whose transactions each carry their own amount, summing to the entry's amount,
+is read as one entry per transaction: Danish banks book FI-card payments that way.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.utils import timezone
+from lxml import etree
+
+from mikrolaan.banking.models import StatementFormat
+from mikrolaan.banking.parsing import (
+    ParsedEntry,
+    ParsedFile,
+    ParsedStatement,
+    StatementError,
+    plain_amount,
+)
+
+_NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:(camt\.053\.001\.\d{2})$")
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True
+)
+
+
+def parse(file_name: str, content: bytes) -> ParsedFile:
+    try:
+        root = etree.fromstring(content, parser=_PARSER)  # noqa: S320 - entities off
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or (exc.position[0] if exc.position else 0)
+        raise StatementError(file_name, f"line {line}", "XML", exc.msg) from exc
+    namespace = etree.QName(root).namespace or ""
+    match = _NAMESPACE.match(namespace)
+    if etree.QName(root).localname != "Document" or not match:
+        raise StatementError(
+            file_name,
+            f"line {root.sourceline}",
+            "Document",
+            f"not a camt.053 statement (root namespace {namespace or 'missing'!r})",
+        )
+    reader = _Reader(file_name, namespace)
+    statements_el = reader.find(root, "BkToCstmrStmt")
+    if statements_el is None:
+        raise reader.error(root, "BkToCstmrStmt", "missing")
+    statements = [reader.statement(el) for el in reader.findall(statements_el, "Stmt")]
+    if not statements:
+        raise reader.error(statements_el, "Stmt", "the file holds no statement")
+    return ParsedFile(file_name, StatementFormat.CAMT053, match.group(1), statements)
+
+
+class _Reader:
+    def __init__(self, file_name: str, namespace: str):
+        self.file_name = file_name
+        self.ns = {"c": namespace}
+
+    # --- small helpers --------------------------------------------------------------------
+
+    def _path(self, path: str) -> str:
+        return "/".join(f"c:{part}" for part in path.split("/"))
+
+    def find(self, el, path: str):
+        return el.find(self._path(path), self.ns)
+
+    def findall(self, el, path: str):
+        return el.findall(self._path(path), self.ns)
+
+    def text(self, el, path: str) -> str:
+        found = self.find(el, path)
+        return (found.text or "").strip() if found is not None else ""
+
+    def texts(self, el, path: str) -> list[str]:
+        return [(f.text or "").strip() for f in self.findall(el, path) if (f.text or "").strip()]
+
+    def error(self, el, field_name: str, problem: str) -> StatementError:
+        return StatementError(self.file_name, f"line {el.sourceline}", field_name, problem)
+
+    def date(self, el, path: str, *, required: bool = False) -> dt.date | None:
+        """A date from ``…/Dt`` or ``…/DtTm`` (or a bare date-time element)."""
+        holder = self.find(el, path)
+        if holder is None:
+            if required:
+                raise self.error(el, path, "missing")
+            return None
+        value = self.text(holder, "Dt") or self.text(holder, "DtTm") or (holder.text or "").strip()
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            raise self.error(holder, path, f"{value!r} is not a date") from None
+
+    def datetime(self, el, path: str) -> dt.datetime | None:
+        value = self.text(el, path)
+        if not value:
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise self.error(self.find(el, path), path, f"{value!r} is not a date-time") from None
+        # ISO 20022 local times without an offset are the bank's, here Danish time.
+        return moment if moment.tzinfo else timezone.make_aware(moment)
+
+    def amount(self, el, path: str) -> tuple[Decimal, str]:
+        amount_el = self.find(el, path)
+        if amount_el is None:
+            raise self.error(el, path, "missing")
+        currency = (amount_el.get("Ccy") or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise self.error(amount_el, f"{path}@Ccy", f"{currency!r} is not a currency code")
+        where = f"line {amount_el.sourceline}"
+        return plain_amount(amount_el.text, self.file_name, where, path), currency
+
+    def credit(self, el) -> bool:
+        indicator = self.text(el, "CdtDbtInd")
+        if indicator not in ("CRDT", "DBIT"):
+            raise self.error(el, "CdtDbtInd", f"{indicator!r} is neither CRDT nor DBIT")
+        return indicator == "CRDT"
+
+    # --- the statement --------------------------------------------------------------------
+
+    def statement(self, el) -> ParsedStatement:
+        statement_id = self.text(el, "Id")
+        if not statement_id:
+            raise self.error(el, "Stmt/Id", "missing")
+        account = self.text(el, "Acct/Id/IBAN") or self.text(el, "Acct/Id/Othr/Id")
+        if not account:
+            raise self.error(el, "Acct/Id", "the statement names no account")
+        statement = ParsedStatement(
+            account=account,
+            statement_id=statement_id,
+            created_at=self.datetime(el, "CreDtTm"),
+            period_from=self.date(el, "FrToDt/FrDtTm"),
+            period_to=self.date(el, "FrToDt/ToDtTm"),
+            currency=self.text(el, "Acct/Ccy"),
+        )
+        for balance in self.findall(el, "Bal"):
+            code = self.text(balance, "Tp/CdOrPrtry/Cd")
+            amount, currency = self.amount(balance, "Amt")
+            signed = amount if self.credit(balance) else -amount
+            statement.currency = statement.currency or currency
+            if code in ("OPBD", "PRCD") and statement.opening_balance is None:
+                statement.opening_balance = signed
+            elif code == "CLBD":
+                statement.closing_balance = signed
+        for number, entry_el in enumerate(self.findall(el, "Ntry"), start=1):
+            statement.entries.extend(self.entries(entry_el, number, len(statement.entries)))
+        return statement
+
+    def entries(self, el, number: int, before: int) -> list[ParsedEntry]:
+        amount, currency = self.amount(el, "Amt")
+        credit = self.credit(el)
+        reversal = self.text(el, "RvslInd").lower() in ("true", "1")
+        status = self.text(el, "Sts/Cd") or self.text(el, "Sts") or "BOOK"
+        booking_date = self.date(el, "BookgDt")
+        value_date = self.date(el, "ValDt")
+        if booking_date is None and value_date is None:
+            raise self.error(el, f"Ntry[{number}]/BookgDt", "the entry has no date")
+        common = {
+            "booking_date": booking_date or value_date,
+            "value_date": value_date,
+            "currency": currency,
+            "credit": credit,
+            "reversal": reversal,
+            "status": status.upper(),
+            "entry_ref": self.text(el, "NtryRef"),
+        }
+        entry_ref = self.text(el, "AcctSvcrRef")
+        entry_info = self.texts(el, "AddtlNtryInf")
+        transactions = self.findall(el, "NtryDtls/TxDtls")
+        tx_amounts = [self.tx_amount(tx) for tx in transactions]
+        split = (
+            len(transactions) > 1
+            and all(a is not None and a[1] == currency for a in tx_amounts)
+            and sum(a[0] for a in tx_amounts) == amount
+        )
+        if not split:
+            details = self.details(transactions, entry_info, credit)
+            return [
+                ParsedEntry(
+                    position=before + 1,
+                    location=f"Ntry[{number}]",
+                    amount=amount,
+                    account_servicer_ref=entry_ref,
+                    **details,
+                    **common,
+                )
+            ]
+        result = []
+        for index, (tx, tx_amount) in enumerate(zip(transactions, tx_amounts, strict=True), 1):
+            tx_ref = self.text(tx, "Refs/AcctSvcrRef")
+            result.append(
+                ParsedEntry(
+                    position=before + index,
+                    location=f"Ntry[{number}]/TxDtls[{index}]",
+                    amount=tx_amount[0],
+                    account_servicer_ref=tx_ref or (f"{entry_ref}/{index}" if entry_ref else ""),
+                    **self.details([tx], entry_info, credit),
+                    **common,
+                )
+            )
+        return result
+
+    def tx_amount(self, tx) -> tuple[Decimal, str] | None:
+        for path in ("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt"):
+            if self.find(tx, path) is not None:
+                return self.amount(tx, path)
+        return None
+
+    def details(self, transactions, entry_info: list[str], credit: bool) -> dict:
+        references: list[str] = []
+        texts: list[str] = []
+        end_to_end = ""
+        counterparty = ""
+        for tx in transactions:
+            references += self.texts(tx, "RmtInf/Strd/CdtrRefInf/Ref")
+            texts += self.texts(tx, "RmtInf/Ustrd") + self.texts(tx, "AddtlTxInf")
+            e2e = self.text(tx, "Refs/EndToEndId")
+            if e2e and e2e.upper() != "NOTPROVIDED":
+                end_to_end = end_to_end or e2e
+            for party in ("Dbtr", "Cdtr") if credit else ("Cdtr", "Dbtr"):
+                name = self.text(tx, f"RltdPties/{party}/Nm") or self.text(
+                    tx, f"RltdPties/{party}/Pty/Nm"
+                )
+                counterparty = counterparty or name
+        texts += entry_info
+        return {
+            "creditor_references": tuple(dict.fromkeys(references)),
+            "text": " / ".join(dict.fromkeys(texts)),
+            "end_to_end_id": end_to_end,
+            "counterparty": counterparty,
+        }

@@ -1,0 +1,196 @@
+"""Reading a bank's CSV export (the layout is documented in docs/bank-statements.md).
+
+A header line names the columns (Danish or English names, any order, any case); the
+delimiter is ``;`` or ``,``, detected from the header. Amounts use a comma or a dot as the
+decimal mark; a negative amount is a debit. Dates are DD-MM-YYYY, DD.MM.YYYY, DD/MM/YYYY or
+YYYY-MM-DD. The file is UTF-8 (with or without BOM) or, failing that, Windows-1252.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections import Counter
+from decimal import Decimal
+
+from mikrolaan.banking.models import StatementFormat
+from mikrolaan.banking.parsing import ParsedEntry, ParsedFile, ParsedStatement, StatementError
+
+COLUMNS = {
+    "booking_date": ("dato", "bogføringsdato", "bogført", "bogføringsdag", "booking date", "date"),
+    "value_date": ("rentedato", "valørdato", "valør", "value date"),
+    "amount": ("beløb", "amount"),
+    "text": ("tekst", "text", "posteringstekst", "beskrivelse", "description"),
+    "currency": ("valuta", "currency"),
+    "reference": ("reference", "betalings-id", "betalingsid", "kreditorreference"),
+    "bank_ref": ("bankreference", "posterings-id", "entry reference"),
+    "counterparty": ("afsender", "modtager", "navn", "name", "counterparty"),
+    "balance": ("saldo", "balance"),
+}
+REQUIRED = ("booking_date", "amount", "text")
+FIELD_NAMES = {
+    "booking_date": "Dato",
+    "value_date": "Rentedato",
+    "amount": "Beløb",
+    "text": "Tekst",
+    "currency": "Valuta",
+    "reference": "Reference",
+    "bank_ref": "Bankreference",
+    "counterparty": "Afsender",
+    "balance": "Saldo",
+}
+
+_AMOUNT = re.compile(r"^[+-]?[\d.,]+$")
+
+
+def parse(file_name: str, content: bytes, *, account: str = "") -> ParsedFile:
+    text = _decode(content)
+    lines = text.splitlines()
+    header_line = next((n for n, line in enumerate(lines) if line.strip()), None)
+    if header_line is None:
+        raise StatementError(file_name, "", "", "the file is empty")
+    header = lines[header_line]
+    if ";" in header:
+        delimiter = ";"
+    elif "," in header:
+        delimiter = ","
+    else:
+        raise StatementError(
+            file_name, f"line {header_line + 1}", "header", "no ';' or ',' between the columns"
+        )
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=True)
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise StatementError(file_name, f"line {reader.line_num}", "", str(exc)) from exc
+    rows = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
+    header_number, header_row = rows[0]
+    columns = _columns(file_name, header_number, header_row)
+    statement = ParsedStatement(account=account, statement_id="", positional_identity=False)
+    seen: Counter = Counter()
+    balances: list[tuple[Decimal, Decimal]] = []
+    for number, row in rows[1:]:
+        where = f"line {number}"
+        if len(row) != len(header_row):
+            raise StatementError(
+                file_name, where, "", f"{len(row)} columns where the header has {len(header_row)}"
+            )
+
+        def cell(name, row=row):
+            return row[columns[name]].strip() if name in columns else ""
+
+        signed = _amount(cell("amount"), file_name, where, FIELD_NAMES["amount"])
+        booking_date = _date(cell("booking_date"), file_name, where, FIELD_NAMES["booking_date"])
+        value_date = (
+            _date(cell("value_date"), file_name, where, FIELD_NAMES["value_date"])
+            if cell("value_date")
+            else None
+        )
+        currency = (cell("currency") or "DKK").upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise StatementError(
+                file_name, where, FIELD_NAMES["currency"], f"{currency!r} is not a currency code"
+            )
+        if cell("balance"):
+            balances.append(
+                (signed, _amount(cell("balance"), file_name, where, FIELD_NAMES["balance"]))
+            )
+        description = " ".join(cell("text").split())
+        # Two identical lines on one day are two payments: number them in order.
+        same = (booking_date, signed, currency, description, cell("reference"))
+        seen[same] += 1
+        digest = hashlib.sha256("|".join(map(str, same)).encode()).hexdigest()[:16]
+        statement.entries.append(
+            ParsedEntry(
+                position=len(statement.entries) + 1,
+                location=where,
+                booking_date=booking_date,
+                value_date=value_date,
+                amount=abs(signed),
+                currency=currency,
+                credit=signed >= 0,
+                account_servicer_ref=cell("bank_ref"),
+                creditor_references=(cell("reference"),) if cell("reference") else (),
+                text=description,
+                counterparty=cell("counterparty"),
+                fingerprint_extra=f"csv/{booking_date}/{signed}/{digest}/{seen[same]}",
+            )
+        )
+    if not statement.entries:
+        raise StatementError(file_name, f"line {header_number}", "", "no entries after the header")
+    dates = [e.booking_date for e in statement.entries]
+    statement.period_from, statement.period_to = min(dates), max(dates)
+    statement.currency = statement.entries[0].currency
+    if balances:
+        statement.opening_balance = balances[0][1] - balances[0][0]
+        statement.closing_balance = balances[-1][1]
+    # A CSV file has no statement id: its entries are its identity, so the same statement
+    # exported again (another delimiter, another decimal mark) is recognised.
+    fingerprint = hashlib.sha256(
+        "\n".join(e.account_servicer_ref or e.fingerprint_extra for e in statement.entries).encode()
+    ).hexdigest()[:32]
+    statement.statement_id = f"csv:{fingerprint}"
+    return ParsedFile(file_name, StatementFormat.CSV, "", [statement])
+
+
+def _decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def _columns(file_name: str, number: int, header: list[str]) -> dict[str, int]:
+    names = [cell.strip().strip('"').lower() for cell in header]
+    columns: dict[str, int] = {}
+    for key, aliases in COLUMNS.items():
+        for index, name in enumerate(names):
+            if name in aliases and key not in columns:
+                columns[key] = index
+    missing = [FIELD_NAMES[key] for key in REQUIRED if key not in columns]
+    if missing:
+        raise StatementError(
+            file_name, f"line {number}", "header", f"no column {', '.join(missing)}"
+        )
+    return columns
+
+
+def _amount(value: str, file_name: str, where: str, field_name: str) -> Decimal:
+    """``1.234,56``, ``1234,56``, ``1,234.56``, ``1234.56``, ``-500`` … to a Decimal.
+
+    The last separator followed by one or two digits is the decimal mark; other separators
+    must group thousands (three digits), so ``1.234`` is 1234 kroner.
+    """
+    text = value.replace(" ", "").replace("\u00a0", "")
+    if not text or not _AMOUNT.match(text) or text[-1] in ".,":
+        raise StatementError(file_name, where, field_name, f"{value!r} is not an amount")
+    sign = -1 if text.startswith("-") else 1
+    text = text.lstrip("+-")
+    whole, decimals = text, ""
+    cut = max(text.rfind(","), text.rfind("."))
+    if cut >= 0 and len(text) - cut - 1 in (1, 2):
+        whole, decimals = text[:cut], text[cut + 1 :]
+    groups = re.split(r"[.,]", whole)
+    if len(groups) > 1 and (
+        not 1 <= len(groups[0]) <= 3
+        or any(len(g) != 3 for g in groups[1:])
+        or len(set(re.findall(r"[.,]", whole))) > 1
+    ):
+        raise StatementError(file_name, where, field_name, f"{value!r} is not an amount")
+    if not "".join(groups).isdigit():
+        raise StatementError(file_name, where, field_name, f"{value!r} is not an amount")
+    amount = Decimal("".join(groups) + ("." + decimals if decimals else ""))
+    return (sign * amount).quantize(Decimal("0.01"))
+
+
+_DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d")
+
+
+def _date(value: str, file_name: str, where: str, field_name: str) -> dt.date:
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date only
+        except ValueError:
+            continue
+    raise StatementError(file_name, where, field_name, f"{value!r} is not a date")

@@ -1,0 +1,71 @@
+"""``mikrolaan bank import FILE [FILE …]``: import bank statements (camt.053 or CSV).
+
+Prints what happened to each file (posted, queued with reasons, skipped, already imported)
+and exits non-zero when a file was rejected; the other files are still imported.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, no_translations
+
+from mikrolaan.banking.matching import REASON_LABELS
+from mikrolaan.banking.services import ImportStatus, import_statement_file
+
+
+def _counts(counter) -> str:
+    return ", ".join(f"{REASON_LABELS.get(r, r)}: {n}" for r, n in sorted(counter.items()))
+
+
+class Command(BaseCommand):
+    help = "Bank statements: import camt.053 or CSV files and post repayments by +71 payment ID."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="Import statement files.")
+        imp.add_argument("files", nargs="+", metavar="FILE")
+        imp.add_argument(
+            "--account", default="", help="The account of CSV files (CSV does not name it)."
+        )
+
+    @no_translations  # the command speaks English, like the other commands
+    def handle(self, *args, action, files, account, **options):
+        rejected = 0
+        totals = {"posted": 0, "queued": 0, "skipped": 0, "already": 0}
+        for name in files:
+            path = Path(name)
+            try:
+                content = path.read_bytes()
+            except OSError as exc:
+                self.stderr.write(f"{name}: rejected: cannot read the file ({exc.strerror})")
+                rejected += 1
+                continue
+            result = import_statement_file(path.name, content, account=account)
+            if result.status == ImportStatus.REJECTED:
+                rejected += 1
+                self.stderr.write(f"{name}: rejected, nothing imported: {result.error}")
+                continue
+            if result.status == ImportStatus.ALREADY_IMPORTED:
+                totals["already"] += 1
+                self.stdout.write(f"{name}: already imported, nothing changed")
+                continue
+            totals["posted"] += result.posted
+            totals["queued"] += result.queued_total
+            totals["skipped"] += result.skipped_total
+            line = f"{name}: posted {result.posted}, queued {result.queued_total}"
+            if result.queued:
+                line += f" ({_counts(result.queued)})"
+            line += f", skipped {result.skipped_total}"
+            if result.skipped:
+                line += f" ({_counts(result.skipped)})"
+            if result.already_imported_statements:
+                line += ", already imported statements: " + ", ".join(
+                    result.already_imported_statements
+                )
+            self.stdout.write(line)
+        if len(files) > 1:
+            self.stdout.write(
+                "total: posted {posted}, queued {queued}, skipped {skipped}, "
+                "already imported files {already}".format(**totals)
+            )
+        if rejected:
+            raise CommandError(f"{rejected} file(s) rejected")

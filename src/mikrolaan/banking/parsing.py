@@ -1,0 +1,111 @@
+"""What a bank statement file says, read into plain values before anything is written.
+
+``read_statement_file`` detects the format (camt.053 XML or CSV), reads the whole file and
+raises ``StatementError`` naming the file, the place (line/element) and the field at the first
+thing it cannot read: a file is imported whole or not at all.
+"""
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+class StatementError(Exception):
+    """A statement file that cannot be read; nothing of it is imported."""
+
+    def __init__(self, file_name: str, where: str, field_name: str, problem: str):
+        self.file_name = file_name
+        self.where = where
+        self.field_name = field_name
+        self.problem = problem
+        parts = [file_name, where, field_name]
+        super().__init__(": ".join(p for p in parts if p) + f": {problem}")
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    position: int
+    location: str  # "Ntry[3]", "Ntry[3]/TxDtls[2]" or "line 7"
+    booking_date: dt.date
+    value_date: dt.date | None
+    amount: Decimal  # never negative; the direction is ``credit``
+    currency: str
+    credit: bool
+    reversal: bool = False
+    status: str = "BOOK"
+    entry_ref: str = ""
+    account_servicer_ref: str = ""
+    end_to_end_id: str = ""
+    creditor_references: tuple[str, ...] = ()
+    text: str = ""
+    counterparty: str = ""
+    # Distinguishes entries that would otherwise look the same (see ``entry_identity``).
+    fingerprint_extra: str = ""
+
+
+@dataclass
+class ParsedStatement:
+    account: str
+    statement_id: str
+    created_at: dt.datetime | None = None
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    currency: str = ""
+    opening_balance: Decimal | None = None
+    closing_balance: Decimal | None = None
+    entries: list[ParsedEntry] = field(default_factory=list)
+    # True when the identity of an entry without a bank reference may use its position.
+    positional_identity: bool = True
+
+
+@dataclass
+class ParsedFile:
+    file_name: str
+    format: str  # StatementFormat value
+    version: str
+    statements: list[ParsedStatement]
+
+
+IDENTITY_MAX = 200  # fits the ledger's external_id
+
+
+def entry_identity(statement: ParsedStatement, entry: ParsedEntry) -> str:
+    """A stable identity of a bank entry, the same whichever file the statement came in.
+
+    With the bank's own reference (AcctSvcrRef) that is account + reference; without one, the
+    statement id and the entry's place in it (camt.053), or the entry's contents (CSV).
+    """
+    if entry.account_servicer_ref:
+        key = f"{statement.account}/ref/{entry.account_servicer_ref}"
+    elif statement.positional_identity:
+        key = f"{statement.account}/stmt/{statement.statement_id}/{entry.location}"
+    else:
+        key = f"{statement.account}/{entry.fingerprint_extra}"
+    if len(key) > IDENTITY_MAX:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
+def read_statement_file(file_name: str, content: bytes, *, account: str = "") -> ParsedFile:
+    """Read a camt.053 or CSV statement file; ``account`` names the account of a CSV file."""
+    from mikrolaan.banking import camt053, csvfile
+
+    head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head == b"<":
+        return camt053.parse(file_name, content)
+    if not content.strip():
+        raise StatementError(file_name, "", "", "the file is empty")
+    return csvfile.parse(file_name, content, account=account)
+
+
+_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
+def plain_amount(text: str | None, file_name: str, where: str, field_name: str) -> Decimal:
+    """A camt.053 amount: digits with an optional dot and at most two decimals."""
+    value = (text or "").strip()
+    if not _AMOUNT.match(value):
+        raise StatementError(file_name, where, field_name, f"{value!r} is not an amount")
+    return Decimal(value).quantize(Decimal("0.01"))

@@ -1,0 +1,380 @@
+"""Importing bank statements and the finance clerk's handling of what the import held back.
+
+``import_statement_file`` is idempotent: a file already imported (same bytes), a statement
+already imported (same account and statement id, in whatever file) and an entry already
+imported (same identity at the bank) change nothing. A file that cannot be read is rejected
+whole. Postings go through ``loans.ledger.post`` with the bank entry's identity as
+``external_id``, so the ledger itself refuses to post one bank entry twice.
+"""
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from mikrolaan.audit.models import Action
+from mikrolaan.audit.services import log
+from mikrolaan.banking.matching import Reason, decide, payment_ids_in
+from mikrolaan.banking.models import (
+    BankEntry,
+    CreditDebit,
+    EntryHandling,
+    Outcome,
+    Statement,
+    StatementFile,
+)
+from mikrolaan.banking.parsing import StatementError, entry_identity, read_statement_file
+from mikrolaan.loans import ledger
+from mikrolaan.loans.models import EntryKind, EntrySource, Loan, LoanStatus
+
+
+class ImportStatus:
+    IMPORTED = "imported"
+    ALREADY_IMPORTED = "already_imported"
+    REJECTED = "rejected"
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    status: str
+    error: str = ""
+    statement_file: StatementFile | None = None
+    statements: list[Statement] = field(default_factory=list)
+    already_imported_statements: list[str] = field(default_factory=list)
+    posted: int = 0
+    queued: Counter = field(default_factory=Counter)  # reason -> number of entries
+    skipped: Counter = field(default_factory=Counter)
+
+    @property
+    def queued_total(self) -> int:
+        return sum(self.queued.values())
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+
+def file_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def import_statement_file(
+    file_name: str, content: bytes, *, acting_user=None, account: str = "", _retry: bool = True
+) -> ImportResult:
+    """Import one camt.053 or CSV file. ``account`` names the account of a CSV file."""
+    digest = file_hash(content)
+    if StatementFile.objects.filter(file_hash=digest).exists():
+        return ImportResult(file_name, ImportStatus.ALREADY_IMPORTED)
+    try:
+        parsed = read_statement_file(file_name, content, account=account)
+    except StatementError as exc:
+        return ImportResult(file_name, ImportStatus.REJECTED, error=str(exc))
+    result = ImportResult(file_name, ImportStatus.IMPORTED)
+    fresh = []
+    for statement in parsed.statements:
+        identities = [entry_identity(statement, e) for e in statement.entries]
+        known = set(
+            BankEntry.objects.filter(identity__in=identities).values_list("identity", flat=True)
+        )
+        if Statement.objects.filter(
+            account=statement.account, statement_id=statement.statement_id
+        ).exists() or (identities and known >= set(identities)):
+            result.already_imported_statements.append(statement.statement_id)
+        else:
+            fresh.append((statement, identities, known))
+    if not fresh:
+        result.status = ImportStatus.ALREADY_IMPORTED
+        return result
+    try:
+        with transaction.atomic():
+            _write(parsed, digest, fresh, result, acting_user)
+    except IntegrityError:
+        # The same file, statement or entry was imported at the same moment by someone else:
+        # look again now that theirs is committed.
+        if _retry:
+            return import_statement_file(
+                file_name, content, acting_user=acting_user, account=account, _retry=False
+            )
+        return ImportResult(file_name, ImportStatus.ALREADY_IMPORTED)
+    return result
+
+
+def _write(parsed, digest, fresh, result: ImportResult, acting_user) -> None:
+    result.statement_file = StatementFile.objects.create(
+        file_name=parsed.file_name[:255],
+        file_hash=digest,
+        format=parsed.format,
+        version=parsed.version,
+        recorded_by=_user(acting_user),
+    )
+    pending = []
+    for statement, identities, known in fresh:
+        row = Statement.objects.create(
+            file=result.statement_file,
+            account=statement.account,
+            statement_id=statement.statement_id,
+            created_by_bank_at=statement.created_at,
+            period_from=statement.period_from,
+            period_to=statement.period_to,
+            currency=statement.currency,
+            opening_balance=statement.opening_balance,
+            closing_balance=statement.closing_balance,
+            recorded_by=_user(acting_user),
+        )
+        result.statements.append(row)
+        seen = set(known)
+        for parsed_entry, identity in zip(statement.entries, identities, strict=True):
+            if identity in seen:
+                result.skipped[Reason.ALREADY_IMPORTED] += 1
+                continue
+            seen.add(identity)
+            pending.append(_entry(row, parsed_entry, identity, acting_user))
+    # Lock every loan the file pays, in one order, before reading any balance: two imports
+    # paying the same loans wait for each other instead of deadlocking or double-counting.
+    wanted = {pid for entry in pending for pid in payment_ids_in(entry).valid}
+    list(Loan.objects.select_for_update().filter(payment_id__in=wanted).order_by("pk"))
+    for entry in pending:
+        entry.save()
+        handling = _handle_new_entry(entry, acting_user)
+        if handling.outcome == Outcome.POSTED:
+            result.posted += 1
+        elif handling.outcome == Outcome.QUEUED:
+            result.queued[handling.reason] += 1
+        else:
+            result.skipped[handling.reason] += 1
+
+
+def _entry(statement: Statement, parsed, identity: str, acting_user) -> BankEntry:
+    return BankEntry(
+        statement=statement,
+        position=parsed.position,
+        location=parsed.location[:60],
+        identity=identity,
+        booking_date=parsed.booking_date,
+        value_date=parsed.value_date,
+        amount=parsed.amount,
+        currency=parsed.currency,
+        credit_debit=CreditDebit.CREDIT if parsed.credit else CreditDebit.DEBIT,
+        reversal=parsed.reversal,
+        status=parsed.status[:10],
+        entry_ref=parsed.entry_ref[:100],
+        account_servicer_ref=parsed.account_servicer_ref[:100],
+        end_to_end_id=parsed.end_to_end_id[:100],
+        creditor_reference="|".join(parsed.creditor_references)[:200],
+        text=parsed.text,
+        counterparty=parsed.counterparty[:200],
+        recorded_by=_user(acting_user),
+    )
+
+
+def _handle_new_entry(entry: BankEntry, acting_user) -> EntryHandling:
+    decision = decide(entry)
+    if decision.outcome != Outcome.POSTED:
+        return EntryHandling.objects.create(
+            entry=entry,
+            outcome=decision.outcome,
+            reason=decision.reason,
+            params=decision.params,
+            loan=decision.loan,
+            proposed_reversal_of=decision.proposed_reversal_of,
+            recorded_by=_user(acting_user),
+        )
+    loan = decision.loan
+    try:
+        with transaction.atomic():
+            posted = ledger.post(
+                loan,
+                EntryKind.REPAYMENT,
+                entry.amount,
+                entry.posting_date,
+                acting_user=_user(acting_user),
+                source=EntrySource.BANK,
+                external_id=entry.identity,
+                why=f"Bank statement {entry.statement.statement_id}, {entry.location}",
+            )
+    except ledger.LedgerError as exc:
+        # The matching rules should never let this happen; if they do, the clerk decides.
+        return EntryHandling.objects.create(
+            entry=entry,
+            outcome=Outcome.QUEUED,
+            reason=Reason.LEDGER_REFUSED,
+            params={"error": str(exc)[:300], "loan_ref": loan.loan_ref},
+            loan=loan,
+            recorded_by=_user(acting_user),
+        )
+    if not posted.created:
+        return EntryHandling.objects.create(
+            entry=entry,
+            outcome=Outcome.SKIPPED,
+            reason=Reason.ALREADY_POSTED,
+            params={"loan_ref": loan.loan_ref},
+            loan=loan,
+            ledger_entry=posted.entry,
+            recorded_by=_user(acting_user),
+        )
+    log(
+        _user(acting_user),
+        Action.CREATE,
+        obj=posted.entry,
+        citizen=loan.citizen,
+        what=f"repayment {entry.amount} kr. from bank entry {entry.identity} on {loan.loan_ref}",
+    )
+    return EntryHandling.objects.create(
+        entry=entry,
+        outcome=Outcome.POSTED,
+        loan=loan,
+        ledger_entry=posted.entry,
+        recorded_by=_user(acting_user),
+    )
+
+
+def _user(user):
+    return user if (user is not None and user.is_authenticated) else None
+
+
+# --- the finance clerk's queue ---------------------------------------------------------------
+
+
+class ResolutionError(Exception):
+    """The clerk's choice cannot be carried out; nothing was changed. The message is for her."""
+
+
+def _lock_queued(entry: BankEntry) -> tuple[BankEntry, EntryHandling]:
+    entry = BankEntry.objects.select_for_update().select_related("statement").get(pk=entry.pk)
+    current = entry.current_handling()
+    if current is None or current.outcome != Outcome.QUEUED:
+        raise ResolutionError(_("This entry has already been handled."))
+    return entry, current
+
+
+def _require_reason(why: str) -> str:
+    why = (why or "").strip()
+    if not why:
+        raise ResolutionError(_("Give a reason."))
+    return why
+
+
+@transaction.atomic
+def post_to_loan(entry: BankEntry, loan: Loan, *, why: str, acting_user) -> EntryHandling:
+    """Post a queued credit to the loan the clerk chose (e.g. the citizen wrote the wrong
+    payment ID). Audited with the clerk's reason."""
+    why = _require_reason(why)
+    entry, _current = _lock_queued(entry)
+    if not entry.is_credit or entry.reversal:
+        raise ResolutionError(_("Only a payment into the account can be posted to a loan."))
+    if entry.currency != "DKK":
+        raise ResolutionError(_("%(currency)s: only DKK is posted.") % {"currency": entry.currency})
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if loan.status not in (LoanStatus.ACTIVE, LoanStatus.IN_COLLECTION):
+        raise ResolutionError(
+            _("Loan %(loan_ref)s is not being repaid (%(status)s).")
+            % {"loan_ref": loan.loan_ref, "status": loan.get_status_display()}
+        )
+    outstanding = ledger.balance(loan)
+    if entry.amount > outstanding:
+        raise ResolutionError(
+            _("The amount is more than the %(outstanding)s kr. outstanding on loan %(loan_ref)s.")
+            % {"outstanding": f"{outstanding:.2f}", "loan_ref": loan.loan_ref}
+        )
+    try:
+        posted = ledger.post(
+            loan,
+            EntryKind.REPAYMENT,
+            entry.amount,
+            entry.posting_date,
+            acting_user=acting_user,
+            source=EntrySource.BANK,
+            external_id=entry.identity,
+            why=why,
+        )
+    except ledger.LedgerError as exc:
+        raise ResolutionError(str(exc)) from exc
+    log(
+        acting_user,
+        Action.CREATE,
+        obj=posted.entry,
+        citizen=loan.citizen,
+        what=f"queued bank entry {entry.identity} ({entry.amount} kr.) posted to {loan.loan_ref}",
+        why=why,
+    )
+    return EntryHandling.objects.create(
+        entry=entry,
+        outcome=Outcome.POSTED,
+        loan=loan,
+        ledger_entry=posted.entry,
+        why=why,
+        recorded_by=acting_user,
+    )
+
+
+@transaction.atomic
+def confirm_reversal(entry: BankEntry, *, why: str, acting_user) -> EntryHandling:
+    """The clerk confirms that a reversal entry undoes the payment it was matched with: the
+    ledger gets a reversal of that repayment."""
+    why = _require_reason(why)
+    entry, current = _lock_queued(entry)
+    target = current.proposed_reversal_of
+    if target is None:
+        raise ResolutionError(_("No posted payment was found for this reversal."))
+    try:
+        posted = ledger.post(
+            target.loan,
+            EntryKind.REVERSAL,
+            target.amount,
+            entry.posting_date,
+            acting_user=acting_user,
+            source=EntrySource.BANK,
+            external_id=entry.identity,
+            why=why,
+            reverses=target,
+        )
+    except ledger.LedgerError as exc:
+        raise ResolutionError(str(exc)) from exc
+    log(
+        acting_user,
+        Action.CREATE,
+        obj=posted.entry,
+        citizen=target.loan.citizen,
+        what=f"bank reversal {entry.identity} reverses payment {target.pk} on {target.loan}",
+        why=why,
+    )
+    return EntryHandling.objects.create(
+        entry=entry,
+        outcome=Outcome.REVERSED,
+        loan=target.loan,
+        ledger_entry=posted.entry,
+        why=why,
+        recorded_by=acting_user,
+    )
+
+
+@transaction.atomic
+def mark_not_ours(entry: BankEntry, *, why: str, acting_user) -> EntryHandling:
+    """Not a loan payment (another of the municipality's money, a payout …): leaves the queue."""
+    return _close(entry, Outcome.NOT_OURS, why, acting_user)
+
+
+@transaction.atomic
+def mark_refunded(entry: BankEntry, *, why: str, acting_user) -> EntryHandling:
+    """The money was (or will be) paid back to the sender outside the system."""
+    return _close(entry, Outcome.REFUNDED, why, acting_user)
+
+
+def _close(entry: BankEntry, outcome: str, why: str, acting_user) -> EntryHandling:
+    why = _require_reason(why)
+    entry, current = _lock_queued(entry)
+    handling = EntryHandling.objects.create(
+        entry=entry, outcome=outcome, loan=current.loan, why=why, recorded_by=acting_user
+    )
+    log(
+        acting_user,
+        Action.CHANGE,
+        obj=handling,
+        citizen=current.loan.citizen if current.loan else None,
+        what=f"bank entry {entry.identity} ({entry.amount} {entry.currency}): {outcome}",
+        why=why,
+    )
+    return handling
