@@ -151,10 +151,7 @@ def decide(
     latest = latest_decision(case)
     round_number = latest.round_number + 1 if latest else 1
     version = latest_version(case)
-    if colour == Colour.RED:
-        stage = Stage.CLOSED
-    else:
-        stage = Stage.DECISION
+    stage = Stage.CLOSED if colour == Colour.RED else Stage.DECISION
     summary = _("Round %(n)s: %(colour)s") % {
         "n": round_number,
         "colour": Colour(colour).label.lower(),
