@@ -172,6 +172,7 @@ class BudgetSummary:
     cost_total: Decimal
     operating_result: Decimal
     cash: list
+    financing: Decimal
     establishment_need: Decimal
     liquidity_need: Decimal
     loan_need: Decimal
@@ -208,6 +209,7 @@ def summarise(version: BudgetVersion) -> BudgetSummary:
         cost_total=cst_total,
         operating_result=inc_total - cst_total,
         cash=calc.cash_flow(months, version.opening_cash),
+        financing=version.own_funds + version.other_financing,
         establishment_need=e_need,
         liquidity_need=l_need,
         loan_need=max(e_need, l_need),
