@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.budgets.calculations import Month
 from mikrolaan.budgets.fields import KronerField, parse_amount
-from mikrolaan.decisions.page import StyledFormMixin
+from mikrolaan.decisions.page import StyledFormMixin, date_field
 
 MONTHS_SHOWN = 12
 
@@ -55,7 +55,7 @@ def money(label, required=False):
 
 
 class BudgetForm(StyledFormMixin, forms.Form):
-    submitted_on = forms.DateField(label=_("Submitted on"), initial=timezone.localdate)
+    submitted_on = date_field(_("Submitted on"), initial=timezone.localdate)
     establishment = forms.CharField(
         label=_("Establishment budget"),
         widget=forms.Textarea(attrs={"rows": 6}),

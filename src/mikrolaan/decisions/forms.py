@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.budgets.fields import KronerField
 from mikrolaan.decisions.models import Colour, RedOutcome
-from mikrolaan.decisions.page import StyledFormMixin
+from mikrolaan.decisions.page import StyledFormMixin, date_field
 
 
 def colour_field(label):
@@ -18,7 +18,7 @@ def reason_field(label):
 
 
 class DecisionForm(StyledFormMixin, forms.Form):
-    decided_on = forms.DateField(label=_("Decided on"), initial=timezone.localdate)
+    decided_on = date_field(_("Decided on"), initial=timezone.localdate)
     person_colour = colour_field(_("The person"))
     person_reason = reason_field(_("The person: reasons"))
     money_colour = colour_field(_("The money"))
@@ -55,7 +55,7 @@ class ApprovalForm(StyledFormMixin, forms.Form):
 
 
 class MainCourseForm(StyledFormMixin, forms.Form):
-    started_on = forms.DateField(label=_("Main course starts on"), initial=timezone.localdate)
+    started_on = date_field(_("Main course starts on"), initial=timezone.localdate)
     cvr = forms.CharField(label=_("CVR number"), max_length=20)
     subsistence_months = forms.IntegerField(
         label=_("Subsistence grant, months"), required=False, min_value=1, max_value=60
@@ -65,8 +65,8 @@ class MainCourseForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    fit_for_work_on = forms.DateField(
-        label=_("Declared fit for work on"),
+    fit_for_work_on = date_field(
+        _("Declared fit for work on"),
         required=False,
         help_text=_("Needed before the loan is paid out; may also be recorded later."),
     )
@@ -83,7 +83,7 @@ class MainCourseForm(StyledFormMixin, forms.Form):
 
 
 class FitForWorkForm(StyledFormMixin, forms.Form):
-    confirmed_on = forms.DateField(label=_("Declared fit for work on"), initial=timezone.localdate)
+    confirmed_on = date_field(_("Declared fit for work on"), initial=timezone.localdate)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -28,6 +28,17 @@ def open_case(request, pk, *, why: str) -> Case:
     return case
 
 
+def date_field(label, **kwargs):
+    """A date with the browser's own date picker (the value travels as ISO 8601)."""
+    from django import forms
+
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        **kwargs,
+    )
+
+
 class StyledFormMixin:
     """Det Fælles Designsystem classes on every widget."""
 

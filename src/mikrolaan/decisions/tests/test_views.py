@@ -113,3 +113,58 @@ def test_start_panels(project_leader, benefits_caseworker):
     bc_panels = {p["key"]: p for p in panels_for(benefits_caseworker)}
     assert len(bc_panels["grants-awaiting-me"]["rows"]) == 1
     assert "main-course-subsistence" in bc_panels
+
+
+def test_main_course_form_shows_cvr_and_subsistence_errors_in_danish(
+    client, project_leader, benefits_caseworker
+):
+    from django.utils import translation
+
+    from mikrolaan.decisions.tests.factories import granted_decision
+
+    case = granted_decision(project_leader, benefits_caseworker).case
+    client.force_login(benefits_caseworker)
+    url = reverse("decisions:main_course", args=[case.pk])
+    with translation.override("da"):
+        response = client.post(
+            url,
+            {"started_on": "2026-05-04", "cvr": "30011229", "subsistence_months": "9"},
+            HTTP_ACCEPT_LANGUAGE="da",
+        )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "kontrolciffer passer ikke" in page
+    case.refresh_from_db()
+    assert case.stage == "granted"
+    response = client.post(
+        url, {"started_on": "2026-05-04", "cvr": "30011228", "subsistence_months": "9"}
+    )
+    assert 'data-testid="error-subsistence_reason"' in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "started_on": "2026-05-04",
+            "cvr": "3001 1228",
+            "subsistence_months": "9",
+            "subsistence_reason": "Sæsonvirksomhed: salget kommer om sommeren.",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.stage == "main_course"
+    fit = reverse("decisions:fit", args=[case.pk])
+    assert client.post(fit, {"confirmed_on": "2026-05-04"}).status_code == 302
+    page = client.get(reverse("decisions:case", args=[case.pk])).content.decode()
+    assert 'data-testid="fit-for-payout"' in page
+
+
+def test_the_pensioners_form_has_no_subsistence_fields(client, project_leader, benefits_caseworker):
+    from mikrolaan.decisions.tests.factories import granted_decision
+
+    case = granted_decision(project_leader, benefits_caseworker).case
+    case.citizen.target_group = "early_retirement"
+    case.citizen.save()
+    client.force_login(project_leader)
+    page = client.get(reverse("decisions:main_course", args=[case.pk])).content.decode()
+    assert "id_subsistence_months" not in page
+    assert "id_cvr" in page
