@@ -44,7 +44,9 @@ def parse_lines(text: str) -> list[tuple[str, Decimal]]:
 
 
 def lines_text(lines) -> str:
-    return "\n".join(f"{li.label}; {number_format(li.amount, 2)}" for li in lines)
+    return "\n".join(
+        f"{li.label}; {number_format(li.amount, 2, force_grouping=True)}" for li in lines
+    )
 
 
 LINES_HELP = _("One line each: description; amount in kroner. Example: Symaskine; 12.500")

@@ -56,7 +56,11 @@ class StyledFormMixin:
 @register_section(order=50)
 def decisions_section(case, user):
     from mikrolaan.decisions import main_course
-    from mikrolaan.decisions.services import approval_refusal, awaits_resubmission
+    from mikrolaan.decisions.services import (
+        APPROVER_ROLES,
+        approval_refusal,
+        awaits_resubmission,
+    )
 
     decisions = list(
         case.decisions.select_related("budget_version", "policy", "recorded_by").prefetch_related(
@@ -74,7 +78,9 @@ def decisions_section(case, user):
             "approvals": list(current.approvals.all()),
             "granted": current.is_granted,
             "my_refusal": approval_refusal(current, user)
-            if not current.is_granted and current.case.stage == "decision"
+            if user.has_role(*APPROVER_ROLES)
+            and not current.is_granted
+            and current.case.stage == "decision"
             else None,
         }
     context = {
