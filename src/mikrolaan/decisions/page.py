@@ -11,7 +11,7 @@ from mikrolaan.cases.page import register_action, register_section
 
 def case_page_url(case) -> str:
     """The case page (the cases app's, once it exists; this app's minimal page until then)."""
-    for name in ("cases:detail", "cases:case"):
+    for name in ("cases:detail", "cases:case", "cases:page", "cases:show"):
         try:
             return reverse(name, args=[case.pk])
         except NoReverseMatch:

@@ -168,3 +168,24 @@ def test_the_pensioners_form_has_no_subsistence_fields(client, project_leader, b
     page = client.get(reverse("decisions:main_course", args=[case.pk])).content.decode()
     assert "id_subsistence_months" not in page
     assert "id_cvr" in page
+
+
+def test_sections_render_however_the_case_page_passes_their_context(project_leader):
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+
+    from mikrolaan.cases.page import sections_for
+
+    decision = green_decision(project_leader)
+    sections = sections_for(decision.case, project_leader)
+    assert {s["template"] for s in sections} >= {
+        "budgets/case_section.html",
+        "decisions/case_section.html",
+    }
+    for section in sections:
+        direct = render_to_string(section["template"], section["context"])
+        included = Template("{% include s.template with ctx=s.context %}").render(
+            Context({"s": section})
+        )
+        assert 'data-testid="section-' in direct
+        assert direct == included
