@@ -62,7 +62,7 @@ SCENARIOS = [
     "yellow",  # yellow, awaiting a resubmitted budget
     "red_end",  # red: the trajectory ends
     "budget_only",  # in the pre-course, no decision yet
-    "main_course_pension",
+    "main_course_direct",  # green in the first round → granted → main course
     "red_return",  # red: back to the job centre
     "resubmitted",  # yellow → resubmitted, awaiting round 2
 ]
@@ -109,6 +109,15 @@ def submit_demo_budget(case, user, index, *, red_flag, submitted_on: dt.date, rn
     )
 
 
+def anchor_date(case, today: dt.date) -> dt.date:
+    """The day the case's main course starts if that has passed, else today: the demo's
+    budgets and decisions are dated back from it."""
+    cohort = case.cohort
+    if cohort is not None and cohort.main_course_start <= today:
+        return cohort.main_course_start
+    return today
+
+
 def _leader(ctx):
     return ctx.users.get("demo-projektleder") or ctx.user("project_leader")
 
@@ -140,7 +149,7 @@ def populate(ctx):
                 leader,
                 index,
                 red_flag=red_flag,
-                submitted_on=ctx.today - dt.timedelta(days=45),
+                submitted_on=anchor_date(case, ctx.today) - dt.timedelta(days=45),
                 rng=ctx.rng,
                 note="Udarbejdet i forforløbet sammen med projektlederen.",
             )

@@ -6,7 +6,7 @@ Works on ``ctx.data["budgeted_cases"]`` from the budgets demo (nothing happens w
 import datetime as dt
 from decimal import Decimal
 
-from mikrolaan.budgets.demo import submit_demo_budget
+from mikrolaan.budgets.demo import anchor_date, submit_demo_budget
 from mikrolaan.decisions.main_course import keeps_pension, start_main_course
 from mikrolaan.decisions.services import approve_grant, decide
 
@@ -57,10 +57,11 @@ def populate(ctx):
         return
     leader = ctx.users.get("demo-projektleder") or ctx.user("project_leader")
     caseworker = ctx.users.get("demo-ydelse") or ctx.user("benefits_caseworker")
-    day = ctx.today - dt.timedelta(days=30)
     for case, scenario, index in chosen:
+        anchor = anchor_date(case, ctx.today)
+        day = anchor - dt.timedelta(days=30)
         amount = Decimal(ctx.rng.choice([18000, 25000, 30000, 35000, 42000, 50000]))
-        if scenario in ("main_course", "main_course_pension", "resubmitted", "yellow"):
+        if scenario in ("main_course", "resubmitted", "yellow"):
             decide(
                 case,
                 decided_on=day,
@@ -109,14 +110,14 @@ def populate(ctx):
         if scenario == "awaiting_caseworker":
             continue
         approve_grant(decision, approved_on=day + dt.timedelta(days=12), acting_user=caseworker)
-        if scenario == "granted":
-            continue
+        if scenario == "granted" or (case.cohort and case.cohort.main_course_start > ctx.today):
+            continue  # granted; the main course has not started yet
         case.refresh_from_db()
         start_main_course(
             case,
-            started_on=day + dt.timedelta(days=20),
+            started_on=anchor,
             cvr=fictitious_cvr(index),
             subsistence_months=None if keeps_pension(case) else 6,
-            fit_for_work_on=day + dt.timedelta(days=18),
+            fit_for_work_on=anchor - dt.timedelta(days=2),
             acting_user=caseworker,
         )
