@@ -6,6 +6,7 @@ from mikrolaan.budgets import demo as budgets_demo
 from mikrolaan.cases.constants import Stage
 from mikrolaan.core.demo import DemoContext
 from mikrolaan.decisions import demo as decisions_demo
+from mikrolaan.decisions.main_course import fit_for_payout
 from mikrolaan.decisions.models import Decision, MainCourseStart
 from mikrolaan.decisions.services import granted_decisions
 from mikrolaan.decisions.tests.factories import case_in_pre_course
@@ -50,4 +51,5 @@ def test_demo_decides_every_colour_grants_and_starts_main_courses():
     starts = MainCourseStart.objects.all()
     assert starts.count() >= 2
     assert all(cvr.is_valid(s.cvr) for s in starts)
+    assert all(fit_for_payout(s.case) for s in starts)
     assert Decision.objects.filter(round_number=2, colour="green").exists()
