@@ -13,11 +13,27 @@ from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.tests.factories import CaseFactory
 from mikrolaan.courses.models import Cohort, Participation
 from mikrolaan.decisions.services import approve_grant, decide
+from mikrolaan.policy.models import LoanPolicy
 
 DAY = dt.date(2026, 3, 16)
 
 
+def ensure_policy():
+    """The policy the migration seeds (1,000–50,000 kr. from 2013); a transactional test's
+    flush empties the table, so browser and race tests put it back."""
+    if not LoanPolicy.objects.exists():
+        LoanPolicy.objects.create(
+            valid_from=dt.date(2013, 1, 1),
+            name="Mikrolån 3.0",
+            legal_basis="Lov om aktiv socialpolitik § 65",
+            min_amount=Decimal("1000.00"),
+            max_amount=Decimal("50000.00"),
+            subsistence_max_months=6,
+        )
+
+
 def case_in_pre_course(**kwargs):
+    ensure_policy()
     case = CaseFactory(stage=Stage.PRE_COURSE, **kwargs)
     cohort, _ = Cohort.objects.get_or_create(
         code="M9",
