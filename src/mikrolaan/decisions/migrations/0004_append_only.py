@@ -7,11 +7,11 @@ class ReapplyAppendOnlyTrigger(AppendOnlyTrigger):
     """SQLite rebuilds a table to add a constraint and loses its triggers: drop and create."""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        self.database_backwards(app_label, schema_editor, from_state, to_state)
+        AppendOnlyTrigger.database_backwards(self, app_label, schema_editor, from_state, to_state)
         super().database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        AppendOnlyTrigger.database_backwards(self, app_label, schema_editor, from_state, to_state)
+        pass  # the trigger of 0002 stays
 
 
 class Migration(migrations.Migration):
