@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from mikrolaan.decisions import views
 
 app_name = "decisions"
-urlpatterns: list = []
+urlpatterns = [
+    path("case/<int:case_pk>/", views.case_page, name="case"),
+    path("decide/<int:case_pk>/", views.decide, name="decide"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("main-course/<int:case_pk>/", views.start_main_course, name="main_course"),
+    path("fit-for-work/<int:case_pk>/", views.fit_for_work, name="fit"),
+]

@@ -1,0 +1,25 @@
+"""The case page's budget section and action."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mikrolaan.budgets.services import may_submit_budget, summarise
+from mikrolaan.cases.page import register_action, register_section
+
+
+@register_section(order=40)
+def budgets_section(case, user):
+    versions = list(case.budget_versions.order_by("-number").prefetch_related("lines", "months"))
+    if not versions:
+        return None
+    context = {"summaries": [summarise(v) for v in versions]}
+    context["ctx"] = context  # the template reads ``ctx.…`` however the case page passes it
+    return {"template": "budgets/case_section.html", "context": context}
+
+
+@register_action(order=40)
+def budget_actions(case, user):
+    if not may_submit_budget(case, user):
+        return []
+    label = _("New budget version") if case.budget_versions.exists() else _("Enter budgets")
+    return [{"label": label, "url": reverse("budgets:new", args=[case.pk])}]

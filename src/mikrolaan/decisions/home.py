@@ -1,0 +1,131 @@
+"""Start-page panels for the project leader and the benefits caseworker."""
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mikrolaan.accounts.roles import Role
+from mikrolaan.cases.constants import Stage
+from mikrolaan.cases.models import Case
+from mikrolaan.decisions.models import Decision, MainCourseStart
+from mikrolaan.decisions.page import case_page_url
+from mikrolaan.decisions.services import awaits_resubmission, grants_awaiting, kr
+from mikrolaan.web.home import register_panel
+
+LIMIT = 25
+
+
+def _case_row(case, *cells):
+    return {"cells": [str(case.citizen), *cells], "url": case_page_url(case)}
+
+
+@register_panel(order=50)
+def pre_course_without_decision(user):
+    if not user.has_role(Role.PROJECT_LEADER):
+        return None
+    cases = (
+        Case.objects.for_user(user)
+        .filter(stage=Stage.PRE_COURSE)
+        .exclude(Exists(Decision.objects.filter(case=OuterRef("pk"))))
+        .select_related("citizen", "cohort")
+        .order_by("cohort__main_course_start", "pk")[:LIMIT]
+    )
+    return {
+        "key": "pre-course-without-decision",
+        "heading": _("Pre-course without a budget decision"),
+        "columns": [_("Citizen"), _("Cohort"), _("Budgets")],
+        "rows": [
+            _case_row(
+                c,
+                str(c.cohort or "—"),
+                _("%(n)s versions") % {"n": c.budget_versions.count()}
+                if c.budget_versions.exists()
+                else _("none yet"),
+            )
+            for c in cases
+        ],
+        "empty": _("No cases in the pre-course wait for a decision."),
+    }
+
+
+@register_panel(order=51)
+def yellow_awaiting_resubmission(user):
+    if not user.has_role(Role.PROJECT_LEADER):
+        return None
+    cases = (
+        Case.objects.for_user(user)
+        .filter(stage=Stage.DECISION, decisions__colour="yellow")
+        .distinct()
+        .select_related("citizen")
+    )
+    rows = []
+    for case in cases:
+        if awaits_resubmission(case):
+            latest = case.decisions.order_by("-round_number").first()
+            rows.append(
+                _case_row(
+                    case,
+                    _("Round %(n)s") % {"n": latest.round_number},
+                    latest.decided_on.strftime("%d.%m.%Y"),
+                )
+            )
+    return {
+        "key": "yellow-awaiting-resubmission",
+        "heading": _("Yellow decisions awaiting resubmission"),
+        "columns": [_("Citizen"), _("Round"), _("Decided on")],
+        "rows": rows[:LIMIT],
+        "empty": _("No yellow decision awaits a resubmitted budget."),
+    }
+
+
+@register_panel(order=52)
+def grants_awaiting_me(user):
+    if not user.has_role(Role.PROJECT_LEADER, Role.BENEFITS_CASEWORKER):
+        return None
+    return {
+        "key": "grants-awaiting-me",
+        "heading": _("Loan grants awaiting my approval"),
+        "columns": [_("Citizen"), _("Proposed loan"), _("Approved so far")],
+        "rows": [
+            {
+                "cells": [
+                    str(d.case.citizen),
+                    kr(d.proposed_amount),
+                    ", ".join(str(Role(r).label) for r in sorted(d.approved_roles)) or "—",
+                ],
+                "url": reverse("decisions:approve", args=[d.pk]),
+            }
+            for d in grants_awaiting(user)[:LIMIT]
+        ],
+        "empty": _("No loan grant awaits your approval."),
+    }
+
+
+@register_panel(order=53)
+def main_course_with_subsistence(user):
+    if not user.has_role(Role.BENEFITS_CASEWORKER):
+        return None
+    starts = (
+        MainCourseStart.objects.filter(
+            case__in=Case.objects.for_user(user).filter(stage=Stage.MAIN_COURSE),
+            keeps_pension=False,
+            correction__isnull=True,
+        )
+        .select_related("case__citizen")
+        .order_by("-started_on")[:LIMIT]
+    )
+    return {
+        "key": "main-course-subsistence",
+        "heading": _("Main-course starts with a subsistence grant"),
+        "columns": [_("Citizen"), _("Start"), _("Months"), _("CVR number")],
+        "rows": [
+            _case_row(
+                s.case,
+                s.started_on.strftime("%d.%m.%Y"),
+                str(s.subsistence_months),
+                s.cvr,
+            )
+            for s in starts
+        ],
+        "empty": _("No main course with a subsistence grant has started."),
+    }

@@ -1,0 +1,127 @@
+"""Shared view helpers and the case page's decision section and actions."""
+
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from mikrolaan.audit.services import log_read
+from mikrolaan.cases.models import Case
+from mikrolaan.cases.page import register_action, register_section
+
+
+def case_page_url(case) -> str:
+    """The case page (the cases app's, once it exists; this app's minimal page until then)."""
+    for name in ("cases:detail", "cases:case", "cases:page", "cases:show"):
+        try:
+            return reverse(name, args=[case.pk])
+        except NoReverseMatch:
+            continue
+    return reverse("decisions:case", args=[case.pk])
+
+
+def open_case(request, pk, *, why: str) -> Case:
+    """A case the user may see (404 otherwise), with the audit READ record."""
+    case = get_object_or_404(
+        Case.objects.for_user(request.user).select_related("citizen", "cohort"), pk=pk
+    )
+    log_read(request.user, case.citizen, what=f"case {case.pk}", why=why)
+    return case
+
+
+def date_field(label, **kwargs):
+    """A date with the browser's own date picker (the value travels as ISO 8601)."""
+    from django import forms
+
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        **kwargs,
+    )
+
+
+class StyledFormMixin:
+    """Det Fælles Designsystem classes on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            name = type(widget).__name__
+            if name in ("RadioSelect", "CheckboxInput"):
+                continue
+            css = "form-select" if name == "Select" else "form-input"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+@register_section(order=50)
+def decisions_section(case, user):
+    from mikrolaan.decisions import main_course
+    from mikrolaan.decisions.services import (
+        APPROVER_ROLES,
+        approval_refusal,
+        awaits_resubmission,
+    )
+
+    decisions = list(
+        case.decisions.select_related("budget_version", "policy", "recorded_by").prefetch_related(
+            "approvals__recorded_by"
+        )
+    )
+    start = main_course.current_start(case)
+    if not decisions and start is None:
+        return None
+    current = decisions[-1] if decisions else None
+    grant = None
+    if current is not None and current.colour == "green":
+        grant = {
+            "decision": current,
+            "approvals": list(current.approvals.all()),
+            "granted": current.is_granted,
+            "my_refusal": approval_refusal(current, user)
+            if user.has_role(*APPROVER_ROLES)
+            and not current.is_granted
+            and current.case.stage == "decision"
+            else None,
+        }
+    context = {
+        "decisions": decisions,
+        "awaits_resubmission": awaits_resubmission(case),
+        "grant": grant,
+        "start": start,
+        "fit": case.fit_for_work.order_by("-pk").first(),
+        "payout_blockers": main_course.payout_blockers(case) if grant else [],
+    }
+    context["ctx"] = context  # the template reads ``ctx.…`` however the case page passes it
+    return {"template": "decisions/case_section.html", "context": context}
+
+
+@register_action(order=50)
+def decision_actions(case, user):
+    from mikrolaan.decisions import main_course
+    from mikrolaan.decisions.services import latest_decision, may_approve, may_decide
+
+    actions = []
+    if may_decide(case, user):
+        actions.append(
+            {"label": _("Decide on the budget"), "url": reverse("decisions:decide", args=[case.pk])}
+        )
+    latest = latest_decision(case)
+    if latest is not None and may_approve(latest, user):
+        actions.append(
+            {
+                "label": _("Approve the loan grant"),
+                "url": reverse("decisions:approve", args=[latest.pk]),
+            }
+        )
+    if main_course.may_start(case, user):
+        actions.append(
+            {
+                "label": _("Start the main course"),
+                "url": reverse("decisions:main_course", args=[case.pk]),
+            }
+        )
+    if main_course.may_confirm_fit(case, user):
+        actions.append(
+            {"label": _("Confirm fit for work"), "url": reverse("decisions:fit", args=[case.pk])}
+        )
+    return actions
