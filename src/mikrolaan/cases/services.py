@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
@@ -170,17 +171,19 @@ def record_screening(
     if case.stage != from_stage:
         expected = next_screening(case)
         raise ValidationError(
-            _("The %(step)s cannot be recorded now: the case is at “%(stage)s”%(next)s.")
-            % {
-                "step": label.lower(),
-                "stage": case.get_stage_display(),
-                "next": (
-                    _("; the next step is the %(next)s")
-                    % {"next": EventKind(expected).label.lower()}
-                    if expected
-                    else ""
-                ),
-            }
+            capfirst(
+                _("The %(step)s cannot be recorded now: the case is at “%(stage)s”%(next)s.")
+                % {
+                    "step": label.lower(),
+                    "stage": case.get_stage_display(),
+                    "next": (
+                        _("; the next step is the %(next)s")
+                        % {"next": EventKind(expected).label.lower()}
+                        if expected
+                        else ""
+                    ),
+                }
+            )
         )
     if occurred_on < case.opened_on:
         raise ValidationError(
