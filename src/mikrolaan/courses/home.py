@@ -35,6 +35,7 @@ def job_consultant_conversations_due(user):
         .open()
         .filter(job_consultant=user)
         .select_related("citizen")
+        .exclude(cohort__main_course_end__lt=today)
         .annotate(
             last_jc=Max(
                 "conversations__held_on",
@@ -101,6 +102,7 @@ def conversation_warnings(user):
         Case.objects.for_user(user)
         .filter(stage__in=[Stage.PRE_COURSE, Stage.DECISION, Stage.GRANTED, Stage.MAIN_COURSE])
         .select_related("citizen", "cohort")
+        .exclude(cohort__main_course_end__lt=today)
         .annotate(
             last_talk=Max(
                 "conversations__held_on",

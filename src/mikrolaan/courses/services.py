@@ -422,6 +422,8 @@ def conversation_warning(case: Case, today: dt.date) -> str | None:
     """A month without an individual conversation while the citizen is in a course."""
     if case.stage not in (Stage.PRE_COURSE, Stage.DECISION, Stage.GRANTED, Stage.MAIN_COURSE):
         return None
+    if case.cohort_id and case.cohort.main_course_end < today:
+        return None  # the programme is over for this cohort
     last = case.conversations.filter(kind=ConversationKind.INDIVIDUAL).order_by("-held_on").first()
     if last is not None:
         since = last.held_on
@@ -444,9 +446,9 @@ def conversation_warning(case: Case, today: dt.date) -> str | None:
     return None
 
 
-def job_consultant_conversation_due(case: Case) -> dt.date | None:
+def job_consultant_conversation_due(case: Case, today: dt.date) -> dt.date | None:
     """When the next 3-monthly job-consultant conversation falls due (open cases only)."""
-    if not case.is_open:
+    if not case.is_open or (case.cohort_id and case.cohort.main_course_end < today):
         return None
     last = (
         case.conversations.filter(kind=ConversationKind.JOB_CONSULTANT)

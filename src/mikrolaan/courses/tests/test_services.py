@@ -234,7 +234,7 @@ def test_a_month_without_an_individual_conversation_warns(assigned, project_lead
 
 
 def test_job_consultant_conversation_falls_due_every_three_months(assigned, job_consultant):
-    assert job_consultant_conversation_due(assigned) == dt.date(2026, 4, 5)
+    assert job_consultant_conversation_due(assigned, dt.date(2026, 4, 1)) == dt.date(2026, 4, 5)
     log_conversation(
         assigned,
         kind="job_consultant",
@@ -244,7 +244,7 @@ def test_job_consultant_conversation_falls_due_every_three_months(assigned, job_
         today=dt.date(2026, 4, 2),
         acting_user=job_consultant,
     )
-    assert job_consultant_conversation_due(assigned) == dt.date(2026, 7, 2)
+    assert job_consultant_conversation_due(assigned, dt.date(2026, 4, 1)) == dt.date(2026, 7, 2)
 
 
 def test_conversation_kinds_follow_roles(assigned, job_consultant, project_leader):
