@@ -76,7 +76,9 @@ def register_event_details(kind: str):
 
 
 def event_label(kind: str) -> str:
-    return str(_EVENT_LABELS.get(kind, kind))
+    if kind in _EVENT_LABELS:
+        return str(_EVENT_LABELS[kind])
+    return kind.replace("_", " ").capitalize()  # an app that has not named its kind yet
 
 
 def event_details(event) -> list[tuple[str, str]]:

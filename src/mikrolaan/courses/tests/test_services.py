@@ -2,11 +2,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mikrolaan.cases.constants import EventKind, Stage
 from mikrolaan.cases.services import record_dropout
 from mikrolaan.cases.tests.factories import screen, screened_case
-from mikrolaan.courses.models import Activity, ParticipationStatus
+from mikrolaan.courses.models import Activity, Cohort, ParticipationStatus
 from mikrolaan.courses.services import (
     add_plan_activity,
     assign_to_cohort,
@@ -276,3 +278,22 @@ def test_in_pre_course_factory(unit):
     assert case.stage == Stage.PRE_COURSE
     assert case.pre_course_plan.completed_on is not None
     assert case.cohort.participations.get().case == case
+
+
+@given(
+    main_start=st.dates(min_value=dt.date(2013, 1, 1), max_value=dt.date(2030, 12, 31)),
+    offset=st.integers(min_value=-60, max_value=60),
+)
+def test_the_15_day_rule_holds_for_any_dates(main_start, offset):
+    """Accepted exactly when the course ends 15 or more days before the main course."""
+    from mikrolaan.courses.services import check_ends_in_time
+
+    cohort = Cohort(code="X", main_course_start=main_start, main_course_end=main_start)
+    activity = Activity(name="Selvudvikling", ends_before_main_course=True)
+    ends_on = main_start - dt.timedelta(days=15) + dt.timedelta(days=offset)
+    try:
+        check_ends_in_time(activity, ends_on, cohort)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == ((main_start - ends_on).days >= 15)
