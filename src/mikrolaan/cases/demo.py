@@ -323,12 +323,14 @@ class Maker:
                 activity=activity,
                 starts_on=min(day, ends),
                 ends_on=ends,
+                on=start,
                 acting_user=self.leader,
             )
             if attendance and ends < self.ctx.today:
                 record_attendance(
                     planned,
-                    sessions_attended=max(planned.sessions - self.rng.randint(0, 1), 0),
+                    sessions_attended=planned.sessions
+                    - (planned.sessions > 1 and self.rng.random() < 0.5),
                     acting_user=self.leader,
                 )
             day += 10 * DAY
@@ -340,6 +342,7 @@ class Maker:
             starts_on=end - 3 * DAY,
             ends_on=end,
             note="Internat på Vrold Kursuscenter ved Skanderborg",
+            on=start,
             acting_user=self.leader,
         )
         if attendance and end < self.ctx.today:

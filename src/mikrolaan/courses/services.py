@@ -254,8 +254,10 @@ def add_plan_activity(
     ends_on: dt.date,
     sessions: int | None = None,
     note: str = "",
+    on: dt.date,
     acting_user,
 ) -> PlannedActivity:
+    """Add an activity to the citizen's plan (``on`` is the day it is planned)."""
     require_role(acting_user, Role.PROJECT_LEADER, doing=_("plan the pre-course"))
     case = lock_case(case)
     require_open(case)
@@ -288,7 +290,7 @@ def add_plan_activity(
         case,
         EventKind.PLAN_ACTIVITY,
         acting_user=acting_user,
-        occurred_on=starts_on,
+        occurred_on=on,
         summary=f"{activity.name} {fmt(starts_on)}–{fmt(ends_on)}",
         data={"activity": activity.code, "planned_activity": planned.pk},
     )

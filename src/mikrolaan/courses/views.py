@@ -162,7 +162,9 @@ def plan(request, case_pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                add_plan_activity(case, acting_user=request.user, **form.cleaned_data)
+                add_plan_activity(
+                    case, on=timezone.localdate(), acting_user=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:

@@ -56,6 +56,7 @@ def in_pre_course_case(
         activity=Activity.objects.get(code="bookkeeping"),
         starts_on=assigned_on + dt.timedelta(days=7),
         ends_on=assigned_on + dt.timedelta(days=56),
+        on=assigned_on,
         acting_user=project_leader,
     )
     ends = self_development_deadline(cohort)
@@ -64,6 +65,7 @@ def in_pre_course_case(
         activity=self_development(),
         starts_on=ends - dt.timedelta(days=3),
         ends_on=ends,
+        on=assigned_on,
         acting_user=project_leader,
     )
     if complete:

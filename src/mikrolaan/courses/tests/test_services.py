@@ -44,6 +44,7 @@ def add_self_development(case, user, ends_on):
         activity=self_development(),
         starts_on=ends_on - dt.timedelta(days=3),
         ends_on=ends_on,
+        on=dt.date(2026, 2, 11),
         acting_user=user,
     )
 
@@ -73,6 +74,7 @@ def test_the_plan_cannot_be_completed_without_the_self_development_course(assign
         activity=Activity.objects.get(code="vat"),
         starts_on=dt.date(2026, 3, 1),
         ends_on=dt.date(2026, 3, 1),
+        on=dt.date(2026, 2, 11),
         acting_user=project_leader,
     )
     with pytest.raises(ValidationError, match="obligatorisk"):
