@@ -216,7 +216,7 @@ class Maker:
         self.n += 1
         female = i % 2 == 0
         first = (WOMEN if female else MEN)[(i // 2) % len(WOMEN)]
-        last = SURNAMES[(i * 7) % len(SURNAMES)]
+        last = SURNAMES[(i * 11 + i // 28) % len(SURNAMES)]
         age = self.rng.randint(28, 58)
         born = dt.date(on.year - age, self.rng.randint(1, 12), self.rng.randint(1, 28))
         target = self.rng.choice(
