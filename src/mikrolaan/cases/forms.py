@@ -123,8 +123,8 @@ class ReferralForm(DkfdsForm):
         self.fields["origin"].widget.attrs["class"] = "form-radio"
 
 
-def _judgement():
-    return forms.ChoiceField(label=_("Judgement"), choices=Judgement.choices)
+def _judgement(label):
+    return forms.ChoiceField(label=label, choices=Judgement.choices)
 
 
 def _assessment(label):
@@ -134,11 +134,11 @@ def _assessment(label):
 class ScreeningForm(DkfdsForm):
     occurred_on = today_field(_("Date"))
     person_assessment = _assessment(_("The person (incl. motivation): assessment"))
-    person_judgement = _judgement()
+    person_judgement = _judgement(_("The person: judgement"))
     money_assessment = _assessment(_("The money (loan need): assessment"))
-    money_judgement = _judgement()
+    money_judgement = _judgement(_("The money: judgement"))
     plan_assessment = _assessment(_("The plan (the business idea): assessment"))
-    plan_judgement = _judgement()
+    plan_judgement = _judgement(_("The plan: judgement"))
     recommendation = forms.ChoiceField(
         label=_("Recommendation"), choices=Recommendation.choices, widget=forms.RadioSelect
     )

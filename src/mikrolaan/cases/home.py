@@ -39,7 +39,7 @@ def _cases(user):
 def my_referrals(user):
     if not user.has_role(Role.JOB_CONSULTANT):
         return None
-    cases = _cases(user).open().filter(job_consultant=user)
+    cases = _cases(user).open().filter(job_consultant=user).order_by("-opened_on", "-pk")
     return {
         "key": "my-referrals",
         "heading": _("My referrals"),
