@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
@@ -237,7 +238,7 @@ def correct(request, pk, event_pk):
     if not fields:
         raise Http404
     relation = event.referral if event.kind == EventKind.REFERRAL else event.screening
-    choices = [(f, relation._meta.get_field(f).verbose_name) for f in fields]
+    choices = [(f, capfirst(relation._meta.get_field(f).verbose_name)) for f in fields]
     form = forms.CorrectionForm(request.POST or None, field_choices=choices)
     if request.method == "POST" and form.is_valid():
         try:

@@ -180,6 +180,7 @@ def plan(request, case_pk):
             "activities": activities,
             "form": form,
             "may_edit": may_edit,
+            "may_record_attendance": bool(plan) and request.user.has_role(Role.PROJECT_LEADER),
             "problems": plan_problems(case) if plan else [],
             "deadline": self_development_deadline(case.cohort) if case.cohort else None,
         },

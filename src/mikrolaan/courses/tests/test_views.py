@@ -152,3 +152,17 @@ def test_conversation_warnings_panel(project_leader, unit, future_cohort, today)
     )
     rows = _panel(project_leader, "conversation-warnings")["rows"]
     assert [r["cells"][0] for r in rows] == [case.citizen.full_name]
+
+
+def test_attendance_is_recorded_after_the_plan_is_complete(client, project_leader, unit):
+    case = in_pre_course_case(unit=unit)
+    planned = case.pre_course_plan.activities.get(activity__code="bookkeeping")
+    client.force_login(project_leader)
+    url = reverse("courses:attendance", args=[case.pk, planned.pk])
+    assert client.post(url, {"sessions_attended": "7"}).status_code == 302
+    planned.refresh_from_db()
+    assert planned.sessions_attended == 7
+    response = client.post(url, {"sessions_attended": "9"}, follow=True)
+    assert "Mellem 0 og 8 gange." in response.content.decode()
+    planned.refresh_from_db()
+    assert planned.sessions_attended == 7
