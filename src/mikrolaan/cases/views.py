@@ -22,6 +22,7 @@ from mikrolaan.cases.services import (
     CASEWORK_ROLES,
     correct_event,
     correctable_fields,
+    corrected_value,
     may_screen,
     record_dropout,
     record_screening,
@@ -253,8 +254,17 @@ def correct(request, pk, event_pk):
         else:
             messages.success(request, _("The correction is recorded."))
             return redirect(reverse("cases:detail", args=[case.pk]) + f"#event-{event.pk}")
+    current = [
+        (label, corrected_value(event, name, getattr(relation, name))) for name, label in choices
+    ]
     return render(
         request,
         "cases/correction_form.html",
-        {"form": form, "case": case, "event": event, "label": EventKind(event.kind).label},
+        {
+            "form": form,
+            "case": case,
+            "event": event,
+            "label": EventKind(event.kind).label,
+            "current": current,
+        },
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.audit.services import log_read
 from mikrolaan.cases.models import Case
 from mikrolaan.courses import forms
 from mikrolaan.courses.models import Cohort, PlannedActivity
@@ -155,6 +156,8 @@ def move(request, case_pk):
 def plan(request, case_pk):
     case = _case(request, case_pk)
     plan = getattr(case, "pre_course_plan", None)
+    if request.method == "GET":
+        log_read(request.user, case, what="pre-course plan")
     may_edit = request.user.has_role(Role.PROJECT_LEADER) and plan and not plan.completed_on
     form = forms.PlanActivityForm(request.POST or None) if may_edit else None
     if request.method == "POST":

@@ -69,6 +69,15 @@ def test_from_referral_to_a_pre_course_plan(
     page.click(SUBMIT)
     page.wait_for_selector("text=Første screening er registreret.")
     assert page.inner_text("[data-testid=case-stage]") == "Første screening foretaget"
+    # A note was wrong: correct it; the timeline keeps both and points from one to the other.
+    page.click("[data-testid=correct-first_screening]")
+    page.select_option("#id_field", "notes")
+    page.fill("#id_value", "Borgeren har allerede faste kunder.")
+    page.fill("#id_why", "Noten blev glemt ved screeningen.")
+    page.click(SUBMIT)
+    page.wait_for_selector("text=Rettelsen er registreret.")
+    assert "Retter første screening" in page.inner_text("[data-testid=event-correction]")
+    assert page.locator("[data-testid=corrected-by]").count() == 1
     page.click("[data-testid=action-first_conversation]")
     fill_three_ps(page)
     page.click(SUBMIT)
