@@ -43,3 +43,52 @@ class DropoutDestination(models.TextChoices):
     OTHER_OFFER = "other_offer", _("Other offer from the job centre")
     PUBLIC_SUPPORT = "public_support", _("Public support")
     OTHER = "other", _("Other")
+
+
+class EventKind(models.TextChoices):
+    """The kinds of case events this app and ``courses`` write (other apps add their own)."""
+
+    REFERRAL = "referral", _("Referral")
+    FIRST_SCREENING = "first_screening", _("First screening")
+    FIRST_CONVERSATION = "first_conversation", _("First conversation")
+    FINAL_SCREENING = "final_screening", _("Final screening")
+    CORRECTION = "correction", _("Correction")
+    DROPOUT = "dropout", _("Dropout")
+    COHORT_ASSIGNED = "cohort_assigned", _("Assigned to a cohort")
+    COHORT_MOVED = "cohort_moved", _("Moved to a later cohort")
+    PLAN_ACTIVITY = "plan_activity", _("Activity added to the pre-course plan")
+    PLAN_COMPLETED = "plan_completed", _("Pre-course plan completed")
+    CONVERSATION = "conversation", _("Conversation")
+
+
+class SelfEmploymentOrigin(models.TextChoices):
+    """Why the citizen is referred (§6.1): she raised it herself, or a marked talent shows it."""
+
+    RAISED_BY_CITIZEN = "raised_by_citizen", _("The citizen raised self-employment herself")
+    CRAFT = "craft", _("A marked craft")
+    SKILL = "skill", _("A marked skill")
+    HOBBY = "hobby", _("A dedicated hobby")
+
+
+class Judgement(models.TextChoices):
+    STRONG = "strong", _("Strong")
+    ADEQUATE = "adequate", _("Adequate")
+    DOUBTFUL = "doubtful", _("Doubtful")
+    INSUFFICIENT = "insufficient", _("Insufficient")
+
+
+class Recommendation(models.TextChoices):
+    RECOMMEND = "recommend", _("Recommend")
+    DO_NOT_RECOMMEND = "do_not_recommend", _("Do not recommend")
+
+
+# The screening steps in their order, the stage each leads from and to, and who does it.
+SCREENING_STEPS = {
+    EventKind.FIRST_SCREENING: (Stage.REFERRED, Stage.FIRST_SCREENING, "knowledge_person"),
+    EventKind.FIRST_CONVERSATION: (
+        Stage.FIRST_SCREENING,
+        Stage.FIRST_CONVERSATION,
+        "knowledge_person",
+    ),
+    EventKind.FINAL_SCREENING: (Stage.FIRST_CONVERSATION, Stage.FINAL_SCREENING, "project_leader"),
+}

@@ -1,7 +1,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mikrolaan.cases.constants import OPEN_STAGES, Stage
+from mikrolaan.cases.constants import (
+    OPEN_STAGES,
+    SCREENING_STEPS,
+    DropoutDestination,
+    DropoutReason,
+    Judgement,
+    Recommendation,
+    SelfEmploymentOrigin,
+    Stage,
+)
 from mikrolaan.core.models import AppendOnlyModel
 
 
@@ -96,3 +105,84 @@ class CaseEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.kind}"
+
+
+class Referral(AppendOnlyModel):
+    """The job consultant's referral: why self-employment, and the idea (§6.1)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="referral")
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="referral")
+    origin = models.CharField(
+        _("why self-employment"), max_length=30, choices=SelfEmploymentOrigin.choices
+    )
+    talent = models.CharField(
+        _("the craft, skill or hobby"),
+        max_length=300,
+        blank=True,
+        help_text=_("Which craft, skill or hobby points to self-employment."),
+    )
+    idea = models.TextField(_("the business idea in a few lines"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(origin="raised_by_citizen") | ~models.Q(talent=""),
+                name="referral_talent_named",
+            ),
+        ]
+
+
+class Screening(AppendOnlyModel):
+    """First screening, first conversation or final screening: the three P's and a
+    recommendation (§6.1–6.2). ``kind`` is the event kind it belongs to."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="screenings")
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="screening")
+    kind = models.CharField(
+        _("kind"),
+        max_length=30,
+        choices=[(k.value, k.label) for k in SCREENING_STEPS],
+    )
+    person_assessment = models.TextField(_("the person: assessment"))
+    person_judgement = models.CharField(_("the person"), max_length=20, choices=Judgement.choices)
+    money_assessment = models.TextField(_("the money: assessment"))
+    money_judgement = models.CharField(_("the money"), max_length=20, choices=Judgement.choices)
+    plan_assessment = models.TextField(_("the plan: assessment"))
+    plan_judgement = models.CharField(_("the plan"), max_length=20, choices=Judgement.choices)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=20, choices=Recommendation.choices
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["event__occurred_on", "pk"]
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="screening_once_per_kind"),
+        ]
+
+    @property
+    def recommended(self) -> bool:
+        return self.recommendation == Recommendation.RECOMMEND
+
+
+class Dropout(AppendOnlyModel):
+    """A citizen left the programme: when, why and where to (§7.1). Not a failure."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="dropout")
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="dropout")
+    dropped_on = models.DateField(_("date"))
+    stage_left = models.CharField(_("left at stage"), max_length=30, choices=Stage.choices)
+    reason = models.CharField(_("reason"), max_length=40, choices=DropoutReason.choices)
+    destination = models.CharField(
+        _("where the citizen went"), max_length=40, choices=DropoutDestination.choices
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("dropout")
+        verbose_name_plural = _("dropouts")

@@ -48,3 +48,39 @@ def sections_for(case, user) -> list[dict]:
 
 def actions_for(case, user) -> list[dict]:
     return [a for _order, func in _ACTIONS for a in (func(case, user) or [])]
+
+
+# --- the timeline ----------------------------------------------------------------------------
+# Apps name their event kinds and may show an event's typed record as (label, value) lines:
+#
+#     register_event_kind("decision", _("Budget decision"))
+#
+#     @register_event_details("decision")
+#     def decision_details(event):
+#         return [(_("Decision"), event.decision.get_colour_display()), ...]
+
+_EVENT_LABELS: dict[str, str] = {}
+_EVENT_DETAILS: dict[str, Callable] = {}
+
+
+def register_event_kind(kind: str, label) -> None:
+    _EVENT_LABELS[kind] = label
+
+
+def register_event_details(kind: str):
+    def decorator(func):
+        _EVENT_DETAILS[kind] = func
+        return func
+
+    return decorator
+
+
+def event_label(kind: str) -> str:
+    if kind in _EVENT_LABELS:
+        return str(_EVENT_LABELS[kind])
+    return kind.replace("_", " ").capitalize()  # an app that has not named its kind yet
+
+
+def event_details(event) -> list[tuple[str, str]]:
+    func = _EVENT_DETAILS.get(event.kind)
+    return list(func(event) or []) if func else []

@@ -1,6 +1,8 @@
 """Creating and changing citizens' master data."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
@@ -33,13 +35,17 @@ def register_citizen(*, cpr: str, acting_user, why: str = "", **fields) -> Citiz
 @transaction.atomic
 def update_citizen(citizen: Citizen, *, acting_user, why: str, **fields) -> Citizen:
     """Change contact and background details; every change is logged with what changed."""
-    changed = []
-    for name, value in fields.items():
-        if getattr(citizen, name) != value:
-            setattr(citizen, name, value)
-            changed.append(name)
+    changed = [name for name, value in fields.items() if getattr(citizen, name) != value]
+    if changed and not why.strip():
+        raise ValidationError({"why": _("Say why the details are changed.")})
+    for name in changed:
+        setattr(citizen, name, fields[name])
     if changed:
-        citizen.full_clean()
+        try:
+            citizen.full_clean()
+        except ValidationError:
+            citizen.refresh_from_db(fields=changed)  # nothing changed, not even in memory
+            raise
         citizen.save(update_fields=changed)
         log(acting_user, Action.CHANGE, obj=citizen, what="changed: " + ", ".join(changed), why=why)
     return citizen

@@ -1,0 +1,78 @@
+"""Start-page panels: what waits for each role on the way from referral to final screening."""
+
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from mikrolaan.accounts.roles import Role
+from mikrolaan.cases.constants import Stage
+from mikrolaan.cases.models import Case
+from mikrolaan.web.home import register_panel
+
+LIMIT = 50
+
+
+def _rows(cases):
+    return [
+        {
+            "url": reverse("cases:detail", args=[case.pk]),
+            "cells": [
+                case.citizen.full_name,
+                case.get_stage_display(),
+                formats.date_format(case.opened_on, "SHORT_DATE_FORMAT"),
+                case.unit.name,
+            ],
+        }
+        for case in cases[:LIMIT]
+    ]
+
+
+def _columns():
+    return [_("Citizen"), _("Stage"), _("Referred"), _("Unit")]
+
+
+def _cases(user):
+    return Case.objects.for_user(user).select_related("citizen", "unit").order_by("opened_on")
+
+
+@register_panel(order=10)
+def my_referrals(user):
+    if not user.has_role(Role.JOB_CONSULTANT):
+        return None
+    cases = _cases(user).open().filter(job_consultant=user).order_by("-opened_on", "-pk")
+    return {
+        "key": "my-referrals",
+        "heading": _("My referrals"),
+        "columns": _columns(),
+        "rows": _rows(cases),
+        "empty": _("You have no open referrals."),
+        "link": {"label": _("Register and refer a citizen"), "url": reverse("cases:citizen_new")},
+    }
+
+
+@register_panel(order=11)
+def awaiting_knowledge_person(user):
+    if not user.has_role(Role.KNOWLEDGE_PERSON):
+        return None
+    cases = _cases(user).filter(stage__in=[Stage.REFERRED, Stage.FIRST_SCREENING])
+    return {
+        "key": "awaiting-screening",
+        "heading": _("Referrals awaiting first screening or first conversation"),
+        "columns": _columns(),
+        "rows": _rows(cases),
+        "empty": _("No referrals are waiting for you."),
+    }
+
+
+@register_panel(order=12)
+def awaiting_final_screening(user):
+    if not user.has_role(Role.PROJECT_LEADER):
+        return None
+    cases = _cases(user).filter(stage=Stage.FIRST_CONVERSATION)
+    return {
+        "key": "awaiting-final-screening",
+        "heading": _("Cases awaiting final screening"),
+        "columns": _columns(),
+        "rows": _rows(cases),
+        "empty": _("No cases are waiting for final screening."),
+    }

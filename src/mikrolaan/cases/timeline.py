@@ -1,0 +1,92 @@
+"""The case's timeline as the case page shows it: events, their details and corrections."""
+
+from django.utils.translation import gettext_lazy as _
+
+from mikrolaan.cases.constants import SCREENING_STEPS, EventKind
+from mikrolaan.cases.page import (
+    event_details,
+    event_label,
+    register_event_details,
+    register_event_kind,
+)
+from mikrolaan.cases.services import corrected_value
+
+for _kind in EventKind:
+    register_event_kind(_kind.value, _kind.label)
+
+
+def timeline(case) -> list[dict]:
+    events = list(
+        case.events.select_related("recorded_by", "corrects").prefetch_related("corrections")
+    )
+    return [
+        {
+            "event": event,
+            "label": event_label(event.kind),
+            "details": event_details(event),
+            "corrections": list(event.corrections.all()),
+            "corrects": event.corrects,
+            "corrects_label": event_label(event.corrects.kind) if event.corrects else "",
+        }
+        for event in events
+    ]
+
+
+def _field(event, record, name):
+    """(label, value after corrections, corrected?) for one text field of a typed record."""
+    original = getattr(record, name)
+    value = corrected_value(event, name, original)
+    return (record._meta.get_field(name).verbose_name, value)
+
+
+@register_event_details(EventKind.REFERRAL)
+def referral_details(event):
+    referral = event.referral
+    lines = [(_("Why self-employment"), referral.get_origin_display())]
+    if referral.talent or event.corrections.exists():
+        lines.append(_field(event, referral, "talent"))
+    lines.append(_field(event, referral, "idea"))
+    lines.append(_field(event, referral, "notes"))
+    return [line for line in lines if line[1]]
+
+
+def screening_details(event):
+    s = event.screening
+    return [
+        line
+        for line in [
+            (_("The person"), s.get_person_judgement_display()),
+            _field(event, s, "person_assessment"),
+            (_("The money"), s.get_money_judgement_display()),
+            _field(event, s, "money_assessment"),
+            (_("The plan"), s.get_plan_judgement_display()),
+            _field(event, s, "plan_assessment"),
+            (_("Recommendation"), s.get_recommendation_display()),
+            _field(event, s, "notes"),
+        ]
+        if line[1]
+    ]
+
+
+for _kind in SCREENING_STEPS:
+    register_event_details(_kind)(screening_details)
+
+
+@register_event_details(EventKind.DROPOUT)
+def dropout_details(event):
+    d = event.dropout
+    return [
+        (_("Reason"), d.get_reason_display()),
+        (_("Where the citizen went"), d.get_destination_display()),
+        (_("Left at stage"), d.get_stage_left_display()),
+        *([(_("Notes"), d.notes)] if d.notes else []),
+    ]
+
+
+@register_event_details(EventKind.CORRECTION)
+def correction_details(event):
+    return [
+        (_("Field"), event.data.get("label", "")),
+        (_("Before"), event.data.get("old", "")),
+        (_("After"), event.data.get("value", "")),
+    ]
