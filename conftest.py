@@ -22,6 +22,41 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def _seeded_rows(django_db_setup, django_db_blocker):
+    """The rows the data migrations wrote (loan policy, support categories, catalogue …)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _restore_seeded_rows(request):
+    """Give transactional tests (browser, races) the migrations' seeded rows back.
+
+    A transactional test ends by emptying every table, which would take the seeded rows from
+    the tests after it. Django's own serialized rollback re-saves rows that still exist, which
+    our append-only triggers rightly refuse, so empty tables are refilled here instead.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.core import serializers
+
+    restored: dict = {}
+    for obj in serializers.deserialize("json", request.getfixturevalue("_seeded_rows")):
+        model = type(obj.object)
+        if model not in restored:
+            restored[model] = not model._base_manager.exists()
+        if restored[model]:
+            obj.save(force_insert=True)
+
+
 @pytest.fixture
 def unit(db):
     from mikrolaan.accounts.tests.factories import UnitFactory

@@ -23,3 +23,15 @@ def budget_actions(case, user):
         return []
     label = _("New budget version") if case.budget_versions.exists() else _("Enter budgets")
     return [{"label": label, "url": reverse("budgets:new", args=[case.pk])}]
+
+
+def _register_event_kinds():
+    from django.utils.translation import gettext_lazy
+
+    from mikrolaan.budgets.services import EVENT_BUDGET_SUBMITTED
+    from mikrolaan.cases.page import register_event_kind
+
+    register_event_kind(EVENT_BUDGET_SUBMITTED, gettext_lazy("Budget submitted"))
+
+
+_register_event_kinds()

@@ -125,3 +125,24 @@ def decision_actions(case, user):
             {"label": _("Confirm fit for work"), "url": reverse("decisions:fit", args=[case.pk])}
         )
     return actions
+
+
+def _register_event_kinds():
+    from django.utils.translation import gettext_lazy
+
+    from mikrolaan.cases.page import register_event_kind
+    from mikrolaan.decisions.main_course import EVENT_FIT_FOR_WORK, EVENT_MAIN_COURSE_STARTED
+    from mikrolaan.decisions.services import (
+        EVENT_DECISION,
+        EVENT_GRANT_APPROVED,
+        EVENT_LOAN_GRANTED,
+    )
+
+    register_event_kind(EVENT_DECISION, gettext_lazy("Budget decision"))
+    register_event_kind(EVENT_GRANT_APPROVED, gettext_lazy("Loan grant approved"))
+    register_event_kind(EVENT_LOAN_GRANTED, gettext_lazy("Loan granted"))
+    register_event_kind(EVENT_MAIN_COURSE_STARTED, gettext_lazy("Main course started"))
+    register_event_kind(EVENT_FIT_FOR_WORK, gettext_lazy("Declared fit for work"))
+
+
+_register_event_kinds()

@@ -182,7 +182,8 @@ def test_sections_render_however_the_case_page_passes_their_context(project_lead
         "budgets/case_section.html",
         "decisions/case_section.html",
     }
-    for section in sections:
+    ours = ("budgets/", "decisions/")
+    for section in (s for s in sections if s["template"].startswith(ours)):
         direct = render_to_string(section["template"], section["context"])
         included = Template("{% include s.template with ctx=s.context %}").render(
             Context({"s": section})
