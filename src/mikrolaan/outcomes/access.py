@@ -1,0 +1,15 @@
+"""Who may do what with outcomes. Views and panels ask here, never in a template."""
+
+from mikrolaan.accounts.roles import Role
+
+RECORDERS = frozenset({Role.PROJECT_LEADER, Role.BENEFITS_CASEWORKER, Role.JOB_CONSULTANT})
+# Aggregate pages (funnel, economic gain): no names, no case data.
+AGGREGATE_READERS = frozenset({Role.PROJECT_LEADER, Role.MANAGER, Role.EVALUATOR})
+
+
+def may_record_spells(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(*RECORDERS))
+
+
+def may_read_aggregates(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(*AGGREGATE_READERS))
