@@ -1,5 +1,7 @@
 """Who may do what with outcomes. Views and panels ask here, never in a template."""
 
+from django.utils.translation import gettext_lazy
+
 from mikrolaan.accounts.roles import Role
 
 RECORDERS = frozenset({Role.PROJECT_LEADER, Role.BENEFITS_CASEWORKER, Role.JOB_CONSULTANT})
@@ -13,3 +15,6 @@ def may_record_spells(user) -> bool:
 
 def may_read_aggregates(user) -> bool:
     return bool(user and user.is_authenticated and user.has_role(*AGGREGATE_READERS))
+
+# The menu entry (web/navigation.py) uses this msgid; its Danish lives in this app's catalogue.
+MENU_LABEL = gettext_lazy("Outcomes")
