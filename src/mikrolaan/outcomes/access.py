@@ -16,5 +16,6 @@ def may_record_spells(user) -> bool:
 def may_read_aggregates(user) -> bool:
     return bool(user and user.is_authenticated and user.has_role(*AGGREGATE_READERS))
 
+
 # The menu entry (web/navigation.py) uses this msgid; its Danish lives in this app's catalogue.
 MENU_LABEL = gettext_lazy("Outcomes")
