@@ -41,10 +41,10 @@ def course_end_for(citizen) -> dt.date | None:
 
 def citizen_outcomes(citizen, today: dt.date) -> dict:
     spells = list(effective_spells(citizen).select_related("recorded_by"))
+    # What was replaced or removed; the removal markers themselves are not listed.
     history = list(
-        SupportSpell.objects.filter(citizen=citizen)
-        .exclude(pk__in=[s.pk for s in spells])
-        .select_related("recorded_by", "corrects")
+        SupportSpell.objects.filter(citizen=citizen, corrected_by__isnull=False)
+        .select_related("recorded_by", "corrected_by")
         .order_by("recorded_at", "pk")
     )
     course_end = course_end_for(citizen)
@@ -59,7 +59,8 @@ def citizen_outcomes(citizen, today: dt.date) -> dict:
             {
                 "spell": s,
                 "status": SupportStatus(s.status).label,
-                "kind": "withdrawn" if s.withdrawn else "corrected",
+                "kind": "withdrawn" if s.corrected_by.withdrawn else "corrected",
+                "why": s.corrected_by.why,
             }
             for s in history
         ],
