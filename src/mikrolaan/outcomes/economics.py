@@ -300,6 +300,17 @@ def compute_economics(as_of: dt.date) -> dict:
                 )
                 for vf, rate, note in table
             ],
+            "public_support_rates_in_force": [
+                {
+                    "category": labels.get(category) if category else None,
+                    "valid_from": vf.isoformat(),
+                    "daily_rate": money(rate),
+                }
+                for category, table in sorted(
+                    rates.items(), key=lambda kv: (kv[0] is not None, labels.get(kv[0], ""))
+                )
+                for vf, rate, _note in [r for r in table if r[0] <= as_of][-1:]
+            ],
             "programme_cost_settings": [
                 {
                     "valid_from": s.valid_from.isoformat(),

@@ -138,7 +138,7 @@ def withdraw_spell(request, pk):
 
 
 def _as_of(request):
-    form = AsOfForm(request.GET or None)
+    form = AsOfForm(request.GET or None, initial={"as_of": timezone.localdate()})
     as_of = (form.is_valid() and form.cleaned_data.get("as_of")) or timezone.localdate()
     return form, as_of
 
