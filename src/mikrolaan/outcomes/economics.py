@@ -285,7 +285,7 @@ def compute_economics(as_of: dt.date) -> dict:
                 _("Loan losses: amounts written off on or before the as-of date."),
                 _(
                     "Outstanding loans are shown but not subtracted: a loan is repaid whatever "
-                    "happens. The last figure shows the result if none of it were repaid."
+                    "happens. The last line shows the result if none of it were repaid."
                 ),
             ],
             "public_support_rates": [

@@ -1,6 +1,8 @@
 """Views: parse, authorise, call the service, render. No rules here."""
 
+import datetime as dt
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.audit.services import log_read
 from mikrolaan.cases.models import Case
@@ -167,9 +170,69 @@ def economics_page(request):
             "form": form,
             "as_of": as_of,
             "result": result,
+            "table": economics_display(result),
             "json": json.dumps(economics.as_json(result), ensure_ascii=False, indent=2),
         },
     )
+
+
+ECONOMICS_LINES = [
+    # (label, key, money, strong)
+    (gettext_lazy("Participants"), "participants", False, False),
+    (gettext_lazy("Borrowers"), "borrowers", False, False),
+    (gettext_lazy("Self-supporting days"), "self_supporting_days", False, False),
+    (gettext_lazy("Public support saved"), "public_support_saved", True, True),
+    (gettext_lazy("Course costs"), "course_costs", True, False),
+    (gettext_lazy("Subsistence grants"), "subsistence_grants", True, False),
+    (gettext_lazy("Project-leader time"), "project_leader_time", True, False),
+    (gettext_lazy("Programme cost"), "programme_cost", True, True),
+    (gettext_lazy("Loan losses"), "loan_losses", True, False),
+    (gettext_lazy("Net gain"), "net_gain", True, True),
+    (gettext_lazy("Outstanding loans"), "outstanding_loans", True, False),
+    (gettext_lazy("Net if nothing more is repaid"), "net_gain_if_outstanding_lost", True, False),
+]
+
+
+def economics_display(result: dict) -> dict:
+    """The economic gain as a table with one column per cohort and one for the total."""
+    figures = [*result["cohorts"], result["totals"]]
+    return {
+        "columns": [r["cohort"] or _("Not in a cohort") for r in result["cohorts"]] + [_("Total")],
+        "rows": [
+            {
+                "label": label,
+                "key": key,
+                "money": is_money,
+                "strong": strong,
+                "values": [fig[key] for fig in figures],
+            }
+            for label, key, is_money, strong in ECONOMICS_LINES
+        ],
+        "costs": [
+            {
+                **c,
+                "valid_from": dt.date.fromisoformat(c["valid_from"]),
+                **{
+                    k: Decimal(c[k])
+                    for k in (
+                        "course_cost_per_participant",
+                        "subsistence_grant_per_month",
+                        "project_leader_hours_per_participant",
+                        "project_leader_hourly_cost",
+                    )
+                },
+            }
+            for c in result["assumptions"]["programme_cost_settings"]
+        ],
+        "rates_in_force": [
+            {
+                **r,
+                "valid_from": dt.date.fromisoformat(r["valid_from"]),
+                "daily_rate": Decimal(r["daily_rate"]),
+            }
+            for r in result["assumptions"]["public_support_rates_in_force"]
+        ],
+    }
 
 
 def funnel_display(result: dict) -> dict:
