@@ -1,10 +1,14 @@
-"""What outcomes adds to the case page: the spells section and the "record" action."""
+"""What outcomes adds to the case page: the spells section, the "record" action and how
+support-spell events read on the timeline."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from mikrolaan.cases import page
 from mikrolaan.cases.page import register_action, register_section
 from mikrolaan.outcomes import access
+from mikrolaan.outcomes.services import EVENT_KIND
 
 
 @register_section(order=80)
@@ -19,5 +23,29 @@ def support_spell_actions(case, user):
     if not access.may_record_spells(user):
         return []
     return [
-        {"label": _("Record support status"), "url": reverse("outcomes:record", args=[case.pk])}
+        {
+            "key": "record-support-status",
+            "label": _("Record support status"),
+            "url": reverse("outcomes:record", args=[case.pk]),
+        }
     ]
+
+
+def support_spell_details(event):
+    from mikrolaan.outcomes.models import SupportStatus
+
+    data = event.data or {}
+    lines = []
+    if data.get("status") in SupportStatus.values:
+        lines.append((_("Support status"), SupportStatus(data["status"]).label))
+    if data.get("source"):
+        lines.append((_("Source"), data["source"]))
+    return lines
+
+
+# The timeline's event-kind registry arrives with the case page (intake); register there when
+# it exists so the timeline names these events in Danish and shows their details.
+if hasattr(page, "register_event_kind"):
+    page.register_event_kind(EVENT_KIND, gettext_lazy("Support status"))
+if hasattr(page, "register_event_details"):
+    page.register_event_details(EVENT_KIND)(support_spell_details)

@@ -6,8 +6,9 @@ For an as-of date D, per cohort and in total:
   (through D) × the daily public-support rate in force on each day for the support the
   borrower lived on before the programme (``PublicSupportRate``; a default rate where the
   support is unknown);
-- **programme cost** = course costs per participant, subsistence grants (months × monthly
-  amount per borrower; none for early-retirement pensioners, who keep their pension) and
+- **programme cost** = course costs per participant, subsistence grants (months granted at
+  the main-course start, or the setting's months where none are recorded, × the monthly
+  amount; none for early-retirement pensioners, who keep their pension) and
   project-leader time, priced by the ``ProgrammeCostSetting`` in force at the cohort's
   main-course start;
 - **loan losses** = written-off amounts (net of reversed write-offs) on or before D;
@@ -101,6 +102,24 @@ def _borrowers(as_of: dt.date) -> list[dict]:
             or loan["citizen__target_group"] == "early_retirement"
         )
     return loans
+
+
+def _recorded_subsistence_months() -> dict:
+    """{citizen: months of subsistence grant} as recorded at the main-course start, where the
+    decisions app records it (its ``MainCourseStart``; pensioners get 0); else empty."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("decisions", "MainCourseStart")
+    except LookupError:
+        return {}
+    rows = model.objects.filter(correction__isnull=True).values(
+        "case__citizen_id", "keeps_pension", "subsistence_months"
+    )
+    return {
+        r["case__citizen_id"]: 0 if r["keeps_pension"] else (r["subsistence_months"] or 0)
+        for r in rows
+    }
 
 
 def _ledger_sums(as_of: dt.date) -> tuple[dict, dict]:
@@ -206,12 +225,16 @@ def compute_economics(as_of: dt.date) -> dict:
     figures: dict = defaultdict(_empty_figures)
     for cohort_id, n in participants.items():
         figures[cohort_id]["participants"] = n
-    grant_takers: dict = defaultdict(int)
+    recorded_months = _recorded_subsistence_months()
+    grant_months: dict = defaultdict(int)  # months recorded at the main-course start
+    grant_unrecorded: dict = defaultdict(int)  # borrowers priced with the setting's months
     for b in borrowers:
         fig = figures[b["cohort_id"]]
         fig["borrowers"] += 1
-        if not b["early_retirement"]:
-            grant_takers[b["cohort_id"]] += 1
+        if b["citizen_id"] in recorded_months:
+            grant_months[b["cohort_id"]] += recorded_months[b["citizen_id"]]
+        elif not b["early_retirement"]:
+            grant_unrecorded[b["cohort_id"]] += 1
         first = b["course_end"] + dt.timedelta(days=1)
         pieces = [p for s in spells[b["citizen_id"]] if (p := rules.clip(s, first, as_of))]
         fig["self_supporting_days"] += sum((e - s).days + 1 for s, e in pieces)
@@ -235,8 +258,10 @@ def compute_economics(as_of: dt.date) -> dict:
             ).quantize(CENT)
             fig["subsistence_grants"] = (
                 setting.subsistence_grant_per_month
-                * setting.subsistence_months
-                * grant_takers[cohort_id]
+                * (
+                    grant_months[cohort_id]
+                    + setting.subsistence_months * grant_unrecorded[cohort_id]
+                )
             ).quantize(CENT)
             fig["project_leader_time"] = (
                 setting.project_leader_hours_per_participant
@@ -280,7 +305,9 @@ def compute_economics(as_of: dt.date) -> dict:
                 _(
                     "Programme cost: priced with the cost setting in force at the cohort's "
                     "main-course start; course costs and project-leader time per participant; "
-                    "subsistence grant per borrower, not for early-retirement pensioners."
+                    "subsistence grant per borrower for the months granted at the main-course "
+                    "start (the setting's months where none are recorded), not for "
+                    "early-retirement pensioners."
                 ),
                 _("Loan losses: amounts written off on or before the as-of date."),
                 _(

@@ -49,6 +49,21 @@ def percent(part: int, whole: int) -> int | None:
     return int((Decimal(100 * part) / Decimal(whole)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
+def replaced_events():
+    """Events replaced by a later event of the same kind that points at them (``corrects``).
+
+    A correction of another kind (the intake app's text corrections, kind ``correction``)
+    amends a detail and leaves the step itself in place.
+    """
+    from django.db.models import F
+
+    from mikrolaan.cases.models import CaseEvent
+
+    return CaseEvent.objects.filter(corrects__isnull=False, kind=F("corrects__kind")).values(
+        "corrects_id"
+    )
+
+
 def _case_facts(as_of: dt.date) -> list[dict]:
     """One dict per case: how far it got by ``as_of``, its cohort, unit and dropout."""
     from mikrolaan.cases.models import Case, CaseEvent
@@ -66,7 +81,7 @@ def _case_facts(as_of: dt.date) -> list[dict]:
     }
     events = (
         CaseEvent.objects.filter(case_id__in=cases, kind__in=FUNNEL_KINDS, occurred_on__lte=as_of)
-        .exclude(corrections__isnull=False)  # a corrected event no longer counts
+        .exclude(pk__in=replaced_events())
         .values("case_id", "kind", "occurred_on", "data", "pk")
         .order_by("occurred_on", "pk")
     )

@@ -123,6 +123,7 @@ def write_pseudonymised_bundle(
         DROPOUT_REASON_KEY,
         KIND_DROPOUT,
         compute_funnel,
+        replaced_events,
     )
     from mikrolaan.outcomes.models import SupportSpell
     from mikrolaan.people.models import Citizen
@@ -175,7 +176,7 @@ def write_pseudonymised_bundle(
     dropouts = {}
     for e in (
         CaseEvent.objects.filter(kind=KIND_DROPOUT)
-        .exclude(corrections__isnull=False)
+        .exclude(pk__in=replaced_events())
         .order_by("occurred_on", "pk")
         .values("case_id", "occurred_on", "data")
     ):

@@ -26,6 +26,14 @@ from mikrolaan.outcomes.models import SupportSpell
 from mikrolaan.outcomes.summary import citizen_outcomes
 
 
+def _has_case_page() -> bool:
+    try:
+        reverse("cases:detail", args=[1])
+    except NoReverseMatch:
+        return False
+    return True
+
+
 def case_page_url(case) -> str:
     """The case page if the cases app has one, else this app's outcomes page for the case."""
     try:
@@ -42,18 +50,21 @@ def case_outcomes(request, pk):
     """The citizen's support spells on a page of their own (the case page shows the same)."""
     case = _case(request, pk)
     log_read(request.user, case.citizen, what=f"support spells, case {case.pk}")
-    context = section_context(case, request.user)
+    context = section_context(case, request.user, standalone=True)
     context["case_url"] = case_page_url(case)
     return render(request, "outcomes/case_outcomes.html", context)
 
 
-def section_context(case, user) -> dict:
+def section_context(case, user, *, standalone: bool = False) -> dict:
+    """The section's context; on the case page itself the "record" button is the page's
+    action, on this app's own page the section carries it."""
     today = timezone.localdate()
     return {
         "case": case,
         "outcomes": citizen_outcomes(case.citizen, today),
         "today": today,
         "may_record": access.may_record_spells(user),
+        "show_record_button": standalone or not _has_case_page(),
         "record_url": reverse("outcomes:record", args=[case.pk]),
     }
 

@@ -10,7 +10,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def record(page, status, start, source, end=""):
-    page.click("[data-testid=record-support-status]")
+    # The button in the section (this app's page) or the case page's action (intake's page).
+    page.locator(
+        "[data-testid=record-support-status], [data-testid=action-record-support-status]"
+    ).first.click()
     page.select_option("#id_status", status)
     page.fill("#id_start", start)
     page.fill("#id_end", end)

@@ -130,3 +130,18 @@ def test_the_funnel_command_prints_json(programme):
     assert data["as_of"] == "2026-12-31"
     assert data["totals"]["borrower"] == 4
     assert data["totals"]["conversion_pct"] == 40
+
+
+def test_a_text_correction_of_a_screening_leaves_the_step_in_place(unit):
+    c = f.case(unit, opened_on=D(2026, 1, 5))
+    screening = f.event(c, funnel.KIND_FIRST_SCREENING, D(2026, 1, 12))
+    with transaction.atomic():
+        record_event(
+            c,
+            "correction",
+            acting_user=None,
+            occurred_on=D(2026, 1, 13),
+            corrects=screening,
+            data={"field": "notes", "value": "rettet"},
+        )
+    assert compute_funnel(D(2026, 12, 31))["totals"]["screened"] == 1
