@@ -21,10 +21,13 @@ def cohort(code, start, end, pre_course_start=None):
     )
 
 
-def case(unit, *, opened_on=dt.date(2026, 1, 5), user=None, **citizen):
+def case(unit, *, opened_on=dt.date(2026, 1, 5), user=None, referral_event=True, **citizen):
+    """A referred case; with ``referral_event`` a bare referral event as the funnel reads it
+    (the intake app's referral also writes a typed record, which its timeline shows)."""
     c = CaseFactory(citizen=CitizenFactory(unit=unit, **citizen), unit=unit, opened_on=opened_on)
-    with transaction.atomic():
-        record_event(c, funnel.KIND_REFERRAL, acting_user=user, occurred_on=opened_on)
+    if referral_event:
+        with transaction.atomic():
+            record_event(c, funnel.KIND_REFERRAL, acting_user=user, occurred_on=opened_on)
     return c
 
 
@@ -41,6 +44,7 @@ def admit(c, co, on, user=None, status=ParticipationStatus.PRE_COURSE, main_cour
 
 
 def decide(c, on, colour="green", amount=Decimal("30000.00"), user=None):
+    """A green or yellow decision round (a red one needs the decisions app's services)."""
     with transaction.atomic():
         ev = record_event(c, "decision", acting_user=user, occurred_on=on)
         return Decision.objects.create(

@@ -24,7 +24,7 @@ def record(page, status, start, source, end=""):
 def test_a_project_leader_records_a_support_status_and_an_overlap_is_refused(
     page, login, unit, project_leader
 ):
-    case = f.case(unit, opened_on=dt.date(2025, 1, 6))
+    case = f.case(unit, opened_on=dt.date(2025, 1, 6), referral_event=False)
     login(project_leader)
     page.goto(case_page_url(case))
     section = page.locator("[data-testid=support-spells]")
@@ -55,7 +55,7 @@ def test_a_project_leader_records_a_support_status_and_an_overlap_is_refused(
 
 
 def test_an_evaluator_reaches_the_aggregates_but_no_case(page, login, unit, evaluator):
-    case = f.case(unit)
+    case = f.case(unit, referral_event=False)
     login(evaluator)
     response = page.goto(case_page_url(case))
     assert response.status in (403, 404)

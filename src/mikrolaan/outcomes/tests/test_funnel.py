@@ -27,7 +27,7 @@ def dropout(case, on, reason, destination):
 
 @pytest.fixture
 def programme(unit, other_unit):
-    """Ten referrals: 4 borrowers, a red decision, 4 dropouts, 2 still on their way."""
+    """Ten referrals: 4 borrowers, a yellow decision, 4 dropouts, 2 still on their way."""
     m1 = f.cohort("M1", D(2026, 5, 1), D(2026, 10, 31), pre_course_start=D(2026, 2, 1))
     cases = [
         f.case(other_unit if i in (3, 9) else unit, opened_on=D(2026, 1, 5)) for i in range(10)
@@ -40,7 +40,7 @@ def programme(unit, other_unit):
     for c in cases[:4]:
         f.decide(c, D(2026, 4, 15))
         f.loan(c, m1, D(2026, 5, 1))
-    f.decide(cases[4], D(2026, 4, 15), colour="red")
+    f.decide(cases[4], D(2026, 4, 15), colour="yellow")
     dropout(cases[4], D(2026, 4, 20), "idea_not_realisable", "job")
     dropout(cases[5], D(2026, 3, 1), "illness", "public_support")
     wrong = dropout(cases[6], D(2026, 1, 30), "wants_larger_loan", "business_without_loan")
