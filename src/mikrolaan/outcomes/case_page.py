@@ -32,15 +32,9 @@ def support_spell_actions(case, user):
 
 
 def support_spell_details(event):
-    from mikrolaan.outcomes.models import SupportStatus
-
-    data = event.data or {}
-    lines = []
-    if data.get("status") in SupportStatus.values:
-        lines.append((_("Support status"), SupportStatus(data["status"]).label))
-    if data.get("source"):
-        lines.append((_("Source"), data["source"]))
-    return lines
+    """The timeline line's details: the summary already names status and period."""
+    source = (event.data or {}).get("source")
+    return [(_("Source"), source)] if source else []
 
 
 # The timeline's event-kind registry arrives with the case page (intake); register there when
