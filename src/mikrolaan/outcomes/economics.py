@@ -146,10 +146,10 @@ def _ledger_sums(as_of: dt.date) -> tuple[dict, dict]:
 
 
 def _participants(as_of: dt.date) -> dict:
-    """{cohort_id: participants} for cohorts begun on or before ``as_of`` (moves excluded)."""
+    """{cohort_id: {citizen}} for cohorts begun on or before ``as_of`` (moves excluded)."""
     from mikrolaan.courses.models import Participation, ParticipationStatus
 
-    counts: dict = defaultdict(int)
+    people: dict = defaultdict(set)
     rows = (
         Participation.objects.exclude(status=ParticipationStatus.MOVED)
         .filter(
@@ -160,8 +160,8 @@ def _participants(as_of: dt.date) -> dict:
         .distinct()
     )
     for row in rows:
-        counts[row["cohort_id"]] += 1
-    return counts
+        people[row["cohort_id"]].add(row["case__citizen_id"])
+    return people
 
 
 def _empty_figures() -> dict:
@@ -223,8 +223,10 @@ def compute_economics(as_of: dt.date) -> dict:
 
     cohorts = {c.pk: c for c in Cohort.objects.all()}
     figures: dict = defaultdict(_empty_figures)
-    for cohort_id, n in participants.items():
-        figures[cohort_id]["participants"] = n
+    for b in borrowers:  # a borrower took part, even where no participation was recorded
+        participants[b["cohort_id"]].add(b["citizen_id"])
+    for cohort_id, people in participants.items():
+        figures[cohort_id]["participants"] = len(people)
     recorded_months = _recorded_subsistence_months()
     grant_months: dict = defaultdict(int)  # months recorded at the main-course start
     grant_unrecorded: dict = defaultdict(int)  # borrowers priced with the setting's months

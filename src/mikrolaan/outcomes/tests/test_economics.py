@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mikrolaan.courses.models import ParticipationStatus
 from mikrolaan.loans.ledger import post
@@ -161,3 +163,38 @@ def test_the_economics_command_prints_json_with_money_strings(worked_example):
     data = json.loads(out.getvalue())
     assert data["cohorts"][0]["public_support_saved"] == "76400.00"
     assert data["assumptions"]["statement"]
+
+
+def test_a_borrower_without_a_recorded_participation_still_counts_as_a_participant(unit):
+    x2 = f.cohort("X2", D(2030, 1, 1), D(2030, 4, 30))
+    f.loan(f.case(unit), x2, D(2030, 2, 1))
+    row = compute_economics(AS_OF)["cohorts"][0]
+    assert (row["participants"], row["borrowers"]) == (1, 1)
+
+
+@given(
+    spans=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 60)), min_size=0, max_size=4),
+    changes=st.lists(st.tuples(st.integers(-30, 400), st.integers(0, 900)), min_size=0, max_size=4),
+)
+def test_pricing_by_dated_rates_agrees_with_pricing_day_by_day(spans, changes):
+    from mikrolaan.outcomes.economics import value_of_days
+
+    base = D(2030, 1, 1)
+    by_day = {}
+    for offset, cents in changes:
+        by_day[base + dt.timedelta(offset)] = Decimal(cents) / 100
+    rates = sorted((vf, rate, "") for vf, rate in by_day.items())
+    pieces = [(base + dt.timedelta(s), base + dt.timedelta(s + n)) for s, n in spans]
+    total, unpriced = value_of_days(pieces, rates)
+    expected, expected_unpriced = Decimal("0"), 0
+    for first, last in pieces:
+        day = first
+        while day <= last:
+            in_force = [rate for vf, rate, _ in rates if vf <= day]
+            if in_force:
+                expected += in_force[-1]
+            else:
+                expected_unpriced += 1
+            day += dt.timedelta(days=1)
+    assert total == expected.quantize(Decimal("0.01"))
+    assert unpriced == expected_unpriced
