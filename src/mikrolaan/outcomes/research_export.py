@@ -11,7 +11,9 @@ INTERCHANGE.md's column layout, but:
   keys cannot be linked;
 - payment references are left out (they are bank data);
 - ``aggregates/*.csv`` hold counts per cohort, where a count below ``min_count`` (but above
-  zero) is suppressed and written as ``<min_count``.
+  zero) is suppressed and written as ``<min_count``; a total over a suppressed cell is left
+  empty, so the cell cannot be found by subtraction (within one table; counts in different
+  tables are not cross-checked).
 
 ``mikrolaan research_export PATH --key-file F`` runs it; the interchange app's ``export
 --pseudonymised`` is meant to call this function.
@@ -81,6 +83,19 @@ def suppress(count: int, min_count: int) -> str:
     if 0 < count < min_count:
         return f"<{min_count}"
     return str(count)
+
+
+def protect_totals(rows: list[dict], columns: list[str], total_key="cohort") -> list[dict]:
+    """Blank a total where a cell it sums is suppressed, so the cell cannot be worked out by
+    subtracting the others from the total (secondary suppression, per column)."""
+    totals = [r for r in rows if r[total_key] == "total"]
+    parts = [r for r in rows if r[total_key] != "total"]
+    for column in columns:
+        if any(str(r[column]).startswith("<") for r in parts):
+            for total in totals:
+                if not str(total[column]).startswith("<"):
+                    total[column] = ""
+    return rows
 
 
 def age_band(age: int | None) -> str:
@@ -324,7 +339,7 @@ def _write_aggregates(folder: Path, *, citizens, loans, spells, cohorts, min_cou
             }
         )
     written["aggregates/borrowers_by_gender.csv"] = _write(
-        folder / "borrowers_by_gender.csv", gender_cols, rows
+        folder / "borrowers_by_gender.csv", gender_cols, protect_totals(rows, gender_cols[1:])
     )
 
     bands = [name for name, _low, _high in AGE_BANDS] + ["61+", "unknown"]
@@ -340,7 +355,7 @@ def _write_aggregates(folder: Path, *, citizens, loans, spells, cohorts, min_cou
         )
         rows.append({"cohort": g, **{b: suppress(count[b], min_count) for b in bands}})
     written["aggregates/borrowers_by_age.csv"] = _write(
-        folder / "borrowers_by_age.csv", ["cohort", *bands], rows
+        folder / "borrowers_by_age.csv", ["cohort", *bands], protect_totals(rows, bands)
     )
 
     status_cols = ["self_supporting", "public_support", "no_status"]
@@ -357,7 +372,9 @@ def _write_aggregates(folder: Path, *, citizens, loans, spells, cohorts, min_cou
                 count["public_support"] += 1
         rows.append({"cohort": g, **{k: suppress(count[k], min_count) for k in status_cols}})
     written["aggregates/borrowers_status_now.csv"] = _write(
-        folder / "borrowers_status_now.csv", ["cohort", *status_cols], rows
+        folder / "borrowers_status_now.csv",
+        ["cohort", *status_cols],
+        protect_totals(rows, status_cols),
     )
 
     steps = funnel["steps"]
@@ -366,7 +383,9 @@ def _write_aggregates(folder: Path, *, citizens, loans, spells, cohorts, min_cou
         for row in funnel["cohorts"]
     ]
     rows.append({"cohort": "total", **{s: suppress(funnel["totals"][s], min_count) for s in steps}})
-    written["aggregates/funnel.csv"] = _write(folder / "funnel.csv", ["cohort", *steps], rows)
+    written["aggregates/funnel.csv"] = _write(
+        folder / "funnel.csv", ["cohort", *steps], protect_totals(rows, steps)
+    )
 
     rows = [
         {"kind": kind, "code": code, "count": suppress(n, min_count)}
