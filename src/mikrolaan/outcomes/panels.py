@@ -90,3 +90,39 @@ def missing_support_status_panel(user):
             "support status."
         ),
     }
+
+
+@register_panel(order=90)
+def programme_in_figures_panel(user):
+    """Managers and evaluators: the headline figures of the funnel and the economic gain."""
+    if not user.has_role(Role.MANAGER, Role.EVALUATOR):
+        return None
+    from django.urls import reverse
+    from django.utils.formats import number_format
+
+    from mikrolaan.outcomes.economics import compute_economics
+    from mikrolaan.outcomes.funnel import compute_funnel
+
+    today = timezone.localdate()
+    funnel = compute_funnel(today)["totals"]
+    gain = compute_economics(today)["totals"]
+    pct = funnel["conversion_pct"]
+    return {
+        "key": "programme-in-figures",
+        "heading": _("The programme in figures"),
+        "columns": [_("Figure"), _("Today")],
+        "rows": [
+            {"cells": [_("Referred"), funnel["referred"]]},
+            {"cells": [_("Borrowers (loan paid out)"), funnel["borrower"]]},
+            {"cells": [_("From referral to borrower"), "–" if pct is None else f"{pct} %"]},
+            {"cells": [_("Self-supporting days after the course"), gain["self_supporting_days"]]},
+            {
+                "cells": [
+                    _("Net gain in kroner (on the municipality's assumptions)"),
+                    number_format(gain["net_gain"], 2, force_grouping=True),
+                ]
+            },
+        ],
+        "empty": "",
+        "link": {"label": _("The funnel and the economic gain"), "url": reverse("outcomes:funnel")},
+    }

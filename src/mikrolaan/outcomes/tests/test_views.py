@@ -145,3 +145,11 @@ def test_the_start_page_lists_borrowers_without_a_status_after_six_months(
 def test_the_panel_is_for_project_leaders_only(client, finance_clerk):
     page = client_for(client, finance_clerk).get("/")
     assert "Låntagere uden registreret forsørgelsesstatus" not in page.text
+
+
+@pytest.mark.parametrize("role", ["manager", "evaluator"])
+def test_managers_and_evaluators_see_the_programme_in_figures(client, a_case, role, request):
+    page = client_for(client, request.getfixturevalue(role)).get("/")
+    assert "Programmet i tal" in page.text
+    assert "Fra henvisning til låntager" in page.text
+    assert a_case.citizen.last_name not in page.text
