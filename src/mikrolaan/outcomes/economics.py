@@ -83,6 +83,7 @@ def _borrowers(as_of: dt.date) -> list[dict]:
             "citizen__support_before__label",
             "citizen__target_group",
             "cohort__main_course_end",
+            "disbursed_on",
         )
     )
     own_end = {
@@ -237,7 +238,8 @@ def compute_economics(as_of: dt.date) -> dict:
             grant_months[b["cohort_id"]] += recorded_months[b["citizen_id"]]
         elif not b["early_retirement"]:
             grant_unrecorded[b["cohort_id"]] += 1
-        first = b["course_end"] + dt.timedelta(days=1)
+        # Without a cohort there is no course end: count from the day after the payout.
+        first = (b["course_end"] or b["disbursed_on"]) + dt.timedelta(days=1)
         pieces = [p for s in spells[b["citizen_id"]] if (p := rules.clip(s, first, as_of))]
         fig["self_supporting_days"] += sum((e - s).days + 1 for s, e in pieces)
         category = b["citizen__support_before_id"]

@@ -198,3 +198,19 @@ def test_pricing_by_dated_rates_agrees_with_pricing_day_by_day(spans, changes):
             day += dt.timedelta(days=1)
     assert total == expected.quantize(Decimal("0.01"))
     assert unpriced == expected_unpriced
+
+
+def test_a_loan_without_a_cohort_is_counted_without_one(unit, project_leader):
+    c = f.case(unit)
+    f.loan(c, None, D(2030, 2, 1))
+    services.record_spell(
+        c.citizen,
+        status="self_supporting_business",
+        start=D(2030, 2, 1),
+        source="CVR",
+        acting_user=project_leader,
+    )
+    (row,) = compute_economics(D(2030, 2, 11))["cohorts"]
+    assert row["cohort"] is None
+    assert row["self_supporting_days"] == 10  # from the day after the payout
+    assert row["programme_cost"] == M("0.00")  # no cohort, no setting priced
