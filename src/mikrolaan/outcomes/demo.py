@@ -13,6 +13,12 @@ import datetime as dt
 from mikrolaan.outcomes import services
 from mikrolaan.outcomes.summary import add_months
 
+# Where a dropout went (cases.constants.DropoutDestination) → the support status after it.
+DESTINATION_STATUS = {
+    "job": "self_supporting_job",
+    "education": "self_supporting_education",
+    "business_without_loan": "self_supporting_business",
+}
 SOURCES = ["CVR-registret", "eIndkomst", "Borgeren", "Ydelsessystemet", "Jobkonsulent"]
 
 
@@ -24,8 +30,10 @@ def _leader(ctx):
 
 
 def populate(ctx) -> None:
+    from mikrolaan.cases.models import CaseEvent
     from mikrolaan.courses.models import Participation, ParticipationStatus
     from mikrolaan.loans.models import Loan
+    from mikrolaan.outcomes.funnel import DROPOUT_DESTINATION_KEY, KIND_DROPOUT
     from mikrolaan.outcomes.models import SupportSpell
 
     today = ctx.today
@@ -94,7 +102,14 @@ def populate(ctx) -> None:
             add(citizen, "self_supporting_business", start, switch - dt.timedelta(days=1))
             add(citizen, "public_support", switch, source="Ydelsessystemet")
 
-    # Participants who completed without a loan or left for a job or education.
+    # Participants who completed without a loan, and those who left for a job, an education,
+    # a business without a loan or back to public support (as their dropout recorded it).
+    dropouts = {
+        e["case_id"]: e
+        for e in CaseEvent.objects.filter(kind=KIND_DROPOUT)
+        .order_by("occurred_on", "pk")
+        .values("case_id", "occurred_on", "data")
+    }
     for p in (
         Participation.objects.filter(
             status__in=[ParticipationStatus.COMPLETED, ParticipationStatus.DROPPED_OUT]
@@ -106,8 +121,15 @@ def populate(ctx) -> None:
         if citizen.pk in has_spells or citizen.pk in done:
             continue
         done.add(citizen.pk)
-        start = p.course_end + dt.timedelta(days=1)
         if p.status == ParticipationStatus.DROPPED_OUT:
-            start = min(start, p.cohort.main_course_start)
-        status = rng.choice(["self_supporting_job", "self_supporting_education", "public_support"])
-        add(citizen, status, start)
+            dropout = dropouts.get(p.case_id)
+            if dropout is None:
+                continue
+            destination = (dropout["data"] or {}).get(DROPOUT_DESTINATION_KEY)
+            status = DESTINATION_STATUS.get(destination, "public_support")
+            add(citizen, status, dropout["occurred_on"] + dt.timedelta(days=1), source="Borgeren")
+        else:
+            status = rng.choice(
+                ["self_supporting_job", "self_supporting_education", "public_support"]
+            )
+            add(citizen, status, p.course_end + dt.timedelta(days=1))

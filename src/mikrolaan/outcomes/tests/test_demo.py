@@ -36,3 +36,16 @@ def test_the_demo_gives_borrowers_spells_that_never_overlap(unit, project_leader
     before = SupportSpell.objects.filter(citizen_id__in=with_spells).count()
     demo.populate(ctx)  # a second run adds nothing for people who already have spells
     assert SupportSpell.objects.filter(citizen_id__in=with_spells).count() == before
+
+
+def test_the_demo_follows_a_dropout_to_where_they_went(unit):
+    from mikrolaan.courses.models import ParticipationStatus
+    from mikrolaan.outcomes.funnel import KIND_DROPOUT
+
+    m3 = f.cohort("M3", dt.date(2013, 6, 1), dt.date(2013, 11, 30))
+    c = f.case(unit, opened_on=dt.date(2013, 1, 7))
+    f.admit(c, m3, dt.date(2013, 2, 1), status=ParticipationStatus.DROPPED_OUT)
+    f.event(c, KIND_DROPOUT, dt.date(2013, 4, 2), reason="ordinary_job", destination="job")
+    demo.populate(DemoContext(today=dt.date(2026, 11, 26)))
+    (spell,) = SupportSpell.objects.filter(citizen=c.citizen)
+    assert (spell.status, spell.start) == ("self_supporting_job", dt.date(2013, 4, 3))
