@@ -108,12 +108,20 @@ def populate(ctx) -> None:
         e["case_id"]: e
         for e in CaseEvent.objects.filter(kind=KIND_DROPOUT)
         .order_by("occurred_on", "pk")
-        .values("case_id", "occurred_on", "data")
+        .values("case_id", "pk")
     }
+    for dropout in CaseEvent.objects.filter(
+        pk__in=[e["pk"] for e in dropouts.values()]
+    ).select_related("case__citizen"):
+        citizen = dropout.case.citizen
+        if citizen.pk in has_spells or citizen.pk in done:
+            continue
+        done.add(citizen.pk)
+        destination = (dropout.data or {}).get(DROPOUT_DESTINATION_KEY)
+        status = DESTINATION_STATUS.get(destination, "public_support")
+        add(citizen, status, dropout.occurred_on + dt.timedelta(days=1), source="Borgeren")
     for p in (
-        Participation.objects.filter(
-            status__in=[ParticipationStatus.COMPLETED, ParticipationStatus.DROPPED_OUT]
-        )
+        Participation.objects.filter(status=ParticipationStatus.COMPLETED)
         .select_related("case__citizen", "cohort")
         .order_by("pk")
     ):
@@ -121,15 +129,5 @@ def populate(ctx) -> None:
         if citizen.pk in has_spells or citizen.pk in done:
             continue
         done.add(citizen.pk)
-        if p.status == ParticipationStatus.DROPPED_OUT:
-            dropout = dropouts.get(p.case_id)
-            if dropout is None:
-                continue
-            destination = (dropout["data"] or {}).get(DROPOUT_DESTINATION_KEY)
-            status = DESTINATION_STATUS.get(destination, "public_support")
-            add(citizen, status, dropout["occurred_on"] + dt.timedelta(days=1), source="Borgeren")
-        else:
-            status = rng.choice(
-                ["self_supporting_job", "self_supporting_education", "public_support"]
-            )
-            add(citizen, status, p.course_end + dt.timedelta(days=1))
+        status = rng.choice(["self_supporting_job", "self_supporting_education", "public_support"])
+        add(citizen, status, p.course_end + dt.timedelta(days=1))
