@@ -34,7 +34,7 @@ def worked_example(unit, project_leader):
     100 hours × 500 per participant.
     """
     test_benefit = SupportCategory.objects.create(label="Testydelse")
-    pension = SupportCategory.objects.get(label="Førtidspension")
+    pension = SupportCategory.objects.get_or_create(label="Førtidspension")[0]
     PublicSupportRate.objects.create(
         category=test_benefit, valid_from=D(2030, 1, 1), daily_rate=M("400.00")
     )
