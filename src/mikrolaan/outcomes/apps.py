@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class OutcomesConfig(AppConfig):
     name = "mikrolaan.outcomes"
     label = "outcomes"
+
+    def ready(self):
+        from mikrolaan.outcomes import case_page, panels  # noqa: F401  (registrations)

@@ -45,6 +45,11 @@ MENU: list[MenuItem] = [
         "reports:index",
         frozenset({Role.MANAGER, Role.EVALUATOR, Role.PROJECT_LEADER}),
     ),
+    MenuItem(
+        _("Outcomes"),
+        "outcomes:funnel",
+        frozenset({Role.MANAGER, Role.EVALUATOR, Role.PROJECT_LEADER}),
+    ),
     MenuItem(_("Policy"), "policy:list", frozenset({Role.ADMINISTRATOR, Role.MANAGER})),
 ]
 

@@ -1,0 +1,45 @@
+"""What outcomes adds to the case page: the spells section, the "record" action and how
+support-spell events read on the timeline."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mikrolaan.cases import page
+from mikrolaan.cases.page import register_action, register_section
+from mikrolaan.outcomes import access
+from mikrolaan.outcomes.services import EVENT_KIND
+
+
+@register_section(order=80)
+def support_spells_section(case, user):
+    from mikrolaan.outcomes.views import section_context
+
+    return {"template": "outcomes/case_section.html", "context": section_context(case, user)}
+
+
+@register_action(order=80)
+def support_spell_actions(case, user):
+    if not access.may_record_spells(user):
+        return []
+    return [
+        {
+            "key": "record-support-status",
+            "label": _("Record support status"),
+            "url": reverse("outcomes:record", args=[case.pk]),
+        }
+    ]
+
+
+def support_spell_details(event):
+    """The timeline line's details: the summary already names status and period."""
+    source = (event.data or {}).get("source")
+    return [(_("Source"), source)] if source else []
+
+
+# The timeline's event-kind registry arrives with the case page (intake); register there when
+# it exists so the timeline names these events in Danish and shows their details.
+if hasattr(page, "register_event_kind"):
+    page.register_event_kind(EVENT_KIND, gettext_lazy("Support status"))
+if hasattr(page, "register_event_details"):
+    page.register_event_details(EVENT_KIND)(support_spell_details)

@@ -1,0 +1,41 @@
+"""``mikrolaan funnel --as-of D --format json``: the funnel from referral to loan."""
+
+import datetime as dt
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from mikrolaan.outcomes.funnel import STEPS, compute_funnel
+
+
+def parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+class Command(BaseCommand):
+    help = "The funnel referred → screened → admitted → decision → borrower, with dropouts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", help="date YYYY-MM-DD (default: today)")
+        parser.add_argument("--format", choices=["json", "text"], default="json")
+
+    def handle(self, *args, as_of=None, format="json", **options):
+        day = parse_date(as_of) if as_of else timezone.localdate()
+        result = compute_funnel(day)
+        if format == "json":
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"Funnel as of {result['as_of']}")
+        header = f"{'':<24}" + "".join(f"{s:>10}" for s in STEPS) + f"{'conv. %':>10}"
+        self.stdout.write(header)
+        for row in [{"cohort": "total", **result["totals"]}, *result["cohorts"]]:
+            pct = row["conversion_pct"]
+            self.stdout.write(
+                f"{row['cohort'] or '-':<24}"
+                + "".join(f"{row[s]:>10}" for s in STEPS)
+                + f"{'' if pct is None else pct:>10}"
+            )
