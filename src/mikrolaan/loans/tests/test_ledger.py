@@ -27,8 +27,11 @@ def user_of(loan):
 
 def test_payout_is_a_disbursement_and_the_balance_is_derived(loan):
     (entry,) = loan.entries.all()
-    assert (entry.kind, entry.amount, entry.debt_delta) == ("disbursement", Decimal("10000.00"),
-                                                             Decimal("10000.00"))
+    assert (entry.kind, entry.amount, entry.debt_delta) == (
+        "disbursement",
+        Decimal("10000.00"),
+        Decimal("10000.00"),
+    )
     assert ledger.balance(loan) == Decimal("10000.00")
     assert loan.status == LoanStatus.ACTIVE
 
@@ -44,8 +47,13 @@ def test_entries_are_append_only(loan):
 
 def test_a_repayment_beyond_the_balance_is_refused_by_post(loan):
     with pytest.raises(ledger.LedgerError, match="below zero"):
-        ledger.post(loan, EntryKind.REPAYMENT, Decimal("10000.01"), dt.date(2013, 4, 2),
-                    acting_user=user_of(loan))
+        ledger.post(
+            loan,
+            EntryKind.REPAYMENT,
+            Decimal("10000.01"),
+            dt.date(2013, 4, 2),
+            acting_user=user_of(loan),
+        )
     assert ledger.balance(loan) == Decimal("10000.00")
 
 
@@ -54,20 +62,30 @@ def test_a_back_dated_entry_cannot_make_the_past_negative(loan):
     ledger.post(loan, EntryKind.FEE, Decimal("100.00"), dt.date(2014, 1, 1), acting_user=user)
     # 10,100 owed from 2014, but only 10,000 in 2013: paying 10,050 in 2013 is refused.
     with pytest.raises(ledger.LedgerError):
-        ledger.post(loan, EntryKind.REPAYMENT, Decimal("10050.00"), dt.date(2013, 6, 1),
-                    acting_user=user)
+        ledger.post(
+            loan, EntryKind.REPAYMENT, Decimal("10050.00"), dt.date(2013, 6, 1), acting_user=user
+        )
 
 
 def test_nothing_is_posted_before_the_payout(loan):
     with pytest.raises(ledger.LedgerError, match="before the payout"):
-        ledger.post(loan, EntryKind.REPAYMENT, Decimal("10.00"), dt.date(2013, 3, 1),
-                    acting_user=user_of(loan))
+        ledger.post(
+            loan,
+            EntryKind.REPAYMENT,
+            Decimal("10.00"),
+            dt.date(2013, 3, 1),
+            acting_user=user_of(loan),
+        )
 
 
 def test_money_beyond_the_balance_is_held_for_refund_not_posted(loan):
     user = user_of(loan)
     received = ledger.receive_payment(
-        loan, Decimal("10250.00"), dt.date(2013, 4, 2), acting_user=user, source="bank",
+        loan,
+        Decimal("10250.00"),
+        dt.date(2013, 4, 2),
+        acting_user=user,
+        source="bank",
         external_id="E1",
     )
     assert received.entry.amount == Decimal("10000.00")
@@ -76,25 +94,35 @@ def test_money_beyond_the_balance_is_held_for_refund_not_posted(loan):
     loan.refresh_from_db()
     assert loan.status == LoanStatus.REPAID  # full early repayment closes the loan
     again = ledger.receive_payment(
-        loan, Decimal("10250.00"), dt.date(2013, 4, 2), acting_user=user, source="bank",
+        loan,
+        Decimal("10250.00"),
+        dt.date(2013, 4, 2),
+        acting_user=user,
+        source="bank",
         external_id="E1",
     )
     assert not again.created
     assert Overpayment.objects.count() == 1
-    services.refund_overpayment(received.overpayment, refunded_on=dt.date(2013, 4, 10),
-                                acting_user=user)
+    services.refund_overpayment(
+        received.overpayment, refunded_on=dt.date(2013, 4, 10), acting_user=user
+    )
     with pytest.raises(services.LoanError):
-        services.refund_overpayment(received.overpayment, refunded_on=dt.date(2013, 4, 10),
-                                    acting_user=user)
+        services.refund_overpayment(
+            received.overpayment, refunded_on=dt.date(2013, 4, 10), acting_user=user
+        )
 
 
 def test_a_correction_is_a_reversal_plus_a_new_entry_and_money_is_conserved(loan):
     user = user_of(loan)
-    wrong = ledger.post(loan, EntryKind.REPAYMENT, Decimal("1000.00"), dt.date(2013, 4, 2),
-                        acting_user=user).entry
+    wrong = ledger.post(
+        loan, EntryKind.REPAYMENT, Decimal("1000.00"), dt.date(2013, 4, 2), acting_user=user
+    ).entry
     reversal, new = services.correct_entry(
-        wrong, amount=Decimal("100.00"), value_date=dt.date(2013, 4, 2),
-        reason="Tastefejl: 100 kr., ikke 1.000 kr.", acting_user=user,
+        wrong,
+        amount=Decimal("100.00"),
+        value_date=dt.date(2013, 4, 2),
+        reason="Tastefejl: 100 kr., ikke 1.000 kr.",
+        acting_user=user,
     )
     assert reversal.reverses == wrong and reversal.debt_delta == Decimal("1000.00")
     assert new.kind == EntryKind.REPAYMENT and new.amount == Decimal("100.00")
@@ -103,25 +131,48 @@ def test_a_correction_is_a_reversal_plus_a_new_entry_and_money_is_conserved(loan
     assert ledger.balance(loan) == Decimal("9900.00")
     assert sum(e.debt_delta for e in loan.entries.all()) == Decimal("9900.00")
     with pytest.raises(ledger.LedgerError, match="already reversed"):
-        ledger.post(loan, EntryKind.REVERSAL, Decimal("1000.00"), dt.date(2013, 4, 3),
-                    acting_user=user, reverses=wrong)
+        ledger.post(
+            loan,
+            EntryKind.REVERSAL,
+            Decimal("1000.00"),
+            dt.date(2013, 4, 3),
+            acting_user=user,
+            reverses=wrong,
+        )
 
 
 def test_reversing_the_payout_after_repayments_is_refused(loan):
     user = user_of(loan)
-    ledger.post(loan, EntryKind.REPAYMENT, Decimal("500.00"), dt.date(2013, 4, 2),
-                acting_user=user)
+    ledger.post(loan, EntryKind.REPAYMENT, Decimal("500.00"), dt.date(2013, 4, 2), acting_user=user)
     with pytest.raises(services.LoanError):
-        services.reverse_entry(loan.entries.get(kind="disbursement"), reason="fejl",
-                               on=dt.date(2013, 5, 1), acting_user=user)
+        services.reverse_entry(
+            loan.entries.get(kind="disbursement"),
+            reason="fejl",
+            on=dt.date(2013, 5, 1),
+            acting_user=user,
+        )
 
 
 def test_the_same_bank_entry_is_posted_once(loan):
     user = user_of(loan)
-    first = ledger.post(loan, EntryKind.REPAYMENT, Decimal("100.00"), dt.date(2013, 4, 2),
-                        acting_user=user, source="bank", external_id="B-1")
-    second = ledger.post(loan, EntryKind.REPAYMENT, Decimal("100.00"), dt.date(2013, 4, 2),
-                         acting_user=user, source="bank", external_id="B-1")
+    first = ledger.post(
+        loan,
+        EntryKind.REPAYMENT,
+        Decimal("100.00"),
+        dt.date(2013, 4, 2),
+        acting_user=user,
+        source="bank",
+        external_id="B-1",
+    )
+    second = ledger.post(
+        loan,
+        EntryKind.REPAYMENT,
+        Decimal("100.00"),
+        dt.date(2013, 4, 2),
+        acting_user=user,
+        source="bank",
+        external_id="B-1",
+    )
     assert first.created and not second.created
     assert ledger.balance(loan) == Decimal("9900.00")
 
@@ -130,8 +181,11 @@ def test_postgresql_refuses_a_balance_below_zero_at_commit(loan, pg_only):
     # Bypass the code: a raw insert of a repayment larger than the balance.
     with pytest.raises(IntegrityError), transaction.atomic():
         LedgerEntry.objects.create(
-            loan=loan, kind="repayment", amount=Decimal("20000.00"),
-            debt_delta=Decimal("-20000.00"), value_date=dt.date(2013, 4, 2),
+            loan=loan,
+            kind="repayment",
+            amount=Decimal("20000.00"),
+            debt_delta=Decimal("-20000.00"),
+            value_date=dt.date(2013, 4, 2),
         )
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -155,8 +209,14 @@ def test_concurrent_payments_to_one_loan(pg_only):
     def pay(n):
         try:
             barrier.wait()
-            ledger.receive_payment(loan, Decimal("150.00"), dt.date(2013, 4, 2),
-                                   acting_user=user, source="bank", external_id=f"T{n}")
+            ledger.receive_payment(
+                loan,
+                Decimal("150.00"),
+                dt.date(2013, 4, 2),
+                acting_user=user,
+                source="bank",
+                external_id=f"T{n}",
+            )
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
         finally:

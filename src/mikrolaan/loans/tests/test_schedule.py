@@ -69,9 +69,7 @@ plans = st.builds(
     st.integers(1, 84),
     st.integers(MARCH_2013, MARCH_2013 + 160),
     st.integers(1, 28),
-    st.lists(
-        st.tuples(st.integers(0, 100), st.integers(1, 12)), max_size=3
-    ),
+    st.lists(st.tuples(st.integers(0, 100), st.integers(1, 12)), max_size=3),
 )
 
 
@@ -98,9 +96,7 @@ def test_instalments_sum_to_the_principal_and_fall_on_bank_days_after_start(args
     assert [i.due_date for i in plan] == sorted({i.due_date for i in plan})
 
 
-payments_st = st.lists(
-    st.tuples(st.integers(0, 3000), st.integers(1, 4000000)), max_size=12
-)
+payments_st = st.lists(st.tuples(st.integers(0, 3000), st.integers(1, 4000000)), max_size=12)
 
 
 @settings(max_examples=150, deadline=None)
