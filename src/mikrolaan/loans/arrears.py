@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from mikrolaan.loans.schedule import to_kr
 
@@ -129,6 +129,17 @@ LEFT JOIN loans_duedate dd
 """  # noqa: S608 - no user input: callers build loan_filter from integers
 
 
+def tune_session(cursor) -> None:
+    """Settings for the portfolio queries, local to the current transaction (PostgreSQL).
+
+    JIT compilation costs seconds on this query (its estimates are large) and saves
+    nothing; the hash aggregates over a million loans want more than the default work_mem.
+    """
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+
+
 def arrears_for(as_of: dt.date, loan_ids: list[int] | None = None) -> dict[int, Arrears]:
     """Arrears of every loan paid out by ``as_of`` (or of the given loans), by loan id."""
     params: dict = {"as_of": as_of}
@@ -143,7 +154,8 @@ def arrears_for(as_of: dt.date, loan_ids: list[int] | None = None) -> dict[int, 
         loan_filter = f"l.id IN ({', '.join(keys)})"
     sql = arrears_sql(connection.vendor, loan_filter=loan_filter)
     result = {}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        tune_session(cursor)
         cursor.execute(sql, params)
         for loan_id, due, paid, arrears, oldest, days in cursor.fetchall():
             if isinstance(oldest, str):  # SQLite returns dates as text

@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
-from mikrolaan.loans.arrears import arrears_sql
+from mikrolaan.loans.arrears import arrears_sql, tune_session
 from mikrolaan.loans.schedule import to_kr
 
 BUCKETS = [
@@ -53,7 +53,8 @@ def _kr(value) -> Decimal:
 
 def fund_on(as_of: dt.date) -> Fund:
     fund = Fund(as_of=as_of)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        tune_session(cursor)
         cursor.execute(
             "SELECT COUNT(*), COALESCE(SUM(principal), 0) FROM loans_loan "
             "WHERE granted_on IS NULL OR granted_on <= %s",
