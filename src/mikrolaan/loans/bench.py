@@ -4,8 +4,10 @@
 payments and payment splits, paid out over the eight years before ``as_of`` with a mix of
 borrowers: regular payers (some a few days early, some late), borrowers who stopped paying,
 early repayers, deferrals at start, extra payments, loans handed to debt collection. On
-PostgreSQL the rows go in with ``COPY`` (triggers off for the load: the rows are made by the
-same rules the triggers check); elsewhere with ``bulk_create`` (small portfolios, for tests).
+PostgreSQL the rows are made inside the server by bulk ``INSERT … SELECT`` over
+``generate_series`` (row triggers off for the load: the rows follow the rules the triggers
+check); elsewhere the same rules run in Python with ``bulk_create`` (small portfolios, for
+tests). Either way, the tests check every generated loan against the reference computation.
 
 Only for an empty or benchmark-only database: ``generate`` refuses a database holding loans
 that it did not make.
@@ -14,7 +16,6 @@ that it did not make.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,51 +46,72 @@ class Rows:
     splits: list
 
 
+# The borrowers, by ``i % 20``: 0–11 pay every instalment a few days early (0–4 days),
+# 12–13 stopped paying after ``i % 37`` instalments, 14 repays everything early with
+# instalment ``3 + i % 40``, 15–16 got 6 or 12 months' deferral at start and pay regularly,
+# 17 paid an extra lump covering the last 10 instalments 10 days after instalment 6, 18
+# stopped after ``i % 23`` instalments and was handed to debt collection, 19 pays 20 days
+# late. The same rules in SQL (PostgreSQL) and in Python (other databases).
+MIX = 20
+
+
+def _params(i: int, as_of: dt.date, months_to_first: int) -> dict:
+    term = 84
+    principal = (1000 + (i * 7919) % 49001) * 100 + ((i * 31) % 100 if i % 5 == 0 else 0)
+    disbursed = as_of - dt.timedelta(days=1 + (i * 104729) % 2920)
+    kind = i % MIX
+    defer = (6 if i % 2 else 12) if kind in (15, 16) else 0
+    start = schedule.month_index(disbursed) + months_to_first + defer
+    base = principal // term // 100 * 100
+    return {
+        "principal": principal,
+        "disbursed": disbursed,
+        "kind": kind,
+        "defer": defer,
+        "start": start,
+        "base": base,
+        "last": principal - base * (term - 1),
+        "term": term,
+    }
+
+
 def _loan_rows(i, loan_id, citizen_id, entry_id, policy, as_of, now) -> tuple[Rows, int]:
     """All rows of loan number ``i``; returns them and the next free ledger entry id."""
-    term = 84
-    principal_kr = 1000 + (i * 7919) % 49001
-    principal = principal_kr * 100 + ((i * 31) % 100 if i % 5 == 0 else 0)
-    disbursed = as_of - dt.timedelta(days=1 + (i * 104729) % (8 * 365))
-    kind = i % 20
-    defer = (6 if i % 2 else 12) if kind in (15, 16) else 0
-    start = schedule.month_index(disbursed) + policy.months_to_first_instalment + defer
-    amounts = schedule.instalment_amounts(principal, term)
-    base, last = amounts[0], amounts[-1]
-    plan_segments = [(start, term - 1, base, 0), (start + term - 1, 1, last, base * (term - 1))]
-    status = "active"
-    collection_on = None
-    # Which instalments were paid, when, and how much.
+    p = _params(i, as_of, policy.months_to_first_instalment)
+    term, base, last, start, principal = p["term"], p["base"], p["last"], p["start"], p["principal"]
+    kind, disbursed = p["kind"], p["disbursed"]
+    due = [schedule.due_date(start + k, policy.due_day) for k in range(term)]
+    n_due = sum(1 for d in due if d <= as_of)
+    stop = {12: i % 37, 13: i % 37, 18: i % 23}.get(kind, term)
+    stop = min(stop, n_due + 1)  # the next instalment may be paid a few days early
+    if kind == 17:
+        stop = min(stop, term - 10)
+    offset = 20 if kind == 19 else -(i % 5)
+    early = 3 + i % 40 if kind == 14 else None
     payments: list[tuple[dt.date, int, int]] = []  # (date, amount, extra)
-    n_due = sum(1 for k in range(term) if schedule.due_date(start + k, policy.due_day) <= as_of)
-    stop = n_due
-    if kind in (12, 13):
-        stop = min(n_due, i % 37)  # stopped paying
-    if kind == 18:
-        stop = min(n_due, i % 23)
-    offset = {19: 20}.get(kind, -(i % 5))  # late payers 20 days after, others a few days early
     paid = 0
     for k in range(stop):
-        due = schedule.due_date(start + k, policy.due_day)
-        day = max(disbursed, due + dt.timedelta(days=offset))
+        day = max(disbursed, due[k] + dt.timedelta(days=offset))
         if day > as_of:
             break
-        if kind == 14 and k == 3 + i % 40:  # early repayer pays everything off
-            payments.append((day, principal - paid, 0))
+        amount = last if k == term - 1 else base
+        if k == early:
+            payments.append((day, principal - paid, principal - paid - amount))
             paid = principal
             break
-        payments.append((day, amounts[k], 0))
-        paid += amounts[k]
-        if kind == 17 and k == 5:  # an extra lump, beyond the next instalment
-            lump = min(500000, principal - paid)
-            if lump > base:
-                payments.append((day + dt.timedelta(days=10), lump, lump - base))
+        payments.append((day, amount, 0))
+        paid += amount
+        if kind == 17 and k == 5:
+            lump_day = day + dt.timedelta(days=10)
+            if lump_day <= as_of:
+                lump = 9 * base + last
+                payments.append((lump_day, lump, lump))
                 paid += lump
-    if kind == 18 and stop < n_due and n_due - stop > 6:
+    status = "repaid" if paid >= principal else "active"
+    collection_on = None
+    if kind == 18 and n_due - stop > 6:
         status = "in_collection"
-        collection_on = schedule.due_date(start + stop + 5, policy.due_day)
-    if paid >= principal:
-        status = "repaid"
+        collection_on = due[stop + 5]
     citizen = (citizen_id, f"Bench{i}", "Låntager", 1960 + i % 40, "FM"[i % 2], f"bench-{i}")
     loan = (
         loan_id,
@@ -99,31 +121,52 @@ def _loan_rows(i, loan_id, citizen_id, entry_id, policy, as_of, now) -> tuple[Ro
         schedule.to_kr(principal),
         disbursed,
         disbursed,
-        schedule.due_date(start, policy.due_day),
+        due[0],
         term,
-        defer,
+        p["defer"],
         status,
         collection_on,
         now,
     )
-    segments = [(loan_id, *s) for s in plan_segments]
+    segments = [
+        (loan_id, start, term - 1, base, 0),
+        (loan_id, start + term - 1, 1, last, base * (term - 1)),
+    ]
     deferrals = (
-        [(loan_id, disbursed, schedule.month_start(start - defer), defer, True, "Opstart", now)]
-        if defer
+        [
+            (
+                loan_id,
+                disbursed,
+                schedule.month_start(start - p["defer"]),
+                p["defer"],
+                True,
+                "Opstart",
+                now,
+            )
+        ]
+        if p["defer"]
         else []
     )
     entries = [(entry_id, loan_id, "disbursement", principal, principal, disbursed, "manual", now)]
     splits = []
     entry_id += 1
-    for day, amount, extra in sorted(payments):
+    for day, amount, extra in payments:
         entries.append((entry_id, loan_id, "repayment", amount, -amount, day, "bank", now))
         if extra:
             splits.append((entry_id, loan_id, day, extra))
         entry_id += 1
     if collection_on:
-        owed = principal - paid
         entries.append(
-            (entry_id, loan_id, "collection_transfer", owed, 0, collection_on, "manual", now)
+            (
+                entry_id,
+                loan_id,
+                "collection_transfer",
+                principal - paid,
+                0,
+                collection_on,
+                "manual",
+                now,
+            )
         )
         entry_id += 1
     return Rows([citizen], [loan], segments, deferrals, entries, splits), entry_id
@@ -156,31 +199,6 @@ COLUMNS = {
     "loans_ledgerentry": ("id, loan_id, kind, amount, debt_delta, value_date, source, recorded_at"),
     "loans_paymentsplit": "entry_id, loan_id, value_date, extra_ore",
 }
-# Columns Django gives no database default: filled with constants in the COPY target.
-CONSTANTS = {
-    "people_citizen": {
-        "phone": "''",
-        "email": "''",
-        "address": "''",
-        "target_group": "''",
-        "digital_post_exempt": "false",
-        "created_at": "now()",
-    },
-    "loans_loan": {"collateral": "''"},
-    "loans_ledgerentry": {"external_id": "''", "why": "''", "reversed_kind": "''"},
-}
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
-
-
 def _ledger_money(row):
     # entries are built in øre; the table holds kroner with two decimals
     eid, loan, kind, amount, delta, day, source, at = row
@@ -198,65 +216,175 @@ def generate(n: int, as_of: dt.date, *, progress=None) -> None:
     ensure_calendar(policy.due_day, first, schedule.month_index(as_of) + 10 * 12)
     ids = (_next_id("people_citizen"), _next_id("loans_loan"), _next_id("loans_ledgerentry"))
     if connection.vendor == "postgresql":
-        _generate_copy(n, as_of, ids, progress)
+        _generate_sql(n, as_of, ids, policy, progress)
     else:
         _generate_orm(n, as_of, ids)
 
 
-def _generate_copy(n, as_of, ids, progress):
+GENERATE_SQL = [
+    (
+        "parameters per loan",
+        """
+        CREATE TEMP TABLE bench_g ON COMMIT DROP AS
+        WITH g0 AS (
+            SELECT i,
+                   (1000 + (i::bigint * 7919) %% 49001) * 100
+                     + CASE WHEN i %% 5 = 0 THEN (i::bigint * 31) %% 100 ELSE 0 END AS principal,
+                   CAST(%(as_of)s AS date) - (1 + (i::bigint * 104729) %% 2920)::int AS disbursed,
+                   i %% 20 AS kind
+            FROM generate_series(0, %(n)s - 1) AS i
+        ), g1 AS (
+            SELECT g0.*, CASE WHEN kind IN (15, 16) THEN CASE WHEN i %% 2 = 1 THEN 6 ELSE 12 END
+                              ELSE 0 END AS defer
+            FROM g0
+        ), g2 AS (
+            SELECT g1.*,
+                   EXTRACT(YEAR FROM disbursed)::int * 12 + EXTRACT(MONTH FROM disbursed)::int - 1
+                     + %(m1)s + defer AS start,
+                   principal / 84 / 100 * 100 AS base
+            FROM g1
+        )
+        SELECT g2.*, principal - base * 83 AS last,
+               GREATEST(0, LEAST(84, (SELECT MAX(month) FROM loans_duedate
+                                      WHERE due_day = %(dd)s AND due_date <= %(as_of)s)
+                                     - start + 1)) AS n_due,
+               CASE WHEN kind IN (12, 13) THEN i %% 37 WHEN kind = 18 THEN i %% 23
+                    WHEN kind = 17 THEN 74 ELSE 84 END AS stop,
+               CASE WHEN kind = 14 THEN 3 + i %% 40 END AS early,
+               CASE WHEN kind = 19 THEN 20 ELSE -(i %% 5) END AS off
+        FROM g2
+        """,
+    ),
+    (
+        "payments",
+        """
+        CREATE TEMP TABLE bench_p ON COMMIT DROP AS
+        WITH p AS (
+            SELECT g.i, k, GREATEST(g.disbursed, dd.due_date + g.off) AS day,
+                   CASE WHEN k = g.early THEN g.principal - g.base * k
+                        WHEN k = 83 THEN g.last ELSE g.base END AS amount,
+                   CASE WHEN k = g.early THEN g.principal - g.base * k - g.base
+                        ELSE 0 END AS extra
+            FROM bench_g g
+            CROSS JOIN LATERAL generate_series(0, LEAST(g.stop, COALESCE(g.early + 1, 84)) - 1) k
+            JOIN loans_duedate dd ON dd.due_day = %(dd)s AND dd.month = g.start + k
+            WHERE GREATEST(g.disbursed, dd.due_date + g.off) <= %(as_of)s
+        ), lump AS (
+            SELECT p.i, 100 AS k, p.day + 10 AS day, 9 * g.base + g.last AS amount,
+                   9 * g.base + g.last AS extra
+            FROM p JOIN bench_g g ON g.i = p.i
+            WHERE g.kind = 17 AND p.k = 5 AND p.day + 10 <= %(as_of)s
+        )
+        SELECT all_p.*, %(e0)s + %(n)s + ROW_NUMBER() OVER (ORDER BY i, k) - 1 AS id
+        FROM (SELECT * FROM p UNION ALL SELECT * FROM lump) all_p
+        """,
+    ),
+    (
+        "citizens",
+        """
+        INSERT INTO people_citizen (id, first_name, last_name, birth_year, gender, person_ref,
+            phone, email, address, target_group, digital_post_exempt, created_at)
+        SELECT %(c0)s + i, 'Bench' || i, 'Låntager', 1960 + i %% 40,
+               CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END, 'bench-' || i, '', '', '', '', false,
+               now()
+        FROM bench_g
+        """,
+    ),
+    (
+        "loans",
+        """
+        INSERT INTO loans_loan (id, loan_ref, citizen_id, policy_id, principal, granted_on,
+            disbursed_on, repayment_start, term_months, deferral_months_at_start, collateral,
+            status, collection_transferred_on, created_at)
+        SELECT %(l0)s + g.i, %(prefix)s || LPAD(g.i::text, 7, '0'), %(c0)s + g.i, %(policy)s,
+               g.principal / 100.0, g.disbursed, g.disbursed, d0.due_date, 84, g.defer, '',
+               CASE WHEN COALESCE(paid.total, 0) >= g.principal THEN 'repaid'
+                    WHEN g.kind = 18 AND g.n_due - g.stop > 6 THEN 'in_collection'
+                    ELSE 'active' END,
+               CASE WHEN g.kind = 18 AND g.n_due - g.stop > 6
+                         AND COALESCE(paid.total, 0) < g.principal THEN dc.due_date END,
+               now()
+        FROM bench_g g
+        JOIN loans_duedate d0 ON d0.due_day = %(dd)s AND d0.month = g.start
+        LEFT JOIN loans_duedate dc ON dc.due_day = %(dd)s AND dc.month = g.start + g.stop + 5
+        LEFT JOIN (SELECT i, SUM(amount) AS total FROM bench_p GROUP BY i) paid
+               ON paid.i = g.i
+        """,
+    ),
+    (
+        "plan segments",
+        """
+        INSERT INTO loans_plansegment (loan_id, first_month, count, amount_ore, before_ore)
+        SELECT %(l0)s + i, start, 83, base, 0 FROM bench_g
+        UNION ALL
+        SELECT %(l0)s + i, start + 83, 1, last, base * 83 FROM bench_g
+        """,
+    ),
+    (
+        "deferrals",
+        """
+        INSERT INTO loans_deferral (loan_id, decided_on, first_month, months, at_start, reason,
+            recorded_at)
+        SELECT %(l0)s + i, disbursed,
+               make_date((start - defer) / 12, (start - defer) %% 12 + 1, 1), defer, true,
+               'Opstart', now()
+        FROM bench_g WHERE defer > 0
+        """,
+    ),
+    (
+        "ledger",
+        """
+        INSERT INTO loans_ledgerentry (id, loan_id, kind, amount, debt_delta, value_date, source,
+            external_id, why, reversed_kind, recorded_at)
+        SELECT %(e0)s + i, %(l0)s + i, 'disbursement', principal / 100.0, principal / 100.0,
+               disbursed, 'manual', '', '', '', now()
+        FROM bench_g
+        UNION ALL
+        SELECT id, %(l0)s + i, 'repayment', amount / 100.0, -amount / 100.0, day, 'bank', '', '',
+               '', now()
+        FROM bench_p
+        UNION ALL
+        SELECT (SELECT COALESCE(MAX(id), 0) FROM bench_p) + %(n)s + ROW_NUMBER() OVER (),
+               l.id, 'collection_transfer', l.principal - COALESCE(paid.total, 0) / 100.0, 0,
+               l.collection_transferred_on, 'manual', '', '', '', now()
+        FROM loans_loan l
+        JOIN bench_g g ON l.id = %(l0)s + g.i
+        LEFT JOIN (SELECT i, SUM(amount) AS total FROM bench_p GROUP BY i) paid ON paid.i = g.i
+        WHERE l.collection_transferred_on IS NOT NULL
+        """,
+    ),
+    (
+        "payment splits",
+        """
+        INSERT INTO loans_paymentsplit (entry_id, loan_id, value_date, extra_ore)
+        SELECT id, %(l0)s + i, day, extra FROM bench_p WHERE extra > 0
+        """,
+    ),
+]
+
+
+def _generate_sql(n, as_of, ids, policy, progress):
+    citizen0, loan0, entry0 = ids
+    params = {
+        "n": n,
+        "as_of": as_of,
+        "dd": policy.due_day,
+        "m1": policy.months_to_first_instalment,
+        "c0": citizen0,
+        "l0": loan0,
+        "e0": entry0,
+        "policy": policy.pk,
+        "prefix": PREFIX,
+    }
     with connection.cursor() as cursor:
-        # A throw-away load: skip the row triggers (append-only, balance check) while copying.
+        tune_session(cursor)
+        # A throw-away load: the row triggers (append-only, balance check) are skipped.
         cursor.execute("SET LOCAL session_replication_role = replica")
-        buffers = {table: io.StringIO() for table in COLUMNS}
-
-        def flush():
-            for table, buf in buffers.items():
-                if not buf.tell():
-                    continue
-                extra = CONSTANTS.get(table, {})
-                cols = COLUMNS[table]
-                if extra:
-                    # COPY cannot fill constants: copy into a temp table, insert from it.
-                    cursor.execute(
-                        f"CREATE TEMP TABLE IF NOT EXISTS bench_{table} AS "  # noqa: S608
-                        f"SELECT {cols} FROM {table} WITH NO DATA"
-                    )
-                    target = f"bench_{table}"
-                else:
-                    target = table
-                with cursor.cursor.copy(f"COPY {target} ({cols}) FROM STDIN") as copy:
-                    copy.write(buf.getvalue())
-                if extra:
-                    names = ", ".join(extra)
-                    values = ", ".join(extra.values())
-                    cursor.execute(
-                        f"INSERT INTO {table} ({cols}, {names}) "  # noqa: S608
-                        f"SELECT {cols}, {values} FROM {target}; TRUNCATE {target}"
-                    )
-                buffers[table] = io.StringIO()
-
-        for written, rows in enumerate(_portfolio(n, as_of, ids), start=1):
-            for table, items in zip(
-                COLUMNS,
-                (
-                    rows.citizens,
-                    rows.loans,
-                    rows.segments,
-                    rows.deferrals,
-                    [_ledger_money(e) for e in rows.entries],
-                    rows.splits,
-                ),
-                strict=True,
-            ):
-                buf = buffers[table]
-                for item in items:
-                    buf.write("\t".join(_fmt(v) for v in item))
-                    buf.write("\n")
-            if written % 50_000 == 0:
-                flush()
-                if progress:
-                    progress(written)
-        flush()
+        for label, sql in GENERATE_SQL:
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            if progress:
+                progress(f"{label}: {time.perf_counter() - started:.1f} s")
         for table in (
             "people_citizen",
             "loans_loan",
@@ -270,7 +398,6 @@ def _generate_copy(n, as_of, ids, progress):
                 f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
             )
         cursor.execute("SET LOCAL session_replication_role = origin")
-    with connection.cursor() as cursor:
         for table in COLUMNS:
             cursor.execute(f"ANALYZE {table}")
 

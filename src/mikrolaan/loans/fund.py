@@ -46,6 +46,10 @@ class Fund:
             return Decimal("0.0000")
         return (self.outstanding_at_risk_30 / self.outstanding).quantize(Decimal("0.0001"))
 
+    @property
+    def portfolio_at_risk_30_percent(self) -> Decimal:
+        return (self.portfolio_at_risk_30 * 100).quantize(Decimal("0.1"))
+
 
 def _kr(value) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))

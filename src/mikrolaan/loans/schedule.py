@@ -20,8 +20,9 @@ Money received (repayments and payments reported by the debt collector; a revers
 treated as never received, and so is its reversal)
   * Payments are applied in value-date order. A payment on day ``t`` first pays, oldest first,
     what is *due*: the instalments falling due on or before ``t + advance_days`` (policy
-    ``advance_payment_days``, default 31) that are not paid yet. So a payment a few days, or
-    up to a month, before a due date pays that instalment; it is not "extra".
+    ``advance_payment_days``, default 14) that are not paid yet. So a payment a few days
+    before a due date pays that instalment; it is not "extra". (A borrower who always pays
+    on the same day of the month is never affected by the window.)
   * What is left of the payment is *extra*: it pays the LAST unpaid instalments first, so the
     term shortens and the monthly amount stays. Extra money never pays a later regular
     instalment: paying extra in March does not excuse April.

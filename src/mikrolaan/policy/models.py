@@ -45,7 +45,7 @@ class LoanPolicy(AppendOnlyModel):
     )
     advance_payment_days = models.PositiveSmallIntegerField(
         _("days before a due date from which a payment pays that instalment"),
-        default=31,
+        default=14,
         help_text=_(
             "Money beyond what falls due within these days is extra: it pays the last "
             "instalments first and shortens the term."

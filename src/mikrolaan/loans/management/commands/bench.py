@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 bench.generate(
                     loans,
                     as_of,
-                    progress=lambda n: self.stderr.write(f"  generated {n:,} loans"),
+                    progress=lambda step: self.stderr.write(f"  {step}"),
                 )
             except bench.BenchError as exc:
                 raise CommandError(str(exc)) from exc
