@@ -199,6 +199,8 @@ COLUMNS = {
     "loans_ledgerentry": ("id, loan_id, kind, amount, debt_delta, value_date, source, recorded_at"),
     "loans_paymentsplit": "entry_id, loan_id, value_date, extra_ore",
 }
+
+
 def _ledger_money(row):
     # entries are built in øre; the table holds kroner with two decimals
     eid, loan, kind, amount, delta, day, source, at = row

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mikrolaan.audit.services import log_read
+from mikrolaan.cases.models import Case
 from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import services
 from mikrolaan.loans.arrears import arrears_for
@@ -214,7 +215,7 @@ def reverse(request, pk, entry_id):
 def set_up(request, decision_id):
     _require(request.user, "set_up")
     decision = get_object_or_404(Decision, pk=decision_id)
-    if not decision.case.__class__.objects.for_user(request.user).filter(pk=decision.case_id):
+    if not Case.objects.for_user(request.user).filter(pk=decision.case_id).exists():
         raise PermissionDenied
     try:
         loan = services.create_loan(decision, acting_user=request.user)

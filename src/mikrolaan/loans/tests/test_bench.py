@@ -27,7 +27,9 @@ def test_the_generated_portfolio_follows_the_rules(capsys):
         ref = position(loan, AS_OF)
         a = got[loan.pk]
         assert (a.arrears, a.days_past_due, a.oldest_unpaid_due) == (
-            to_kr(ref.arrears), ref.days_past_due, ref.oldest_unpaid_due
+            to_kr(ref.arrears),
+            ref.days_past_due,
+            ref.oldest_unpaid_due,
         ), loan.loan_ref
         owed = sum(e.debt_delta for e in LedgerEntry.objects.filter(loan=loan))
         assert owed >= 0
