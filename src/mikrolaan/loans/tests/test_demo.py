@@ -15,8 +15,11 @@ def test_the_demo_portfolio_looks_real():
     mikrolaan.accounts.demo.populate(ctx)
     mikrolaan.loans.demo.populate(ctx)
     statuses = set(Loan.objects.values_list("status", flat=True))
-    assert {LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.IN_COLLECTION,
-            LoanStatus.WRITTEN_OFF} <= statuses
+    assert {
+        LoanStatus.ACTIVE,
+        LoanStatus.REPAID,
+        LoanStatus.IN_COLLECTION,
+        LoanStatus.WRITTEN_OFF,
+    } <= statuses
     fund = fund_on(ctx.today)
     assert fund.repaid > 0 and fund.loans_in_arrears > 0 and fund.written_off > 0
-
