@@ -17,78 +17,26 @@ from mikrolaan.loans import schedule, services
 from mikrolaan.loans.plan import plan_of
 from mikrolaan.people.models import Citizen
 
+# fmt: off
 BORROWERS = [
     # first, last, gender, born, business, amount, payout, behaviour
-    (
-        "Mette",
-        "Rasmussen",
-        "F",
-        dt.date(1968, 4, 2),
-        "Frisørsalon",
-        "38000",
-        "2013-03-18",
-        "regular",
-    ),
+    ("Mette", "Rasmussen", "F", dt.date(1968, 4, 2), "Frisørsalon", "38000", "2013-03-18", "regular"),  # noqa: E501
     ("Kasper", "Holm", "M", dt.date(1975, 9, 21), "Cykelværksted", "25000", "2013-09-09", "early"),
     ("Aisha", "Karimi", "F", dt.date(1979, 1, 30), "Syværksted", "12500", "2014-02-10", "regular"),
     ("Lars", "Sørensen", "M", dt.date(1961, 6, 14), "Tømrer", "51000", "2014-08-25", "arrears"),
     ("Hanne", "Poulsen", "F", dt.date(1972, 11, 5), "Keramik", "18000", "2015-03-02", "collection"),
     ("Omar", "Haddad", "M", dt.date(1983, 3, 17), "Madvogn", "45000", "2015-10-12", "deferral"),
-    (
-        "Birthe",
-        "Kristensen",
-        "F",
-        dt.date(1966, 8, 9),
-        "Hundefrisør",
-        "9500",
-        "2016-04-04",
-        "early",
-    ),
-    (
-        "Jens",
-        "Mikkelsen",
-        "M",
-        dt.date(1958, 12, 1),
-        "Antikvitetshandel",
-        "30000",
-        "2017-01-16",
-        "writeoff",
-    ),
-    (
-        "Sofie",
-        "Andersen",
-        "F",
-        dt.date(1985, 5, 23),
-        "Grafisk design",
-        "22000",
-        "2018-06-11",
-        "extra",
-    ),
+    ("Birthe", "Kristensen", "F", dt.date(1966, 8, 9), "Hundefrisør", "9500", "2016-04-04", "early"),  # noqa: E501
+    ("Jens", "Mikkelsen", "M", dt.date(1958, 12, 1), "Antikvariat", "30000", "2017-01-16", "writeoff"),  # noqa: E501
+    ("Sofie", "Andersen", "F", dt.date(1985, 5, 23), "Grafisk design", "22000", "2018-06-11", "extra"),  # noqa: E501
     ("Tariq", "Aziz", "M", dt.date(1977, 2, 12), "Rengøring", "35000", "2019-09-02", "regular"),
     ("Pia", "Nielsen", "F", dt.date(1970, 7, 7), "Yogastudie", "27500", "2021-02-15", "deferral"),
-    (
-        "Henrik",
-        "Olsen",
-        "M",
-        dt.date(1974, 10, 28),
-        "Ejendomsservice",
-        "40000",
-        "2022-08-22",
-        "late",
-    ),
+    ("Henrik", "Olsen", "M", dt.date(1974, 10, 28), "Ejendomsservice", "40000", "2022-08-22", "late"),  # noqa: E501
     ("Fatima", "Yilmaz", "F", dt.date(1981, 4, 19), "Skrædder", "15000", "2024-01-08", "arrears"),
-    (
-        "Morten",
-        "Jensen",
-        "M",
-        dt.date(1969, 9, 3),
-        "Blikkenslager",
-        "50000",
-        "2025-05-05",
-        "regular",
-    ),
+    ("Morten", "Jensen", "M", dt.date(1969, 9, 3), "Blikkenslager", "50000", "2025-05-05", "missed"),  # noqa: E501
     ("Camilla", "Berg", "F", dt.date(1988, 12, 12), "Webshop", "20000", "2026-03-02", "deferral"),
 ]
+# fmt: on
 
 
 def _cpr(born: dt.date, n: int, female: bool) -> str:
@@ -155,6 +103,8 @@ def _pay(loan, clerk, today, behaviour, rng):
             and k >= {"arrears": 9, "collection": 14, "writeoff": 11}[behaviour]
         ):
             return
+        if behaviour == "missed" and inst.due_date > today - dt.timedelta(days=62):
+            return  # has not paid the last two months: a task for the project leader
         day = inst.due_date + dt.timedelta(days=18 if behaviour == "late" else -rng.randint(0, 4))
         if day > today:
             return

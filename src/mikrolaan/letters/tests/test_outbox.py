@@ -69,3 +69,20 @@ def test_payout_sends_the_loan_agreement_and_the_plan(django_capture_on_commit_c
     agreement = Letter.objects.get(reference=loan.loan_ref, kind="loan_agreement")
     assert Path(agreement.pdf_path).read_bytes().startswith(b"%PDF")
     assert agreement.status == LetterStatus.DELIVERED
+
+
+def test_queued_letters_are_sent_by_the_command_once(project_leader):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    letter = send_letter(
+        CitizenFactory(), kind="other", subject="x", pdf=PDF, acting_user=project_leader
+    )  # on_commit never ran: still queued
+    out = StringIO()
+    call_command("letters", "send", stdout=out)
+    assert "1 letters sent" in out.getvalue()
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.DELIVERED
+    call_command("letters", "send", stdout=out)
+    assert "0 letters sent" in out.getvalue()
