@@ -22,7 +22,7 @@ from mikrolaan.loans.models import (
     PaymentSplit,
     PlanSegment,
 )
-from mikrolaan.policy.models import LoanPolicy
+from mikrolaan.policy.models import LoanPolicy, PolicyNotInForce
 
 
 def policy_of(loan: Loan) -> LoanPolicy:
@@ -30,7 +30,14 @@ def policy_of(loan: Loan) -> LoanPolicy:
         on = loan.granted_on or loan.disbursed_on
         if on is None:
             raise ValueError(f"{loan.loan_ref} has no policy and no grant date")
-        loan.policy = LoanPolicy.in_force(on)
+        try:
+            loan.policy = LoanPolicy.in_force(on)
+        except PolicyNotInForce:
+            # An older loan (e.g. from the pilots, imported) than any policy version: the
+            # earliest version's plan rules are the best reading there is.
+            loan.policy = LoanPolicy.objects.order_by("valid_from").first()
+            if loan.policy is None:
+                raise
         loan.save(update_fields=["policy"])
     return loan.policy
 

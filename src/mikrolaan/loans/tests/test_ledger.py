@@ -233,3 +233,36 @@ def test_concurrent_payments_to_one_loan(pg_only):
     assert sum(o.amount for o in Overpayment.objects.filter(loan=loan)) == Decimal("200.00")
     assert LedgerEntry.objects.filter(loan=loan, kind="repayment").count() == 7
     assert Loan.objects.get(pk=loan.pk).status == LoanStatus.REPAID
+
+
+def test_an_imported_loan_older_than_any_policy_gets_the_earliest_plan_rules(project_leader):
+    from mikrolaan.people.tests.factories import CitizenFactory
+
+    loan = Loan.objects.create(
+        loan_ref="PILOT-1",
+        citizen=CitizenFactory(),
+        principal=Decimal("20000.00"),
+        disbursed_on=dt.date(2009, 5, 4),
+        status=LoanStatus.ACTIVE,
+    )
+    ledger.post(
+        loan,
+        EntryKind.DISBURSEMENT,
+        Decimal("20000.00"),
+        dt.date(2009, 5, 4),
+        acting_user=project_leader,
+        source="import",
+        external_id="P1",
+    )
+    ledger.post(
+        loan,
+        EntryKind.REPAYMENT,
+        Decimal("238.00"),
+        dt.date(2009, 6, 1),
+        acting_user=project_leader,
+        source="import",
+        external_id="P2",
+    )
+    loan.refresh_from_db()
+    assert loan.policy.name == "Mikrolån 3.0"
+    assert loan.repayment_start == dt.date(2009, 6, 2)  # 1 June 2009 was Whit Monday
