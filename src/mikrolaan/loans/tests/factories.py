@@ -5,6 +5,7 @@ its rows: a green ``Decision`` and the two ``GrantApproval`` signatures.
 """
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 from mikrolaan.accounts.roles import Role
@@ -13,6 +14,14 @@ from mikrolaan.cases.events import record_event
 from mikrolaan.cases.tests.factories import CaseFactory
 from mikrolaan.decisions.models import Decision, GrantApproval
 from mikrolaan.loans import services
+
+
+def ensure_policy():
+    """The 2013 policy the migration seeds: transactional tests flush it, so put it back."""
+    from django.apps import apps
+
+    seed = importlib.import_module("mikrolaan.policy.migrations.0003_first_policy").seed
+    seed(apps, None)
 
 
 def granted_decision(
@@ -24,6 +33,7 @@ def granted_decision(
     benefits_caseworker=None,
     justification="",
 ):
+    ensure_policy()
     case = case or CaseFactory(opened_on=decided_on - dt.timedelta(days=200))
     project_leader = project_leader or UserFactory(role=Role.PROJECT_LEADER)
     benefits_caseworker = benefits_caseworker or UserFactory(role=Role.BENEFITS_CASEWORKER)

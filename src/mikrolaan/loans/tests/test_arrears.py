@@ -127,10 +127,10 @@ class TestSetBasedAgreesWithReference(TestCase):
 def test_collector_payments_count_and_other_kinds_do_not():
     loan = disbursed_loan(paid_on=PAID_ON, amount=Decimal("8400.00"))
     user = loan.decision.recorded_by
-    ledger.receive_payment(
+    ledger.receive_payment(  # April's instalment late, May's a few days early
         loan,
         Decimal("200.00"),
-        dt.date(2013, 4, 2),
+        dt.date(2013, 4, 25),
         acting_user=user,
         kind=EntryKind.COLLECTOR_PAYMENT,
         source="collector",
