@@ -32,6 +32,7 @@ def granted_decision(
     project_leader=None,
     benefits_caseworker=None,
     justification="",
+    benefits_approval=True,
 ):
     ensure_policy()
     case = case or CaseFactory(opened_on=decided_on - dt.timedelta(days=200))
@@ -61,6 +62,8 @@ def granted_decision(
         approved_on=decided_on,
         recorded_by=project_leader,
     )
+    if not benefits_approval:
+        return decision
     GrantApproval.objects.create(
         decision=decision,
         role=Role.BENEFITS_CASEWORKER,

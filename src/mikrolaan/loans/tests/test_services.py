@@ -6,7 +6,6 @@ import pytest
 from mikrolaan.accounts.roles import Role
 from mikrolaan.accounts.tests.factories import UserFactory
 from mikrolaan.cases.models import CaseEvent
-from mikrolaan.decisions.models import GrantApproval
 from mikrolaan.loans import payment_id, services
 from mikrolaan.loans.models import Deferral, Loan
 from mikrolaan.loans.plan import plan_of
@@ -29,10 +28,7 @@ def test_payment_ids_differ_between_loans():
 
 
 def test_one_approval_is_not_a_grant():
-    decision = granted_decision()
-    GrantApproval.objects.filter(decision=decision, role=Role.BENEFITS_CASEWORKER)._raw_delete(
-        "default"
-    )
+    decision = granted_decision(benefits_approval=False)
     with pytest.raises(services.LoanError, match="både projektleder og ydelsessagsbehandler"):
         services.create_loan(decision, acting_user=decision.recorded_by)
 
