@@ -207,6 +207,15 @@ def first_deferrable_month(loan: Loan, on: dt.date) -> dt.date | None:
     return None
 
 
+def deferrable_months(loan: Loan, on: dt.date, count: int = 24) -> list[dt.date]:
+    """The months a deferral decided on ``on`` may start with (the first ``count``)."""
+    first = first_deferrable_month(loan, on)
+    if first is None:
+        return []
+    start = schedule.month_index(first)
+    return [schedule.month_start(start + i) for i in range(count)]
+
+
 @transaction.atomic
 def grant_deferral(
     loan: Loan,

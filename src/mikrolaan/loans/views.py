@@ -135,13 +135,7 @@ def payout(request, pk):
 def deferral(request, pk):
     _require(request.user, "deferral")
     loan = _get_loan(request, pk)
-    first = services.first_deferrable_month(loan, timezone.localdate())
-    months = []
-    if first:
-        months = [
-            (first.replace(day=1) + dt.timedelta(days=32 * i)).replace(day=1) for i in range(24)
-        ]
-    form = DeferralForm(request.POST, months=months)
+    form = DeferralForm(request.POST, months=services.deferrable_months(loan, timezone.localdate()))
     if form.is_valid():
         try:
             services.grant_deferral(
@@ -211,12 +205,19 @@ def reverse(request, pk, entry_id):
     )
 
 
-@require_POST
 def set_up(request, decision_id):
+    """GET: confirm (the case page links here); POST: set up the loan of a granted decision."""
     _require(request.user, "set_up")
     decision = get_object_or_404(Decision, pk=decision_id)
     if not Case.objects.for_user(request.user).filter(pk=decision.case_id).exists():
         raise PermissionDenied
+    if request.method != "POST":
+        granted, why_not = services.grant_status(decision)
+        return render(
+            request,
+            "loans/set_up.html",
+            {"decision": decision, "granted": granted, "why_not": why_not},
+        )
     try:
         loan = services.create_loan(decision, acting_user=request.user)
     except services.LoanError as exc:

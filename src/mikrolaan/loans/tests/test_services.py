@@ -134,3 +134,11 @@ def test_full_early_repayment_closes_the_loan_and_a_reversal_reopens_it():
     )
     loan.refresh_from_db()
     assert loan.status == "active"
+
+
+def test_the_months_a_deferral_may_start_with_are_consecutive_and_not_yet_due():
+    loan = disbursed_loan(paid_on=dt.date(2013, 3, 15))
+    months = services.deferrable_months(loan, dt.date(2013, 7, 10))
+    assert months[0] == dt.date(2013, 8, 1)
+    assert months[-1] == dt.date(2015, 7, 1) and len(months) == 24
+    assert len(set(months)) == 24

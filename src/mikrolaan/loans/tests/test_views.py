@@ -97,6 +97,8 @@ def test_the_case_page_shows_the_loan_or_offers_to_set_it_up(project_leader):
 def test_set_up_loan_from_the_case_action(client, project_leader):
     decision = granted_decision()
     client.force_login(project_leader)
+    confirm = client.get(reverse("loans:set_up", args=[decision.pk]))
+    assert confirm.status_code == 200 and decision.case.loans.count() == 0
     response = client.post(reverse("loans:set_up", args=[decision.pk]))
     assert response.status_code == 302
     assert decision.case.loans.count() == 1
