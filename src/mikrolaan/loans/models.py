@@ -17,6 +17,16 @@ class LoanStatus(models.TextChoices):
     WRITTEN_OFF = "written_off", _("Written off")
 
 
+class LoanQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The loans this user may see: the roles that work with every case."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.sees_all_cases:
+            return self
+        return self.none()
+
+
 class Loan(models.Model):
     """An interest-free loan (LAS § 65 stk. 2). One per borrower in version 1.
 
@@ -57,6 +67,8 @@ class Loan(models.Model):
         _("handed to debt collection on"), null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LoanQuerySet.as_manager()
 
     class Meta:
         ordering = ["loan_ref"]
@@ -123,12 +135,19 @@ class LedgerEntry(AppendOnlyModel):
     # the same external entry is never posted twice.
     external_id = models.CharField(_("source reference"), max_length=200, blank=True)
     why = models.TextField(_("reason"), blank=True)
+    # On a reversal: the kind of the entry it reverses, so set-based queries need no self-join.
+    reversed_kind = models.CharField(
+        _("kind reversed"), max_length=30, choices=EntryKind.choices, blank=True
+    )
 
     class Meta:
         ordering = ["value_date", "pk"]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
-        indexes = [models.Index(fields=["loan", "value_date"])]
+        indexes = [
+            models.Index(fields=["loan", "value_date"]),
+            models.Index(fields=["loan"], condition=Q(kind="reversal"), name="entry_reversals_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="entry_amount_positive"),
             models.CheckConstraint(
@@ -154,3 +173,126 @@ class LedgerEntry(AppendOnlyModel):
 
 
 ZERO = Decimal("0.00")
+
+
+class Deferral(AppendOnlyModel):
+    """A decision to postpone repayment (henstand), with its reason. Never changed.
+
+    Every instalment falling due in ``first_month`` or later moves ``months`` later
+    (``loans.schedule``). The total over a loan's deferrals is at most its policy's maximum.
+    """
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="deferrals")
+    decided_on = models.DateField(_("decided on"))
+    first_month = models.DateField(_("first month postponed"))  # always the 1st of a month
+    months = models.PositiveSmallIntegerField(_("months"))
+    at_start = models.BooleanField(_("deferral at start"), default=False)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("deferral")
+        verbose_name_plural = _("deferrals")
+        constraints = [
+            models.CheckConstraint(condition=Q(months__gt=0), name="deferral_months_positive"),
+            models.CheckConstraint(condition=~Q(reason=""), name="deferral_has_reason"),
+        ]
+
+
+class PlanSegment(models.Model):
+    """The stored repayment plan, compact: ``count`` instalments of ``amount_ore`` due in the
+    consecutive months from ``first_month`` (``year * 12 + month - 1``).
+
+    Derived by ``loans.plan.rederive`` from the principal, term, policy and deferrals; never
+    edited. A loan has two segments, plus two for each deferral, so a portfolio of 1,000,000
+    loans is a few million rows where instalment rows would be 84 million.
+    """
+
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="plan_segments")
+    first_month = models.IntegerField()
+    count = models.PositiveIntegerField()
+    amount_ore = models.BigIntegerField()
+    before_ore = models.BigIntegerField()  # what the plan holds before this segment
+
+    class Meta:
+        ordering = ["loan", "first_month"]
+        indexes = [models.Index(fields=["loan", "first_month"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gt=0), name="segment_count_positive"),
+            models.CheckConstraint(condition=Q(amount_ore__gte=0), name="segment_amount_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.amount_ore} øre from month {self.first_month}"
+
+
+class PaymentSplit(models.Model):
+    """How a payment was applied: the ``extra_ore`` that paid the last instalments.
+
+    Derived (``loans.plan.rederive``, after every posting), kept only for payments with an
+    extra part. A payment's regular part is its amount minus this.
+    """
+
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.CASCADE, related_name="split")
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="+")
+    value_date = models.DateField()
+    extra_ore = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["loan", "value_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: extra {self.extra_ore} øre"
+
+
+class DueDate(models.Model):
+    """Shared calendar: the bank-day due date for a due day in a month. A few thousand rows
+    that turn "which instalments are due by D" into arithmetic in SQL."""
+
+    due_day = models.PositiveSmallIntegerField()
+    month = models.IntegerField()
+    due_date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["due_day", "month"], name="duedate_once"),
+        ]
+        indexes = [models.Index(fields=["due_day", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"day {self.due_day}, month {self.month}: {self.due_date}"
+
+
+class Overpayment(AppendOnlyModel):
+    """Money received beyond what the borrower owes. It is not posted to the ledger (the
+    balance never goes below zero); it waits here until it is refunded."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="overpayments")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    value_date = models.DateField(_("value date"))
+    source = models.CharField(
+        _("source"), max_length=20, choices=EntrySource.choices, default=EntrySource.MANUAL
+    )
+    external_id = models.CharField(_("source reference"), max_length=200, blank=True)
+    why = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["value_date", "pk"]
+        verbose_name = _("overpayment")
+        verbose_name_plural = _("overpayments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="overpayment_positive"),
+            models.UniqueConstraint(
+                fields=["loan", "source", "external_id"],
+                condition=~Q(external_id=""),
+                name="overpayment_external_id_once_per_loan",
+            ),
+        ]
+
+
+class OverpaymentRefund(AppendOnlyModel):
+    """The refund of an overpayment to the citizen."""
+
+    overpayment = models.OneToOneField(Overpayment, on_delete=models.PROTECT, related_name="refund")
+    refunded_on = models.DateField(_("refunded on"))
+    note = models.TextField(_("note"), blank=True)

@@ -38,6 +38,19 @@ class LoanPolicy(AppendOnlyModel):
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
+    months_to_first_instalment = models.PositiveSmallIntegerField(
+        _("months from payout to the first instalment"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    advance_payment_days = models.PositiveSmallIntegerField(
+        _("days before a due date from which a payment pays that instalment"),
+        default=14,
+        help_text=_(
+            "Money beyond what falls due within these days is extra: it pays the last "
+            "instalments first and shortens the term."
+        ),
+    )
     reminder_first_days = models.PositiveSmallIntegerField(
         _("days after the due date before the first reminder"), default=10
     )

@@ -1,0 +1,71 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", attrs={"class": "form-input"}, **kwargs)
+
+
+def _number(**attrs):
+    return forms.NumberInput(attrs={"class": "form-input", **attrs})
+
+
+class PayoutForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid out on"), widget=DateInput())
+    deferral_months = forms.IntegerField(
+        label=_("Deferral at start, months"), min_value=0, initial=0, widget=_number()
+    )
+    deferral_reason = forms.CharField(
+        label=_("Reason for the deferral"),
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("deferral_months") and not (data.get("deferral_reason") or "").strip():
+            self.add_error("deferral_reason", _("A deferral needs a reason."))
+        return data
+
+
+class DeferralForm(forms.Form):
+    first_month = forms.ChoiceField(label=_("First month postponed"))
+    months = forms.IntegerField(label=_("Months"), min_value=1, widget=_number())
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"class": "form-input", "rows": 2})
+    )
+
+    def __init__(self, *args, months=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_month"].choices = [(m.isoformat(), f"{m:%m/%Y}") for m in months]
+        self.fields["first_month"].widget.attrs["class"] = "form-select"
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount (kr.)"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        widget=_number(step="0.01"),
+    )
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.TextInput(attrs={"class": "form-input"})
+    )
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.TextInput(attrs={"class": "form-input"})
+    )
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput())

@@ -1,0 +1,31 @@
+"""``mikrolaan fund [--as-of D] [--format json|text]``: the revolving fund on a date."""
+
+import json
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from mikrolaan.loans.fund import fund_json, fund_on
+from mikrolaan.loans.management.commands.loans import parse_date
+
+
+class Command(BaseCommand):
+    help = "The revolving fund: paid out, repaid, outstanding, in collection, arrears ageing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
+        parser.add_argument("--format", choices=["json", "text"], default="text")
+
+    def handle(self, *args, as_of, format, **options):
+        as_of = parse_date(as_of) if as_of else timezone.localdate()
+        data = fund_json(fund_on(as_of))
+        if format == "json":
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        for key, value in data.items():
+            if key != "ageing":
+                self.stdout.write(f"{key:<24} {value}")
+        for row in data["ageing"]:
+            self.stdout.write(
+                f"  {row['bucket']:>8} days: {row['loans']:>6} loans, arrears {row['arrears']}"
+            )

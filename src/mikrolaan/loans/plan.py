@@ -1,0 +1,172 @@
+"""Keeping a loan's stored plan in step with its terms and its ledger.
+
+``rederive(loan)`` recomputes, from the principal, the policy, the payout date and the
+deferrals, the plan segments; from the ledger, how each payment was applied (its extra part);
+and the projections on the loan (first due date, repaid/active). It runs after every posting
+(``loans.ledger.post``) and every change of terms, inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mikrolaan.loans import schedule
+from mikrolaan.loans.models import (
+    PAYMENT_KINDS,
+    Deferral,
+    DueDate,
+    EntryKind,
+    LedgerEntry,
+    Loan,
+    LoanStatus,
+    PaymentSplit,
+    PlanSegment,
+)
+from mikrolaan.policy.models import LoanPolicy, PolicyNotInForce
+
+
+def policy_of(loan: Loan) -> LoanPolicy:
+    if loan.policy_id is None:
+        on = loan.granted_on or loan.disbursed_on
+        if on is None:
+            raise ValueError(f"{loan.loan_ref} has no policy and no grant date")
+        try:
+            loan.policy = LoanPolicy.in_force(on)
+        except PolicyNotInForce:
+            # An older loan (e.g. from the pilots, imported) than any policy version: the
+            # earliest version's plan rules are the best reading there is.
+            loan.policy = LoanPolicy.objects.order_by("valid_from").first()
+            if loan.policy is None:
+                raise
+        loan.save(update_fields=["policy"])
+    return loan.policy
+
+
+def start_month(loan: Loan, policy: LoanPolicy) -> int | None:
+    if loan.disbursed_on is None:
+        return None
+    return schedule.month_index(loan.disbursed_on) + policy.months_to_first_instalment
+
+
+def deferrals_of(loan: Loan) -> list[schedule.Deferral]:
+    return [
+        schedule.Deferral(schedule.month_index(d.first_month), d.months)
+        for d in Deferral.objects.filter(loan=loan).order_by("recorded_at", "pk")
+    ]
+
+
+def plan_of(loan: Loan) -> list[schedule.Instalment]:
+    """The loan's instalments (empty before payout)."""
+    policy = policy_of(loan)
+    start = start_month(loan, policy)
+    if start is None:
+        return []
+    return schedule.build_plan(
+        schedule.to_ore(loan.principal),
+        loan.term_months,
+        start,
+        policy.due_day,
+        deferrals_of(loan),
+    )
+
+
+def payments_of(loan: Loan) -> list[schedule.Payment]:
+    """Money received that counts for the plan: payments not reversed."""
+    reversed_ids = set(
+        LedgerEntry.objects.filter(loan=loan, kind=EntryKind.REVERSAL).values_list(
+            "reverses_id", flat=True
+        )
+    )
+    return [
+        schedule.Payment(e.pk, e.value_date, schedule.to_ore(e.amount))
+        for e in LedgerEntry.objects.filter(loan=loan, kind__in=PAYMENT_KINDS)
+        if e.pk not in reversed_ids
+    ]
+
+
+def ensure_calendar(due_day: int, first_month: int, last_month: int) -> None:
+    have = set(
+        DueDate.objects.filter(
+            due_day=due_day, month__gte=first_month, month__lte=last_month
+        ).values_list("month", flat=True)
+    )
+    DueDate.objects.bulk_create(
+        [
+            DueDate(due_day=due_day, month=m, due_date=schedule.due_date(m, due_day))
+            for m in range(first_month, last_month + 1)
+            if m not in have
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def rederive(loan: Loan, *, acting_user=None, on: dt.date | None = None) -> None:
+    """Call inside the transaction that changed the loan (the loan row locked).
+
+    When the loan becomes repaid (or a reversal reopens it) the case gets an event.
+    """
+    policy = policy_of(loan)
+    plan = plan_of(loan)
+    PlanSegment.objects.filter(loan=loan).delete()
+    PaymentSplit.objects.filter(loan=loan).delete()
+    if not plan:
+        return
+    PlanSegment.objects.bulk_create(
+        [
+            PlanSegment(
+                loan=loan,
+                first_month=s.first_month,
+                count=s.count,
+                amount_ore=s.amount,
+                before_ore=s.before,
+            )
+            for s in schedule.segments(plan)
+        ]
+    )
+    # Due dates of the plan's months and a little beyond, for the set-based queries.
+    ensure_calendar(policy.due_day, plan[0].month - 1, plan[-1].month + 1)
+    allocations = schedule.allocate(plan, payments_of(loan), policy.advance_payment_days)
+    PaymentSplit.objects.bulk_create(
+        [
+            PaymentSplit(
+                entry_id=a.payment.key,
+                loan=loan,
+                value_date=a.payment.value_date,
+                extra_ore=a.extra,
+            )
+            for a in allocations
+            if a.extra
+        ]
+    )
+    fields = []
+    if loan.repayment_start != plan[0].due_date:
+        loan.repayment_start = plan[0].due_date
+        fields.append("repayment_start")
+    if loan.status in (LoanStatus.ACTIVE, LoanStatus.REPAID):
+        from mikrolaan.loans.ledger import balance
+
+        status = LoanStatus.REPAID if balance(loan) == 0 else LoanStatus.ACTIVE
+        if status != loan.status:
+            loan.status = status
+            fields.append("status")
+            if loan.case_id:
+                from mikrolaan.cases.events import record_event
+
+                record_event(
+                    loan.case,
+                    "loan_repaid" if status == LoanStatus.REPAID else "loan_reopened",
+                    acting_user=acting_user,
+                    occurred_on=on or loan.disbursed_on,
+                    summary=f"{loan.loan_ref}: {status.label}",
+                )
+    if fields:
+        loan.save(update_fields=fields)
+
+
+def position(loan: Loan, as_of: dt.date) -> schedule.Position | None:
+    """The reference position of one loan on a date (``None`` before payout)."""
+    plan = plan_of(loan)
+    if not plan:
+        return None
+    allocations = schedule.allocate(plan, payments_of(loan), policy_of(loan).advance_payment_days)
+    return schedule.position(plan, allocations, as_of)

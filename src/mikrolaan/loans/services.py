@@ -1,0 +1,424 @@
+"""Every change to a loan is one of these functions: atomic, with its case event and audit
+record in the same transaction. Money moves only through ``loans.ledger``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mikrolaan.accounts.roles import Role
+from mikrolaan.audit.models import Action
+from mikrolaan.audit.services import log
+from mikrolaan.cases.events import record_event
+from mikrolaan.loans import ledger, payment_id, schedule
+from mikrolaan.loans.models import (
+    Deferral,
+    EntryKind,
+    EntrySource,
+    LedgerEntry,
+    Loan,
+    LoanStatus,
+    Overpayment,
+    OverpaymentRefund,
+)
+from mikrolaan.loans.plan import plan_of, policy_of, rederive, start_month
+from mikrolaan.policy.models import LoanPolicy
+
+
+class LoanError(Exception):
+    """A request the loan's rules refuse; nothing was changed."""
+
+
+# --- grant ------------------------------------------------------------------------------
+
+
+def grant_status(decision) -> tuple[bool, str]:
+    """Is this decision a granted loan? (green, approved by a project leader and a benefits
+    caseworker, two different people). Returns (granted, why not)."""
+    if decision.colour != "green":
+        return False, _("the decision is not green")
+    approvals = list(decision.approvals.all())
+    roles = {a.role for a in approvals}
+    if not {Role.PROJECT_LEADER, Role.BENEFITS_CASEWORKER} <= roles:
+        return False, _(
+            "the grant needs both a project leader's and a benefits caseworker's approval"
+        )
+    if len({a.recorded_by_id for a in approvals}) < 2:
+        return False, _("the two approvals must be by two different people")
+    return True, ""
+
+
+def payment_id_for(loan_pk: int) -> str:
+    """The loan's own +71 payment ID: a body derived from the loan's id (unique)."""
+    return payment_id.make(10**13 + loan_pk)
+
+
+@transaction.atomic
+def create_loan(decision, *, acting_user, collateral: str = "") -> Loan:
+    """Set up the loan of a granted decision, under the policy in force when it was granted."""
+    granted, why_not = grant_status(decision)
+    if not granted:
+        raise LoanError(why_not)
+    if Loan.objects.filter(decision=decision).exists():
+        raise LoanError(_("this decision already has a loan"))
+    granted_on = max(a.approved_on for a in decision.approvals.all())
+    policy = decision.policy or LoanPolicy.in_force(granted_on)
+    principal = decision.proposed_amount
+    if not policy.amount_within_range(principal) and not decision.amount_justification.strip():
+        raise LoanError(
+            _(
+                "%(amount)s kr. is outside the policy's range and the decision gives no "
+                "justification"
+            )
+            % {"amount": principal}
+        )
+    case = decision.case
+    loan = Loan.objects.create(
+        loan_ref=f"tmp-{decision.pk}",
+        citizen=case.citizen,
+        case=case,
+        cohort=case.cohort,
+        decision=decision,
+        policy=policy,
+        principal=principal,
+        granted_on=granted_on,
+        term_months=policy.term_months,
+        collateral=collateral,
+        status=LoanStatus.GRANTED,
+    )
+    loan.loan_ref = f"ML-{granted_on.year}-{loan.pk:05d}"
+    loan.payment_id = payment_id_for(loan.pk)
+    loan.save(update_fields=["loan_ref", "payment_id"])
+    record_event(
+        case,
+        "loan_created",
+        acting_user=acting_user,
+        occurred_on=granted_on,
+        summary=f"{loan.loan_ref}: {principal} kr.",
+        data={"loan": loan.loan_ref, "principal": str(principal), "policy": policy.pk},
+    )
+    return loan
+
+
+# --- payout -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_payout(
+    loan: Loan,
+    *,
+    paid_on: dt.date,
+    acting_user,
+    deferral_months: int = 0,
+    deferral_reason: str = "",
+    send_letters: bool = True,
+) -> Loan:
+    """The principal is paid out: disbursement entry, repayment start, status active.
+
+    A deferral at start postpones the first instalment (a recorded deferral with its reason).
+    The loan agreement and the repayment plan go to the citizen as letters.
+    """
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if loan.status != LoanStatus.GRANTED or loan.disbursed_on is not None:
+        raise LoanError(_("%(loan)s is already paid out") % {"loan": loan.loan_ref})
+    if loan.granted_on and paid_on < loan.granted_on:
+        raise LoanError(_("the payout cannot be before the grant"))
+    policy = policy_of(loan)
+    if deferral_months:
+        _check_deferral(loan, policy, deferral_months, deferral_reason)
+    loan.disbursed_on = paid_on
+    loan.status = LoanStatus.ACTIVE
+    loan.deferral_months_at_start = deferral_months
+    loan.save(update_fields=["disbursed_on", "status", "deferral_months_at_start"])
+    if deferral_months:
+        Deferral.objects.create(
+            loan=loan,
+            decided_on=paid_on,
+            first_month=schedule.month_start(start_month(loan, policy)),
+            months=deferral_months,
+            at_start=True,
+            reason=deferral_reason.strip(),
+            recorded_by=acting_user,
+        )
+    ledger.post(
+        loan,
+        EntryKind.DISBURSEMENT,
+        loan.principal,
+        paid_on,
+        acting_user=acting_user,
+        why=_("Payout"),
+    )
+    loan.refresh_from_db()
+    if loan.case_id:
+        record_event(
+            loan.case,
+            "loan_paid_out",
+            acting_user=acting_user,
+            occurred_on=paid_on,
+            summary=f"{loan.loan_ref}: {loan.principal} kr.",
+            data={"loan": loan.loan_ref, "first_due": loan.repayment_start.isoformat()},
+        )
+    else:
+        log(acting_user, Action.CHANGE, obj=loan, what=f"payout {loan.loan_ref}")
+    if send_letters:
+        from mikrolaan.loans.letters import send_agreement, send_plan
+
+        send_agreement(loan, acting_user=acting_user)
+        send_plan(loan, acting_user=acting_user)
+    return loan
+
+
+# --- deferral ---------------------------------------------------------------------------
+
+
+def deferred_months(loan: Loan) -> int:
+    return sum(d.months for d in Deferral.objects.filter(loan=loan))
+
+
+def _check_deferral(loan, policy, months, reason):
+    if months <= 0:
+        raise LoanError(_("a deferral is at least one month"))
+    if not reason.strip():
+        raise LoanError(_("a deferral needs a reason"))
+    used = deferred_months(loan)
+    if used + months > policy.max_deferral_months:
+        raise LoanError(
+            _(
+                "the policy allows %(max)s months of deferral in total; %(used)s are used, "
+                "so at most %(left)s more"
+            )
+            % {
+                "max": policy.max_deferral_months,
+                "used": used,
+                "left": policy.max_deferral_months - used,
+            }
+        )
+
+
+def first_deferrable_month(loan: Loan, on: dt.date) -> dt.date | None:
+    """The month of the first instalment not yet due on ``on`` (what a deferral may start
+    with), or None when every instalment has fallen due."""
+    for inst in plan_of(loan):
+        if inst.due_date >= on:
+            return schedule.month_start(inst.month)
+    return None
+
+
+def deferrable_months(loan: Loan, on: dt.date, count: int = 24) -> list[dt.date]:
+    """The months a deferral decided on ``on`` may start with (the first ``count``)."""
+    first = first_deferrable_month(loan, on)
+    if first is None:
+        return []
+    start = schedule.month_index(first)
+    return [schedule.month_start(start + i) for i in range(count)]
+
+
+@transaction.atomic
+def grant_deferral(
+    loan: Loan,
+    *,
+    months: int,
+    reason: str,
+    decided_on: dt.date,
+    acting_user,
+    first_month: dt.date | None = None,
+    send_letters: bool = True,
+) -> Deferral:
+    """Postpone the instalments from ``first_month`` (default: the next one not yet due) by
+    ``months``. Instalments already due are never deferred; the plan is re-derived."""
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if loan.status != LoanStatus.ACTIVE:
+        raise LoanError(_("only a loan being repaid can be deferred"))
+    policy = policy_of(loan)
+    _check_deferral(loan, policy, months, reason)
+    earliest = first_deferrable_month(loan, decided_on)
+    if earliest is None:
+        raise LoanError(_("every instalment has fallen due; nothing is left to defer"))
+    first_month = (first_month or earliest).replace(day=1)
+    if first_month < earliest:
+        raise LoanError(
+            _("instalments already due cannot be deferred; the first month possible is %(m)s")
+            % {"m": earliest.strftime("%m/%Y")}
+        )
+    deferral = Deferral.objects.create(
+        loan=loan,
+        decided_on=decided_on,
+        first_month=first_month,
+        months=months,
+        at_start=False,
+        reason=reason.strip(),
+        recorded_by=acting_user,
+    )
+    rederive(loan, acting_user=acting_user, on=decided_on)
+    if loan.case_id:
+        record_event(
+            loan.case,
+            "loan_deferral",
+            acting_user=acting_user,
+            occurred_on=decided_on,
+            summary=f"{loan.loan_ref}: {months} md. fra {first_month:%m/%Y}",
+            why=reason,
+            data={"loan": loan.loan_ref, "months": months, "from": first_month.isoformat()},
+        )
+    else:
+        log(acting_user, Action.CHANGE, obj=loan, what=f"deferral {months}", why=reason)
+    if send_letters:
+        from mikrolaan.loans.letters import send_plan
+
+        send_plan(loan, acting_user=acting_user)
+    return deferral
+
+
+# --- money ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_payment(
+    loan: Loan, *, amount: Decimal, paid_on: dt.date, acting_user, why: str = ""
+) -> ledger.Received:
+    """A payment entered by hand (e.g. paid at the counter). More than is owed is held for
+    refund, not posted."""
+    if loan.status not in (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.IN_COLLECTION):
+        raise LoanError(_("the loan is not paid out"))
+    try:
+        received = ledger.receive_payment(
+            loan, amount, paid_on, acting_user=acting_user, source=EntrySource.MANUAL, why=why
+        )
+    except ledger.LedgerError as exc:
+        raise LoanError(str(exc)) from exc
+    log(
+        acting_user,
+        Action.CHANGE,
+        obj=loan,
+        citizen=loan.citizen,
+        what=f"payment {amount} on {paid_on} to {loan.loan_ref}",
+        why=why,
+    )
+    return received
+
+
+@transaction.atomic
+def reverse_entry(entry: LedgerEntry, *, reason: str, on: dt.date, acting_user) -> LedgerEntry:
+    """Cancel an entry with a reversal (the entry itself is never changed)."""
+    if not reason.strip():
+        raise LoanError(_("a reversal needs a reason"))
+    try:
+        posted = ledger.post(
+            entry.loan,
+            EntryKind.REVERSAL,
+            entry.amount,
+            max(on, entry.value_date),
+            acting_user=acting_user,
+            reverses=entry,
+            why=reason.strip(),
+        )
+    except ledger.LedgerError as exc:
+        raise LoanError(str(exc)) from exc
+    loan = entry.loan
+    if loan.case_id:
+        record_event(
+            loan.case,
+            "loan_entry_reversed",
+            acting_user=acting_user,
+            occurred_on=posted.entry.value_date,
+            summary=f"{loan.loan_ref}: {entry.get_kind_display()} {entry.amount} kr.",
+            why=reason,
+        )
+    return posted.entry
+
+
+@transaction.atomic
+def correct_entry(
+    entry: LedgerEntry, *, amount: Decimal, value_date: dt.date, reason: str, acting_user
+) -> tuple[LedgerEntry, LedgerEntry]:
+    """A correction is a reversal plus a new entry of the same kind, in one transaction."""
+    reversal = reverse_entry(entry, reason=reason, on=value_date, acting_user=acting_user)
+    try:
+        new = ledger.post(
+            entry.loan,
+            entry.kind,
+            amount,
+            value_date,
+            acting_user=acting_user,
+            source=entry.source,
+            why=reason,
+        ).entry
+    except ledger.LedgerError as exc:
+        raise LoanError(str(exc)) from exc
+    return reversal, new
+
+
+@transaction.atomic
+def refund_overpayment(
+    overpayment: Overpayment, *, refunded_on: dt.date, acting_user, note: str = ""
+) -> OverpaymentRefund:
+    if OverpaymentRefund.objects.filter(overpayment=overpayment).exists():
+        raise LoanError(_("this overpayment is already refunded"))
+    refund = OverpaymentRefund.objects.create(
+        overpayment=overpayment, refunded_on=refunded_on, note=note, recorded_by=acting_user
+    )
+    log(
+        acting_user,
+        Action.CHANGE,
+        obj=overpayment.loan,
+        citizen=overpayment.loan.citizen,
+        what=f"refund of overpayment {overpayment.amount}",
+    )
+    return refund
+
+
+@transaction.atomic
+def transfer_to_collection(loan: Loan, *, on: dt.date, reason: str, acting_user) -> Loan:
+    """Hand the claim to the state debt collector (Gældsstyrelsen): the claim moves, the
+    amount does not (a zero-effect ledger entry of the balance)."""
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if loan.status != LoanStatus.ACTIVE:
+        raise LoanError(_("only a loan being repaid can be handed over"))
+    owed = ledger.balance(loan)
+    if owed <= 0:
+        raise LoanError(_("nothing is owed"))
+    ledger.post(loan, EntryKind.COLLECTION_TRANSFER, owed, on, acting_user=acting_user, why=reason)
+    loan.status = LoanStatus.IN_COLLECTION
+    loan.collection_transferred_on = on
+    loan.save(update_fields=["status", "collection_transferred_on"])
+    if loan.case_id:
+        record_event(
+            loan.case,
+            "loan_in_collection",
+            acting_user=acting_user,
+            occurred_on=on,
+            summary=f"{loan.loan_ref}: {owed} kr.",
+            why=reason,
+        )
+    return loan
+
+
+@transaction.atomic
+def write_off(loan: Loan, *, on: dt.date, reason: str, acting_user) -> Loan:
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    owed = ledger.balance(loan)
+    if owed <= 0 or loan.status not in (LoanStatus.ACTIVE, LoanStatus.IN_COLLECTION):
+        raise LoanError(_("nothing to write off"))
+    if not reason.strip():
+        raise LoanError(_("a write-off needs a reason"))
+    ledger.post(loan, EntryKind.WRITE_OFF, owed, on, acting_user=acting_user, why=reason)
+    loan.status = LoanStatus.WRITTEN_OFF
+    loan.save(update_fields=["status"])
+    if loan.case_id:
+        record_event(
+            loan.case,
+            "loan_written_off",
+            acting_user=acting_user,
+            occurred_on=on,
+            summary=f"{loan.loan_ref}: {owed} kr.",
+            why=reason,
+        )
+    return loan
+
+
+def early_repayment_figure(loan: Loan, as_of: dt.date) -> Decimal:
+    """What pays the loan off on ``as_of``: the balance (interest-free, no penalty)."""
+    return ledger.balance(loan)

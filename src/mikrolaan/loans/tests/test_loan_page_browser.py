@@ -1,0 +1,26 @@
+from decimal import Decimal
+
+import pytest
+
+from mikrolaan.loans.tests.factories import granted_loan
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def test_record_a_payout_on_the_loan_page_and_see_the_plan(page, login, finance_clerk):
+    loan = granted_loan(amount=Decimal("8400.00"))
+    login(finance_clerk)
+    page.goto("/loans/")
+    page.click(f"text={loan.loan_ref}")
+    assert page.locator("[data-testid=loan-status]").inner_text() == "Bevilget, ikke udbetalt"
+    form = page.locator("[data-testid=payout-form]")
+    form.locator("input[name=paid_on]").fill("2013-03-15")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=plan]")
+    assert "Udbetalingen er registreret" in page.locator("[data-testid=message]").inner_text()
+    assert page.locator("[data-testid=loan-status]").inner_text() == "Under tilbagebetaling"
+    rows = page.locator("[data-testid=plan] tbody tr")
+    assert rows.count() == 84
+    assert "02.04.2013" in rows.first.inner_text()  # 1 April 2013 was Easter Monday
+    assert "100,00" in rows.first.inner_text()
+    assert page.locator("[data-testid=disbursed-on]").inner_text() == "15.03.2013"

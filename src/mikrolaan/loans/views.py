@@ -1,0 +1,233 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mikrolaan.audit.services import log_read
+from mikrolaan.cases.models import Case
+from mikrolaan.decisions.models import Decision
+from mikrolaan.loans import services
+from mikrolaan.loans.arrears import arrears_for
+from mikrolaan.loans.forms import AsOfForm, DeferralForm, PaymentForm, PayoutForm, ReverseForm
+from mikrolaan.loans.fund import fund_on
+from mikrolaan.loans.models import LedgerEntry, Loan, LoanStatus
+from mikrolaan.loans.permissions import can
+from mikrolaan.loans.summary import loan_summary
+
+
+def _require(user, action):
+    if not can(user, action):
+        raise PermissionDenied
+
+
+def _as_of(request) -> dt.date:
+    form = AsOfForm(request.GET)
+    if form.is_valid() and form.cleaned_data["as_of"]:
+        return form.cleaned_data["as_of"]
+    return timezone.localdate()
+
+
+def loan_list(request):
+    _require(request.user, "view")
+    today = timezone.localdate()
+    owed = (
+        LedgerEntry.objects.filter(loan=OuterRef("pk"))
+        .values("loan")
+        .annotate(total=Sum("debt_delta"))
+        .values("total")
+    )
+    loans = list(
+        Loan.objects.for_user(request.user)
+        .select_related("citizen")
+        .annotate(
+            balance=Coalesce(
+                Subquery(owed), Value(0), output_field=DecimalField(max_digits=12, decimal_places=2)
+            )
+        )
+        .order_by("-granted_on", "loan_ref")
+    )
+    status = request.GET.get("status", "")
+    if status in LoanStatus.values:
+        loans = [loan for loan in loans if loan.status == status]
+    arrears = arrears_for(today, [loan.pk for loan in loans if loan.disbursed_on])
+    for loan in loans:
+        loan.arrears = arrears.get(loan.pk)
+    return render(
+        request,
+        "loans/list.html",
+        {"loans": loans, "statuses": LoanStatus.choices, "status": status, "today": today},
+    )
+
+
+def _loan_page(request, loan, *, forms=None, status=200):
+    as_of = _as_of(request)
+    summary = loan_summary(loan, as_of)
+    user = request.user
+    deferrable = []
+    if loan.status == LoanStatus.ACTIVE:
+        first = services.first_deferrable_month(loan, timezone.localdate())
+        if first:
+            deferrable = [
+                (first.replace(day=1) + dt.timedelta(days=32 * i)).replace(day=1) for i in range(24)
+            ]
+    forms = forms or {}
+    today = timezone.localdate()
+    context = {
+        **summary,
+        "can_payout": can(user, "payout") and loan.status == LoanStatus.GRANTED,
+        "can_defer": can(user, "deferral") and loan.status == LoanStatus.ACTIVE and deferrable,
+        "can_pay": can(user, "payment")
+        and loan.status in (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.IN_COLLECTION),
+        "can_reverse": can(user, "reverse"),
+        "payout_form": forms.get("payout") or PayoutForm(initial={"paid_on": today}),
+        "deferral_form": forms.get("deferral")
+        or DeferralForm(months=deferrable, initial={"decided_on": today}),
+        "payment_form": forms.get("payment") or PaymentForm(initial={"paid_on": today}),
+        "reverse_form": ReverseForm(),
+        "reverse_error": forms.get("reverse_error"),
+        "deferral_left": (summary["policy"].max_deferral_months - summary["deferred_months"])
+        if summary["policy"]
+        else 0,
+    }
+    return render(request, "loans/detail.html", context, status=status)
+
+
+def _get_loan(request, pk):
+    return get_object_or_404(Loan.objects.for_user(request.user).select_related("citizen"), pk=pk)
+
+
+def loan_detail(request, pk):
+    _require(request.user, "view")
+    loan = _get_loan(request, pk)
+    log_read(request.user, loan, what=f"loan {loan.loan_ref}", why="loan page")
+    return _loan_page(request, loan)
+
+
+@require_POST
+def payout(request, pk):
+    _require(request.user, "payout")
+    loan = _get_loan(request, pk)
+    form = PayoutForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_payout(
+                loan,
+                paid_on=form.cleaned_data["paid_on"],
+                deferral_months=form.cleaned_data["deferral_months"] or 0,
+                deferral_reason=form.cleaned_data["deferral_reason"],
+                acting_user=request.user,
+            )
+        except services.LoanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The payout is recorded and the plan is made."))
+            return redirect("loans:detail", pk=loan.pk)
+    return _loan_page(request, loan, forms={"payout": form}, status=400)
+
+
+@require_POST
+def deferral(request, pk):
+    _require(request.user, "deferral")
+    loan = _get_loan(request, pk)
+    form = DeferralForm(request.POST, months=services.deferrable_months(loan, timezone.localdate()))
+    if form.is_valid():
+        try:
+            services.grant_deferral(
+                loan,
+                months=form.cleaned_data["months"],
+                reason=form.cleaned_data["reason"],
+                decided_on=form.cleaned_data["decided_on"],
+                first_month=dt.date.fromisoformat(form.cleaned_data["first_month"]),
+                acting_user=request.user,
+            )
+        except services.LoanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The deferral is recorded and the plan re-derived."))
+            return redirect("loans:detail", pk=loan.pk)
+    return _loan_page(request, loan, forms={"deferral": form}, status=400)
+
+
+@require_POST
+def payment(request, pk):
+    _require(request.user, "payment")
+    loan = _get_loan(request, pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            received = services.register_payment(
+                loan,
+                amount=form.cleaned_data["amount"],
+                paid_on=form.cleaned_data["paid_on"],
+                why=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+        except services.LoanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The payment is registered."))
+            if received.overpayment:
+                messages.warning(
+                    request,
+                    _("%(amount)s kr. was more than the loan's balance and is held for refund.")
+                    % {"amount": received.overpayment.amount},
+                )
+            return redirect("loans:detail", pk=loan.pk)
+    return _loan_page(request, loan, forms={"payment": form}, status=400)
+
+
+@require_POST
+def reverse(request, pk, entry_id):
+    _require(request.user, "reverse")
+    loan = _get_loan(request, pk)
+    entry = get_object_or_404(LedgerEntry, pk=entry_id, loan=loan)
+    form = ReverseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reverse_entry(
+                entry,
+                reason=form.cleaned_data["reason"],
+                on=timezone.localdate(),
+                acting_user=request.user,
+            )
+        except services.LoanError as exc:
+            return _loan_page(request, loan, forms={"reverse_error": str(exc)}, status=400)
+        messages.success(request, _("The entry is reversed."))
+        return redirect("loans:detail", pk=loan.pk)
+    return _loan_page(
+        request, loan, forms={"reverse_error": _("A reversal needs a reason.")}, status=400
+    )
+
+
+def set_up(request, decision_id):
+    """GET: confirm (the case page links here); POST: set up the loan of a granted decision."""
+    _require(request.user, "set_up")
+    decision = get_object_or_404(Decision, pk=decision_id)
+    if not Case.objects.for_user(request.user).filter(pk=decision.case_id).exists():
+        raise PermissionDenied
+    if request.method != "POST":
+        granted, why_not = services.grant_status(decision)
+        return render(
+            request,
+            "loans/set_up.html",
+            {"decision": decision, "granted": granted, "why_not": why_not},
+        )
+    try:
+        loan = services.create_loan(decision, acting_user=request.user)
+    except services.LoanError as exc:
+        messages.error(request, str(exc))
+        return redirect("loans:list")
+    messages.success(request, _("The loan %(ref)s is set up.") % {"ref": loan.loan_ref})
+    return redirect("loans:detail", pk=loan.pk)
+
+
+def fund(request):
+    _require(request.user, "fund")
+    as_of = _as_of(request)
+    return render(request, "loans/fund.html", {"fund": fund_on(as_of), "as_of": as_of})
