@@ -9,6 +9,7 @@ from decimal import Decimal
 from mikrolaan.budgets.demo import anchor_date, submit_demo_budget
 from mikrolaan.decisions.main_course import keeps_pension, start_main_course
 from mikrolaan.decisions.services import approve_grant, decide
+from mikrolaan.policy.models import LoanPolicy
 
 # Fictitious CVR numbers with a valid modulus-11 check digit (computed by ``fictitious_cvr``).
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
@@ -57,9 +58,12 @@ def populate(ctx):
         return
     leader = ctx.users.get("demo-projektleder") or ctx.user("project_leader")
     caseworker = ctx.users.get("demo-ydelse") or ctx.user("benefits_caseworker")
+    first_policy = LoanPolicy.objects.order_by("valid_from").first()
     for case, scenario, index in chosen:
         anchor = anchor_date(case, ctx.today)
         day = anchor - dt.timedelta(days=30)
+        if first_policy is None or day < first_policy.valid_from:
+            continue  # a pilot cohort from before the system's first loan policy
         amount = Decimal(ctx.rng.choice([18000, 25000, 30000, 35000, 42000, 50000]))
         if scenario in ("main_course", "resubmitted", "yellow"):
             decide(

@@ -34,6 +34,12 @@ def make_loan(
         ledger.post(
             loan, EntryKind.DISBURSEMENT, Decimal(principal), dt.date(2026, 2, 1), acting_user=user
         )
+    if status == LoanStatus.REPAID:
+        # Repaid is a projection of the ledger: the loan must really be paid off.
+        ledger.post(
+            loan, EntryKind.REPAYMENT, Decimal(principal), dt.date(2026, 3, 1), acting_user=user
+        )
+        loan.refresh_from_db()
     return loan
 
 

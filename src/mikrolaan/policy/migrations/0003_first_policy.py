@@ -9,8 +9,8 @@ def seed(apps, schema_editor):
     if LoanPolicy.objects.exists():
         return
     LoanPolicy.objects.create(
-        valid_from=dt.date(2007, 1, 1),
-        name="Mikrolån (LAS § 65)",
+        valid_from=dt.date(2013, 1, 1),
+        name="Mikrolån 3.0",
         legal_basis=(
             "Lov om aktiv socialpolitik § 65: rentefrit lån til etablering af selvstændig "
             "virksomhed som led i revalidering (stk. 2), med tilskud til forsørgelse i op til "
