@@ -360,7 +360,9 @@ def read_rows(spec: schema.FileSpec, data: bytes, problems: list[Problem]):
         if any("\x00" in value for value in record):
             problems.append(Problem(spec.name, start, None, _("contains a NUL character")))
             continue
-        yield Row(spec.name, start, dict(zip(columns, (v.strip() for v in record), strict=True)), problems)
+        yield Row(
+            spec.name, start, dict(zip(columns, (v.strip() for v in record), strict=True)), problems
+        )
     return True
 
 

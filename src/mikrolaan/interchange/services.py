@@ -163,7 +163,9 @@ class _Writer:
             self.result.created["units"] += 1
         self.units = units
         labels = {c.label: c for c in SupportCategory.objects.all()}
-        missing = sorted({p.benefit_before for p in self.b.people if p.benefit_before} - set(labels))
+        missing = sorted(
+            {p.benefit_before for p in self.b.people if p.benefit_before} - set(labels)
+        )
         SupportCategory.objects.bulk_create([SupportCategory(label=label) for label in missing])
         self.result.created["support categories"] += len(missing)
         labels = {c.label: c.pk for c in SupportCategory.objects.all()}
@@ -305,8 +307,7 @@ class _Writer:
                     "cohort": pa.cohort_code,
                 }
                 if not any(
-                    e.occurred_on == pa.dropout_date and e.data == data
-                    for e in dropouts[case.pk]
+                    e.occurred_on == pa.dropout_date and e.data == data for e in dropouts[case.pk]
                 ):
                     self.event(
                         case,
@@ -381,14 +382,25 @@ class _Writer:
         for ref in new_refs:
             loan = loans[ref]
             entries.append(
-                self.entry(loan, EntryKind.DISBURSEMENT, loan.principal, loan.disbursed_on, 1, "disbursement")
+                self.entry(
+                    loan,
+                    EntryKind.DISBURSEMENT,
+                    loan.principal,
+                    loan.disbursed_on,
+                    1,
+                    "disbursement",
+                )
             )
         for ref, payments in payments_of.items():
             loan = loans[ref]
             for pm in payments:
                 if pm.identity not in known[loan.pk]:
                     known[loan.pk].add(pm.identity)
-                    entries.append(self.entry(loan, EntryKind.REPAYMENT, pm.amount, pm.paid_on, -1, pm.identity))
+                    entries.append(
+                        self.entry(
+                            loan, EntryKind.REPAYMENT, pm.amount, pm.paid_on, -1, pm.identity
+                        )
+                    )
                     paid[loan.pk].append((pm.paid_on, pm.amount))
                     self.result.created["payments"] += 1
                 self.bar.update()

@@ -76,7 +76,9 @@ def load_existing(bundle: Bundle) -> Existing:
     for loan in Loan.objects.all():
         ex.loan_by_ref[loan.loan_ref] = loan
         ex.loan_of_citizen[loan.citizen_id] = loan.loan_ref
-    wanted_loans = {ex.loan_by_ref[p.loan_ref].pk for p in bundle.payments if p.loan_ref in ex.loan_by_ref}
+    wanted_loans = {
+        ex.loan_by_ref[p.loan_ref].pk for p in bundle.payments if p.loan_ref in ex.loan_by_ref
+    }
     if wanted_loans:
         entries = LedgerEntry.objects.filter(loan_id__in=wanted_loans, kind__in=PAYMENT_KINDS)
         reversed_ids = set(
@@ -90,7 +92,9 @@ def load_existing(bundle: Bundle) -> Existing:
             ex.payments.setdefault(e.loan_id, []).append(
                 ExistingPayment(e.external_id, e.source, e.value_date, e.amount)
             )
-    wanted_people = {ex.citizen_by_ref[s.person_ref] for s in bundle.spells if s.person_ref in ex.citizen_by_ref}
+    wanted_people = {
+        ex.citizen_by_ref[s.person_ref] for s in bundle.spells if s.person_ref in ex.citizen_by_ref
+    }
     if wanted_people:
         spells = SupportSpell.objects.filter(
             citizen_id__in=wanted_people, withdrawn=False, corrected_by__isnull=True
@@ -114,7 +118,12 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
     for c in bundle.cohorts:
         if c.code is not None:
             if c.code in cohort_line:
-                add(COHORTS, c.line, "code", _("'%(v)s' is already on line %(n)d") % {"v": c.code, "n": cohort_line[c.code]})
+                add(
+                    COHORTS,
+                    c.line,
+                    "code",
+                    _("'%(v)s' is already on line %(n)d") % {"v": c.code, "n": cohort_line[c.code]},
+                )
             else:
                 cohort_line[c.code] = c.line
         if c.main_course_start and c.main_course_end and c.main_course_end < c.main_course_start:
@@ -129,7 +138,13 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
     for p in bundle.people:
         if p.person_ref is not None:
             if p.person_ref in person_line:
-                add(PEOPLE, p.line, "person_ref", _("'%(v)s' is already on line %(n)d") % {"v": p.person_ref, "n": person_line[p.person_ref]})
+                add(
+                    PEOPLE,
+                    p.line,
+                    "person_ref",
+                    _("'%(v)s' is already on line %(n)d")
+                    % {"v": p.person_ref, "n": person_line[p.person_ref]},
+                )
             else:
                 person_line[p.person_ref] = p.line
         born = None
@@ -142,20 +157,45 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
                 p.cpr = None
         if p.cpr:
             if p.cpr in cpr_line:
-                add(PEOPLE, p.line, "cpr", _("the same CPR number is on line %(n)d") % {"n": cpr_line[p.cpr]})
+                add(
+                    PEOPLE,
+                    p.line,
+                    "cpr",
+                    _("the same CPR number is on line %(n)d") % {"n": cpr_line[p.cpr]},
+                )
             else:
                 cpr_line[p.cpr] = p.line
             holder = ex.citizen_by_cpr.get(p.cpr)
             if holder is not None and holder[1] != p.person_ref:
                 add(PEOPLE, p.line, "cpr", _("already belongs to another person in the database"))
             if p.gender and p.gender != cprlib.gender(p.cpr):
-                add(PEOPLE, p.line, "gender", _("does not agree with the CPR number (odd last digit = M)"))
+                add(
+                    PEOPLE,
+                    p.line,
+                    "gender",
+                    _("does not agree with the CPR number (odd last digit = M)"),
+                )
             if p.birth_date and p.birth_date != born:
-                add(PEOPLE, p.line, "birth_date", _("does not agree with the CPR number (%(d)s)") % {"d": born.isoformat()})
+                add(
+                    PEOPLE,
+                    p.line,
+                    "birth_date",
+                    _("does not agree with the CPR number (%(d)s)") % {"d": born.isoformat()},
+                )
             if p.birth_year and p.birth_year != born.year:
-                add(PEOPLE, p.line, "birth_year", _("does not agree with the CPR number (%(d)s)") % {"d": born.isoformat()})
+                add(
+                    PEOPLE,
+                    p.line,
+                    "birth_year",
+                    _("does not agree with the CPR number (%(d)s)") % {"d": born.isoformat()},
+                )
         if p.birth_year is not None and not 1850 <= p.birth_year <= 2100:
-            add(PEOPLE, p.line, "birth_year", _("%(v)d is not a plausible birth year") % {"v": p.birth_year})
+            add(
+                PEOPLE,
+                p.line,
+                "birth_year",
+                _("%(v)d is not a plausible birth year") % {"v": p.birth_year},
+            )
         if p.birth_date and p.birth_year and p.birth_date.year != p.birth_year:
             add(PEOPLE, p.line, "birth_year", _("does not agree with birth_date"))
     known_people = set(person_line) | set(ex.citizen_by_ref)
@@ -178,7 +218,13 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
         key = (pa.person_ref, pa.cohort_code)
         if None not in key:
             if key in seen_part:
-                add(PARTICIPATIONS, pa.line, "cohort_code", _("'%(p)s' is already in cohort '%(c)s' on line %(n)d") % {"p": pa.person_ref, "c": pa.cohort_code, "n": seen_part[key]})
+                add(
+                    PARTICIPATIONS,
+                    pa.line,
+                    "cohort_code",
+                    _("'%(p)s' is already in cohort '%(c)s' on line %(n)d")
+                    % {"p": pa.person_ref, "c": pa.cohort_code, "n": seen_part[key]},
+                )
             else:
                 seen_part[key] = pa.line
         dropout_fields = {
@@ -190,11 +236,18 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
         if pa.status == "dropped_out":
             for column, value in dropout_fields.items():
                 if not value and column not in raw_given:
-                    add(PARTICIPATIONS, pa.line, column, _("is required when status is dropped_out"))
+                    add(
+                        PARTICIPATIONS, pa.line, column, _("is required when status is dropped_out")
+                    )
         elif pa.status is not None:
             for column in dropout_fields:
                 if column in raw_given:
-                    add(PARTICIPATIONS, pa.line, column, _("is only allowed when status is dropped_out"))
+                    add(
+                        PARTICIPATIONS,
+                        pa.line,
+                        column,
+                        _("is only allowed when status is dropped_out"),
+                    )
 
     # loans.csv
     loan_line: dict[str, int] = {}
@@ -204,7 +257,13 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
     for lo in bundle.loans:
         if lo.loan_ref is not None:
             if lo.loan_ref in loan_line:
-                add(LOANS, lo.line, "loan_ref", _("'%(v)s' is already on line %(n)d") % {"v": lo.loan_ref, "n": loan_line[lo.loan_ref]})
+                add(
+                    LOANS,
+                    lo.line,
+                    "loan_ref",
+                    _("'%(v)s' is already on line %(n)d")
+                    % {"v": lo.loan_ref, "n": loan_line[lo.loan_ref]},
+                )
             else:
                 loan_line[lo.loan_ref] = lo.line
         check_person(LOANS, lo.line, lo.person_ref)
@@ -212,23 +271,73 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
         if lo.person_ref is not None and lo.loan_ref is not None:
             if lo.person_ref in loan_of_person:
                 other, n = loan_of_person[lo.person_ref]
-                add(LOANS, lo.line, "person_ref", _("'%(p)s' already has loan '%(l)s' on line %(n)d; a person has at most one loan") % {"p": lo.person_ref, "l": other, "n": n})
+                add(
+                    LOANS,
+                    lo.line,
+                    "person_ref",
+                    _(
+                        "'%(p)s' already has loan '%(l)s' on line %(n)d; "
+                        "a person has at most one loan"
+                    )
+                    % {"p": lo.person_ref, "l": other, "n": n},
+                )
             else:
                 loan_of_person[lo.person_ref] = (lo.loan_ref, lo.line)
             citizen_pk = ex.citizen_by_ref.get(lo.person_ref)
             existing = ex.loan_by_ref.get(lo.loan_ref)
             if existing is not None and existing.citizen_id != citizen_pk:
-                add(LOANS, lo.line, "loan_ref", _("'%(v)s' belongs to another person in the database") % {"v": lo.loan_ref})
-            elif citizen_pk is not None and ex.loan_of_citizen.get(citizen_pk, lo.loan_ref) != lo.loan_ref:
-                add(LOANS, lo.line, "person_ref", _("'%(p)s' already has loan '%(l)s' in the database; a person has at most one loan") % {"p": lo.person_ref, "l": ex.loan_of_citizen[citizen_pk]})
+                add(
+                    LOANS,
+                    lo.line,
+                    "loan_ref",
+                    _("'%(v)s' belongs to another person in the database") % {"v": lo.loan_ref},
+                )
+            elif (
+                citizen_pk is not None
+                and ex.loan_of_citizen.get(citizen_pk, lo.loan_ref) != lo.loan_ref
+            ):
+                add(
+                    LOANS,
+                    lo.line,
+                    "person_ref",
+                    _(
+                        "'%(p)s' already has loan '%(l)s' in the database; "
+                        "a person has at most one loan"
+                    )
+                    % {"p": lo.person_ref, "l": ex.loan_of_citizen[citizen_pk]},
+                )
             if existing is not None:
                 if lo.principal is not None and existing.principal != lo.principal:
-                    add(LOANS, lo.line, "principal", _("the loan is in the database with principal %(v)s; an import cannot change it") % {"v": f"{existing.principal:.2f}"})
+                    add(
+                        LOANS,
+                        lo.line,
+                        "principal",
+                        _(
+                            "the loan is in the database with principal %(v)s; "
+                            "an import cannot change it"
+                        )
+                        % {"v": f"{existing.principal:.2f}"},
+                    )
                 if lo.disbursed_on is not None and existing.disbursed_on != lo.disbursed_on:
-                    add(LOANS, lo.line, "disbursed_on", _("the loan is in the database as paid out on %(v)s; an import cannot change it") % {"v": existing.disbursed_on.isoformat() if existing.disbursed_on else "-"})
+                    add(
+                        LOANS,
+                        lo.line,
+                        "disbursed_on",
+                        _(
+                            "the loan is in the database as paid out on %(v)s; "
+                            "an import cannot change it"
+                        )
+                        % {
+                            "v": existing.disbursed_on.isoformat() if existing.disbursed_on else "-"
+                        },
+                    )
         if lo.disbursed_on and lo.repayment_start and lo.repayment_start < lo.disbursed_on:
             add(LOANS, lo.line, "repayment_start", _("is before disbursed_on"))
-        if lo.disbursed_on and lo.collection_transferred_on and lo.collection_transferred_on < lo.disbursed_on:
+        if (
+            lo.disbursed_on
+            and lo.collection_transferred_on
+            and lo.collection_transferred_on < lo.disbursed_on
+        ):
             add(LOANS, lo.line, "collection_transferred_on", _("is before disbursed_on"))
         if lo.loan_ref and lo.disbursed_on and lo.principal:
             disbursed[lo.loan_ref] = lo.disbursed_on
@@ -244,13 +353,25 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
     equal_rows: Counter = Counter()
     by_loan: dict[str, list] = defaultdict(list)
     for pm in bundle.payments:
-        if pm.loan_ref is not None and pm.loan_ref not in known_loans and LOANS not in bundle.unreadable:
-            add(PAYMENTS, pm.line, "loan_ref", _("'%(v)s' is not in loans.csv") % {"v": pm.loan_ref})
+        if (
+            pm.loan_ref is not None
+            and pm.loan_ref not in known_loans
+            and LOANS not in bundle.unreadable
+        ):
+            add(
+                PAYMENTS, pm.line, "loan_ref", _("'%(v)s' is not in loans.csv") % {"v": pm.loan_ref}
+            )
             continue
         if pm.reference and pm.loan_ref is not None:
             key = (pm.loan_ref, pm.reference)
             if key in reference_line:
-                add(PAYMENTS, pm.line, "reference", _("'%(v)s' is already used for this loan on line %(n)d") % {"v": pm.reference, "n": reference_line[key]})
+                add(
+                    PAYMENTS,
+                    pm.line,
+                    "reference",
+                    _("'%(v)s' is already used for this loan on line %(n)d")
+                    % {"v": pm.reference, "n": reference_line[key]},
+                )
                 continue
             reference_line[key] = pm.line
         if pm.loan_ref is None or pm.paid_on is None or pm.amount is None:
@@ -261,7 +382,13 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
             n = equal_rows[(pm.loan_ref, pm.paid_on, pm.amount)]
         pm.identity = payment_identity(pm.reference, pm.paid_on, pm.amount, n)
         if pm.loan_ref in disbursed and pm.paid_on < disbursed[pm.loan_ref]:
-            add(PAYMENTS, pm.line, "paid_on", _("is before the loan was paid out (%(d)s)") % {"d": disbursed[pm.loan_ref].isoformat()})
+            add(
+                PAYMENTS,
+                pm.line,
+                "paid_on",
+                _("is before the loan was paid out (%(d)s)")
+                % {"d": disbursed[pm.loan_ref].isoformat()},
+            )
         by_loan[pm.loan_ref].append(pm)
     for ref, payments in by_loan.items():
         if ref not in principal:
@@ -280,7 +407,13 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
         for _day, _line, amount, pm in timeline:
             paid += amount
             if paid > principal[ref] and pm is not None:
-                add(PAYMENTS, pm.line, "amount", _("takes the sum paid on loan '%(l)s' to %(p)s, above the principal %(v)s") % {"l": ref, "p": f"{paid:.2f}", "v": f"{principal[ref]:.2f}"})
+                add(
+                    PAYMENTS,
+                    pm.line,
+                    "amount",
+                    _("takes the sum paid on loan '%(l)s' to %(p)s, above the principal %(v)s")
+                    % {"l": ref, "p": f"{paid:.2f}", "v": f"{principal[ref]:.2f}"},
+                )
                 paid -= amount  # report each payment that does not fit, not all after it
 
     # support_spells.csv
@@ -300,22 +433,38 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
             for s in ex.spells.get(citizen_pk, [])
             if (s.status, s.start) not in keys
         ]
-        timeline = sorted(others + [(s.start, s.end, s.line, s) for s in spells], key=lambda t: (t[0], t[2] or 0))
+        timeline = sorted(
+            others + [(s.start, s.end, s.line, s) for s in spells], key=lambda t: (t[0], t[2] or 0)
+        )
         latest_end: tuple | None = None  # (end or None=open, line or None)
         for start, end, line, _obj in timeline:
             if latest_end is not None:
                 prev_end, prev_line, prev_start = latest_end
                 if prev_end is None or prev_end >= start:
                     where = (
-                        _("on line %(n)d") % {"n": prev_line}
-                        if prev_line
-                        else _("in the database")
+                        _("on line %(n)d") % {"n": prev_line} if prev_line else _("in the database")
                     )
                     span = f"{prev_start.isoformat()} – {prev_end.isoformat() if prev_end else ''}"
                     if line is not None:
-                        add(SPELLS, line, "start", _("overlaps the spell %(span)s %(where)s") % {"span": span, "where": where})
+                        add(
+                            SPELLS,
+                            line,
+                            "start",
+                            _("overlaps the spell %(span)s %(where)s")
+                            % {"span": span, "where": where},
+                        )
                     elif prev_line is not None:
-                        add(SPELLS, prev_line, "end", _("overlaps the spell %(span)s in the database") % {"span": f"{start.isoformat()} – {end.isoformat() if end else ''}"})
-            if latest_end is None or latest_end[0] is not None and (end is None or end > latest_end[0]):
+                        add(
+                            SPELLS,
+                            prev_line,
+                            "end",
+                            _("overlaps the spell %(span)s in the database")
+                            % {"span": f"{start.isoformat()} – {end.isoformat() if end else ''}"},
+                        )
+            if (
+                latest_end is None
+                or latest_end[0] is not None
+                and (end is None or end > latest_end[0])
+            ):
                 latest_end = (end, line, start)
     return ex

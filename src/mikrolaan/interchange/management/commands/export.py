@@ -15,4 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, path, **options):
         counts = export_bundle(path)
         summary = ", ".join(f"{name} {n}" for name, n in counts.items())
-        self.stdout.write(_("Bundle written to %(path)s (%(summary)s).") % {"path": path, "summary": summary})
+        self.stdout.write(
+            _("Bundle written to %(path)s (%(summary)s).") % {"path": path, "summary": summary}
+        )
