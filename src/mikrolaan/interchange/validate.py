@@ -417,6 +417,7 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
                 paid -= amount  # report each payment that does not fit, not all after it
 
     # support_spells.csv
+    open_end = _("open")
     spells_of: dict[str, list] = defaultdict(list)
     for sp in bundle.spells:
         check_person(SPELLS, sp.line, sp.person_ref)
@@ -444,7 +445,7 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
                     where = (
                         _("on line %(n)d") % {"n": prev_line} if prev_line else _("in the database")
                     )
-                    span = f"{prev_start.isoformat()} – {prev_end.isoformat() if prev_end else ''}"
+                    span = f"{prev_start.isoformat()} – {prev_end.isoformat() if prev_end else open_end}"
                     if line is not None:
                         add(
                             SPELLS,
@@ -459,7 +460,9 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
                             prev_line,
                             "end",
                             _("overlaps the spell %(span)s in the database")
-                            % {"span": f"{start.isoformat()} – {end.isoformat() if end else ''}"},
+                            % {
+                                "span": f"{start.isoformat()} – {end.isoformat() if end else open_end}"
+                            },
                         )
             if (
                 latest_end is None
