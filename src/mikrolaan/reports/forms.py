@@ -14,7 +14,7 @@ class ReportForm(forms.Form):
         label=_("Cohorts"),
         required=False,
         help_text=_("None chosen: all cohorts."),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
     )
 
     def __init__(self, data=None, **kwargs):

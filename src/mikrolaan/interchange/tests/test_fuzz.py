@@ -81,7 +81,9 @@ def test_random_bytes_never_crash(tmp_path_factory, name, blob):
     attempt(write_files(tmp_path_factory.mktemp("bytes"), files))
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(blob=st.binary(max_size=200))
 def test_random_zip_never_crashes(tmp_path_factory, blob):
     folder = tmp_path_factory.mktemp("zip")

@@ -163,7 +163,7 @@ def test_bom_spaces_in_header_and_zip_with_one_folder(tmp_path):
 def test_field_count_not_utf8_and_bad_cells(tmp_path):
     files = dict(GOOD)
     files["people.csv"] = GOOD["people.csv"] + "P3,,Ib\n"
-    files["cohorts.csv"] = GOOD["cohorts.csv"].encode() + "M4,,2014-03-01,2014-08-31,x\n".encode()
+    files["cohorts.csv"] = GOOD["cohorts.csv"].encode() + b"M4,,2014-03-01,2014-08-31,x\n"
     files["support_spells.csv"] = b"person_ref,status,start,end\nP1,\xff,2013-12-01,\n"
     files["loans.csv"] = GOOD["loans.csv"].replace("20000.00", '"20.000,00"')
     assert problems_of(write_files(tmp_path / "b", files)) == [

@@ -1,6 +1,7 @@
 """The report's definitions on small worked examples (docs/INTERCHANGE.md)."""
 
 import datetime as dt
+
 import pytest
 
 from mikrolaan.interchange.services import import_bundle

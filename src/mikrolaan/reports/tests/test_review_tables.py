@@ -30,7 +30,12 @@ TABLE_7 = {
     "M6": ("150800.00", "132450.00", 12),
 }
 # Table 8: repayment rate bands per cohort (0-24, 25-49, 50-74, 75-99, 100).
-TABLE_8 = {"M3": (3, 5, 0, 2, 0), "M4": (3, 6, 0, 0, 0), "M5": (1, 2, 0, 0, 3), "M6": (6, 1, 0, 0, 2)}
+TABLE_8 = {
+    "M3": (3, 5, 0, 2, 0),
+    "M4": (3, 6, 0, 0, 0),
+    "M5": (1, 2, 0, 0, 3),
+    "M6": (6, 1, 0, 0, 2),
+}
 OPEN_LOANS = {"M3": 10, "M4": 9, "M5": 3, "M6": 7}
 
 
@@ -77,8 +82,13 @@ def test_json_report_reproduces_tables_1_to_8(review_data):
         assert list(bands) == ["0-24", "25-49", "50-74", "75-99", "100"]
         assert tuple(bands.values()) == TABLE_8[code]
     assert r["open_loan_sizes"] == {
-        "bands": {"<20000": 7, "20000-29999": 13, "30000-39999": 5, "40000-49999": 3,
-                  "50000+": 1},  # fmt: skip
+        "bands": {
+            "<20000": 7,
+            "20000-29999": 13,
+            "30000-39999": 5,
+            "40000-49999": 3,
+            "50000+": 1,
+        },  # fmt: skip
         "count": 29,
         "min": "2300.00",
         "max": "51000.00",
@@ -188,8 +198,12 @@ def test_xlsx_holds_the_same_figures_under_the_reviews_headings(review_data, tmp
         "Gennemsnitligt lånebeløb: 26.337,93 kr",
     ]
     assert rows("Tabel 7")[2:8] == [
-        ["Forløb", "Oprindelig gæld / kr.", "Aktuel gæld / kr.",
-         "Procentsats for gennemført tilbagebetaling"],  # fmt: skip
+        [
+            "Forløb",
+            "Oprindelig gæld / kr.",
+            "Aktuel gæld / kr.",
+            "Procentsats for gennemført tilbagebetaling",
+        ],  # fmt: skip
         ["M3", 264850, 152689, 42],
         ["M4", 243050, 180258, 26],
         ["M5", 105100, 89700, 15],
@@ -208,9 +222,10 @@ def test_xlsx_holds_the_same_figures_under_the_reviews_headings(review_data, tmp
 
 
 def test_pdf_is_a_pdf_with_the_figures(review_data, tmp_path):
+    import datetime as dt
+
     from mikrolaan.reports.pdf import render_html
     from mikrolaan.reports.services import build_report
-    import datetime as dt
 
     report = build_report(dt.date(2016, 12, 31), ["M3", "M4", "M5", "M6"])
     html = render_html(report)
