@@ -33,6 +33,7 @@ from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
 from mikrolaan.interchange import schema
+from mikrolaan.interchange.bulk import insert
 from mikrolaan.interchange.reader import Bundle, BundleError, Problem, load_files, parse
 from mikrolaan.interchange.validate import Existing, check
 from mikrolaan.loans.models import (
@@ -113,10 +114,14 @@ class _Writer:
         self.b = bundle
         self.ex = existing
         self.user = acting_user
+        self.user_id = (
+            acting_user.pk if acting_user is not None and acting_user.is_authenticated else None
+        )
         self.bar = bar
         self.result = ImportResult()
         self.today = timezone.localdate()
-        self.events: list[CaseEvent] = []
+        self.now = timezone.now()  # one stamp for every record this import writes
+        self.events: list[dict] = []
 
     def write(self) -> ImportResult:
         self.cohorts()
@@ -130,6 +135,7 @@ class _Writer:
     # --- cohorts ---------------------------------------------------------------------
     def cohorts(self):
         new, changed = [], []
+        fields = ["pre_course_start", "main_course_start", "main_course_end"]
         for c in self.b.cohorts:
             obj = self.ex.cohorts.get(c.code)
             values = {
@@ -143,7 +149,8 @@ class _Writer:
                 changed.append(obj)
             self.bar.update()
         Cohort.objects.bulk_create(new, batch_size=BATCH)
-        Cohort.objects.bulk_update(changed, list(values), batch_size=BATCH) if changed else None
+        if changed:
+            Cohort.objects.bulk_update(changed, fields, batch_size=BATCH)
         self.result.created["cohorts"] += len(new)
         self.result.updated["cohorts"] += len(changed)
         self.cohort_by_code = {c.code: c for c in Cohort.objects.all()}
@@ -161,7 +168,6 @@ class _Writer:
             codes.add(code)
             units[name] = Unit.objects.create(code=code, name=name)
             self.result.created["units"] += 1
-        self.units = units
         labels = {c.label: c for c in SupportCategory.objects.all()}
         missing = sorted(
             {p.benefit_before for p in self.b.people if p.benefit_before} - set(labels)
@@ -170,8 +176,9 @@ class _Writer:
         self.result.created["support categories"] += len(missing)
         labels = {c.label: c.pk for c in SupportCategory.objects.all()}
 
-        existing = {c.person_ref: c for c in Citizen.objects.filter(person_ref__isnull=False)}
-        new, changed = [], []
+        existing = dict(
+            Citizen.objects.filter(person_ref__isnull=False).values_list("person_ref", "pk")
+        )
         fields = [
             "cpr",
             "first_name",
@@ -182,6 +189,7 @@ class _Writer:
             "support_before_id",
             "unit_id",
         ]
+        new, updates = [], {}
         for p in self.b.people:
             gender = p.gender or (cprlib.gender(p.cpr) if p.cpr else "")
             values = {
@@ -194,28 +202,33 @@ class _Writer:
                 "support_before_id": labels.get(p.benefit_before),
                 "unit_id": units[p.unit].pk if p.unit else None,
             }
-            obj = existing.get(p.person_ref)
-            if obj is None:
-                new.append(Citizen(person_ref=p.person_ref, **values))
-            elif _assign(obj, {k: v for k, v in values.items() if v not in (None, "")}):
-                changed.append(obj)
+            pk = existing.get(p.person_ref)
+            if pk is None:
+                new.append({"person_ref": p.person_ref, **values})
+            else:
+                # An empty cell is "not known": it never erases what the database knows.
+                updates[pk] = {k: v for k, v in values.items() if v not in (None, "")}
             self.bar.update()
-        Citizen.objects.bulk_create(new, batch_size=BATCH)
+        insert(Citizen, new)
+        changed = []
+        for obj in _in_bulk(Citizen, list(updates)):
+            if _assign(obj, updates[obj.pk]):
+                changed.append(obj)
         if changed:
             Citizen.objects.bulk_update(changed, fields, batch_size=BATCH)
         self.result.created["people"] += len(new)
         self.result.updated["people"] += len(changed)
-        self.new_people = {c.person_ref for c in new}
         refs = {p.person_ref for p in self.b.people}
         refs |= {x.person_ref for x in self.b.participations}
         refs |= {x.person_ref for x in self.b.loans}
         refs |= {x.person_ref for x in self.b.spells}
+        # person_ref → (citizen pk, unit pk)
         self.citizen = {
-            c.person_ref: c
-            for c in Citizen.objects.filter(person_ref__isnull=False).only(
-                "pk", "person_ref", "unit_id"
+            ref: (pk, unit_id)
+            for ref, pk, unit_id in Citizen.objects.filter(person_ref__isnull=False).values_list(
+                "person_ref", "pk", "unit_id"
             )
-            if c.person_ref in refs
+            if ref in refs
         }
 
     # --- cases and participations ----------------------------------------------------
@@ -225,21 +238,23 @@ class _Writer:
         for pa in self.b.participations:
             parts_of[pa.person_ref].append(pa)
         loans_of = {lo.person_ref: lo for lo in self.b.loans}
-        case_of: dict[int, Case] = {}
-        for case in Case.objects.order_by("citizen_id", "-opened_on", "-pk"):
-            case_of.setdefault(case.citizen_id, case)
-        new_cases, changed_cases = [], []
-        for ref in sorted(set(self.citizen)):
-            citizen = self.citizen[ref]
+        case_of: dict[int, tuple] = {}  # citizen pk → (case pk, stage, cohort pk)
+        for row in Case.objects.order_by("citizen_id", "-opened_on", "-pk").values_list(
+            "citizen_id", "pk", "stage", "cohort_id"
+        ):
+            case_of.setdefault(row[0], row[1:])
+        new_cases, changed_cases = [], {}
+        for ref in sorted(self.citizen):
+            citizen_pk, unit_id = self.citizen[ref]
             parts = sorted(
                 parts_of.get(ref, []),
                 key=lambda pa: self.cohort_by_code[pa.cohort_code].main_course_start,
             )
-            stage, cohort = Stage.REFERRED, None
+            stage, cohort_id = Stage.REFERRED, None
             if parts:
                 stage = STAGE_OF_STATUS[parts[-1].status]
-                cohort = self.cohort_by_code[parts[-1].cohort_code]
-            case = case_of.get(citizen.pk)
+                cohort_id = self.cohort_by_code[parts[-1].cohort_code].pk
+            case = case_of.get(citizen_pk)
             if case is None:
                 dates = [
                     self.cohort_by_code[pa.cohort_code].pre_course_start
@@ -248,7 +263,6 @@ class _Writer:
                 ]
                 if ref in loans_of:
                     dates.append(loans_of[ref].disbursed_on)
-                unit_id = citizen.unit_id
                 if unit_id is None:
                     if fallback_unit is None:
                         fallback_unit, created = Unit.objects.get_or_create(
@@ -257,71 +271,89 @@ class _Writer:
                         self.result.created["units"] += int(created)
                     unit_id = fallback_unit.pk
                 new_cases.append(
-                    Case(
-                        citizen_id=citizen.pk,
-                        unit_id=unit_id,
-                        opened_on=min(dates) if dates else self.today,
-                        stage=stage,
-                        cohort=cohort,
-                    )
+                    {
+                        "citizen_id": citizen_pk,
+                        "unit_id": unit_id,
+                        "opened_on": min(dates) if dates else self.today,
+                        "stage": stage,
+                        "cohort_id": cohort_id,
+                    }
                 )
-            elif parts and (case.stage != stage or case.cohort_id != cohort.pk):
-                case.stage, case.cohort = stage, cohort
-                changed_cases.append(case)
-        Case.objects.bulk_create(new_cases, batch_size=BATCH)
+            elif parts and (case[1] != stage or case[2] != cohort_id):
+                changed_cases[case[0]] = (stage, cohort_id)
+        insert(Case, new_cases)
         if changed_cases:
-            Case.objects.bulk_update(changed_cases, ["stage", "cohort"], batch_size=BATCH)
+            objs = []
+            for obj in _in_bulk(Case, list(changed_cases)):
+                obj.stage, obj.cohort_id = changed_cases[obj.pk]
+                objs.append(obj)
+                self.event(
+                    obj.pk, obj.citizen_id, "imported", self.today, _("Updated from a bundle")
+                )
+            Case.objects.bulk_update(objs, ["stage", "cohort"], batch_size=BATCH)
         self.result.created["cases"] += len(new_cases)
         self.result.updated["cases"] += len(changed_cases)
-        new_citizens = {c.citizen_id for c in new_cases}
-        for case in Case.objects.filter(stage__isnull=False).order_by(
+        new_citizens = {c["citizen_id"] for c in new_cases}
+        for citizen_id, pk, opened_on in Case.objects.order_by(
             "citizen_id", "-opened_on", "-pk"
-        ):
-            if case.citizen_id in new_citizens and case.citizen_id not in case_of:
-                case_of[case.citizen_id] = case
-                self.event(case, "imported", case.opened_on, _("Imported from a bundle"))
-        for case in changed_cases:
-            self.event(case, "imported", self.today, _("Updated from a bundle"))
-        self.case_of = case_of
+        ).values_list("citizen_id", "pk", "opened_on"):
+            if citizen_id in new_citizens and citizen_id not in case_of:
+                case_of[citizen_id] = (pk, None, None)
+                self.event(pk, citizen_id, "imported", opened_on, _("Imported from a bundle"))
+        self.case_of = {citizen: row[0] for citizen, row in case_of.items()}
 
-        existing = {(p.case_id, p.cohort_id): p for p in Participation.objects.all()}
+        existing = {
+            (case_id, cohort_id): (pk, status, own_end)
+            for pk, case_id, cohort_id, status, own_end in Participation.objects.values_list(
+                "pk", "case_id", "cohort_id", "status", "main_course_end"
+            )
+        }
         dropouts = defaultdict(list)
-        for e in CaseEvent.objects.filter(kind="dropout").only("case_id", "occurred_on", "data"):
-            dropouts[e.case_id].append(e)
-        new, changed = [], []
+        for case_id, day, data in CaseEvent.objects.filter(kind="dropout").values_list(
+            "case_id", "occurred_on", "data"
+        ):
+            dropouts[case_id].append((day, data))
+        new, changed = [], {}
         for pa in self.b.participations:
-            case = case_of[self.citizen[pa.person_ref].pk]
+            citizen_pk = self.citizen[pa.person_ref][0]
+            case_pk = self.case_of[citizen_pk]
             cohort = self.cohort_by_code[pa.cohort_code]
-            obj = existing.get((case.pk, cohort.pk))
-            values = {"status": pa.status}
-            if pa.main_course_end:
-                values["main_course_end"] = pa.main_course_end
-            if obj is None:
-                new.append(Participation(case=case, cohort=cohort, **values))
-            elif _assign(obj, values):
-                changed.append(obj)
+            row = existing.get((case_pk, cohort.pk))
+            if row is None:
+                new.append(
+                    {
+                        "case_id": case_pk,
+                        "cohort_id": cohort.pk,
+                        "status": pa.status,
+                        "main_course_end": pa.main_course_end,
+                    }
+                )
+            elif row[1] != pa.status or (pa.main_course_end and row[2] != pa.main_course_end):
+                changed[row[0]] = (pa.status, pa.main_course_end or row[2])
             if pa.status == ParticipationStatus.DROPPED_OUT:
                 data = {
                     "reason": pa.dropout_reason,
                     "destination": pa.dropout_destination,
                     "cohort": pa.cohort_code,
                 }
-                if not any(
-                    e.occurred_on == pa.dropout_date and e.data == data for e in dropouts[case.pk]
-                ):
+                if (pa.dropout_date, data) not in dropouts[case_pk]:
+                    dropouts[case_pk].append((pa.dropout_date, data))
                     self.event(
-                        case,
+                        case_pk,
+                        citizen_pk,
                         "dropout",
                         pa.dropout_date,
                         _("Dropped out of %(cohort)s (imported)") % {"cohort": pa.cohort_code},
                         data=data,
                     )
             self.bar.update()
-        Participation.objects.bulk_create(new, batch_size=BATCH)
+        insert(Participation, new)
         if changed:
-            Participation.objects.bulk_update(
-                changed, ["status", "main_course_end"], batch_size=BATCH
-            )
+            objs = []
+            for obj in _in_bulk(Participation, list(changed)):
+                obj.status, obj.main_course_end = changed[obj.pk]
+                objs.append(obj)
+            Participation.objects.bulk_update(objs, ["status", "main_course_end"], batch_size=BATCH)
         self.result.created["participations"] += len(new)
         self.result.updated["participations"] += len(changed)
 
@@ -330,188 +362,228 @@ class _Writer:
         payments_of = defaultdict(list)
         for pm in self.b.payments:
             payments_of[pm.loan_ref].append(pm)
-        new, changed_transfer = [], []
+        new, transfers = [], {}
         for lo in self.b.loans:
-            citizen = self.citizen[lo.person_ref]
-            obj = self.ex.loan_by_ref.get(lo.loan_ref)
-            if obj is None:
+            citizen_pk = self.citizen[lo.person_ref][0]
+            existing = self.ex.loan_by_ref.get(lo.loan_ref)
+            if existing is None:
+                paid = sum((pm.amount for pm in payments_of.get(lo.loan_ref, [])), Decimal(0))
+                if paid >= lo.principal:
+                    status = LoanStatus.REPAID
+                elif lo.collection_transferred_on:
+                    status = LoanStatus.IN_COLLECTION
+                else:
+                    status = LoanStatus.ACTIVE
                 new.append(
-                    Loan(
-                        loan_ref=lo.loan_ref,
-                        citizen_id=citizen.pk,
-                        case=self.case_of.get(citizen.pk),
-                        cohort=self.cohort_by_code[lo.cohort_code],
-                        principal=lo.principal,
-                        granted_on=lo.disbursed_on,
-                        disbursed_on=lo.disbursed_on,
-                        repayment_start=lo.repayment_start,
-                        term_months=lo.term_months or schema.DEFAULT_TERM_MONTHS,
-                        deferral_months_at_start=lo.deferral_months or 0,
-                        collection_transferred_on=lo.collection_transferred_on,
-                        status=LoanStatus.ACTIVE,
-                    )
+                    {
+                        "loan_ref": lo.loan_ref,
+                        "citizen_id": citizen_pk,
+                        "case_id": self.case_of.get(citizen_pk),
+                        "cohort_id": self.cohort_by_code[lo.cohort_code].pk,
+                        "principal": lo.principal,
+                        "granted_on": lo.disbursed_on,
+                        "disbursed_on": lo.disbursed_on,
+                        "repayment_start": lo.repayment_start,
+                        "term_months": lo.term_months or schema.DEFAULT_TERM_MONTHS,
+                        "deferral_months_at_start": lo.deferral_months or 0,
+                        "collection_transferred_on": lo.collection_transferred_on,
+                        "status": status,
+                    }
                 )
-            elif lo.collection_transferred_on and obj.collection_transferred_on is None:
-                obj.collection_transferred_on = lo.collection_transferred_on
-                changed_transfer.append(obj)
+            elif lo.collection_transferred_on and existing.collection_transferred_on is None:
+                transfers[existing.pk] = lo.collection_transferred_on
             self.bar.update()
-        Loan.objects.bulk_create(new, batch_size=BATCH)
-        if changed_transfer:
-            Loan.objects.bulk_update(
-                changed_transfer, ["collection_transferred_on"], batch_size=BATCH
-            )
+        insert(Loan, new)
         self.result.created["loans"] += len(new)
-        self.result.updated["loans"] += len(changed_transfer)
+        self.result.updated["loans"] += len(transfers)
+        new_refs = {row["loan_ref"] for row in new}
         touched = {lo.loan_ref for lo in self.b.loans} | set(payments_of)
-        loans = {lo.loan_ref: lo for lo in Loan.objects.all() if lo.loan_ref in touched}
-        new_refs = {lo.loan_ref for lo in new}
-        transfer_refs = {lo.loan_ref for lo in changed_transfer} | {
-            lo.loan_ref for lo in new if lo.collection_transferred_on
+        loans = {
+            row["loan_ref"]: row
+            for row in Loan.objects.values(
+                "pk", "loan_ref", "principal", "disbursed_on", "collection_transferred_on", "status"
+            )
+            if row["loan_ref"] in touched
         }
+        for row in loans.values():
+            if row["pk"] in transfers:
+                row["collection_transferred_on"] = transfers[row["pk"]]
 
         entries = []
         paid = defaultdict(list)  # loan pk → [(date, amount)] of all its payments
         known = defaultdict(set)
-        for e in LedgerEntry.objects.filter(
-            loan_id__in=[loans[r].pk for r in touched if r not in new_refs and r in loans]
-        ).values("loan_id", "kind", "source", "external_id", "value_date", "amount", "pk"):
-            if e["source"] == EntrySource.IMPORT and e["external_id"]:
-                known[e["loan_id"]].add(e["external_id"])
-            if e["kind"] in PAYMENT_KINDS:
-                paid[e["loan_id"]].append((e["value_date"], e["amount"]))
+        old_pks = {loans[r]["pk"] for r in touched if r not in new_refs and r in loans}
+        if old_pks:
+            for e in LedgerEntry.objects.values(
+                "loan_id", "kind", "source", "external_id", "value_date", "amount"
+            ).iterator(chunk_size=BATCH):
+                if e["loan_id"] not in old_pks:
+                    continue
+                if e["source"] == EntrySource.IMPORT and e["external_id"]:
+                    known[e["loan_id"]].add(e["external_id"])
+                if e["kind"] in PAYMENT_KINDS:
+                    paid[e["loan_id"]].append((e["value_date"], e["amount"]))
         for ref in new_refs:
             loan = loans[ref]
             entries.append(
                 self.entry(
-                    loan,
+                    loan["pk"],
                     EntryKind.DISBURSEMENT,
-                    loan.principal,
-                    loan.disbursed_on,
+                    loan["principal"],
+                    loan["disbursed_on"],
                     1,
                     "disbursement",
                 )
             )
         for ref, payments in payments_of.items():
-            loan = loans[ref]
+            pk = loans[ref]["pk"]
             for pm in payments:
-                if pm.identity not in known[loan.pk]:
-                    known[loan.pk].add(pm.identity)
+                if pm.identity not in known[pk]:
+                    known[pk].add(pm.identity)
                     entries.append(
-                        self.entry(
-                            loan, EntryKind.REPAYMENT, pm.amount, pm.paid_on, -1, pm.identity
-                        )
+                        self.entry(pk, EntryKind.REPAYMENT, pm.amount, pm.paid_on, -1, pm.identity)
                     )
-                    paid[loan.pk].append((pm.paid_on, pm.amount))
+                    paid[pk].append((pm.paid_on, pm.amount))
                     self.result.created["payments"] += 1
                 self.bar.update()
+        transfer_refs = {r for r in new_refs if loans[r]["collection_transferred_on"]}
+        transfer_refs |= {r for r, row in loans.items() if row["pk"] in transfers}
         for ref in transfer_refs:
             loan = loans[ref]
-            day = loan.collection_transferred_on
-            owed = loan.principal - sum((a for d, a in paid[loan.pk] if d <= day), Decimal("0"))
-            if "collection_transfer" not in known[loan.pk]:
+            day = loan["collection_transferred_on"]
+            owed = loan["principal"] - sum(
+                (a for d, a in paid[loan["pk"]] if d <= day), Decimal("0")
+            )
+            if "collection_transfer" not in known[loan["pk"]]:
+                amount = owed if owed > 0 else loan["principal"]
                 entries.append(
                     self.entry(
-                        loan,
+                        loan["pk"],
                         EntryKind.COLLECTION_TRANSFER,
-                        owed if owed > 0 else loan.principal,
+                        amount,
                         day,
                         0,
                         "collection_transfer",
-                    )
+                    )  # fmt: skip
                 )
-        LedgerEntry.objects.bulk_create(entries, batch_size=BATCH)
-        # Status is a projection of the ledger and the transfer; bring it in line.
-        changed = []
-        for loan in loans.values():
-            total = sum((a for _d, a in paid[loan.pk]), Decimal("0"))
-            if total >= loan.principal:
+        insert(LedgerEntry, entries)
+        # Status is a projection of the payments and the transfer; bring old loans in line.
+        changed = {}
+        for ref, loan in loans.items():
+            if ref in new_refs:
+                continue
+            total = sum((a for _d, a in paid[loan["pk"]]), Decimal("0"))
+            if total >= loan["principal"]:
                 status = LoanStatus.REPAID
-            elif loan.collection_transferred_on:
+            elif loan["collection_transferred_on"]:
                 status = LoanStatus.IN_COLLECTION
             else:
                 status = LoanStatus.ACTIVE
-            if loan.status != status and loan.status != LoanStatus.WRITTEN_OFF:
-                loan.status = status
-                changed.append(loan)
+            if loan["status"] != LoanStatus.WRITTEN_OFF and (
+                loan["status"] != status or loan["pk"] in transfers
+            ):
+                changed[loan["pk"]] = (status, loan["collection_transferred_on"])
         if changed:
-            Loan.objects.bulk_update(changed, ["status"], batch_size=BATCH)
+            objs = []
+            for obj in _in_bulk(Loan, list(changed)):
+                obj.status, obj.collection_transferred_on = changed[obj.pk]
+                objs.append(obj)
+            Loan.objects.bulk_update(
+                objs, ["status", "collection_transferred_on"], batch_size=BATCH
+            )
 
-    def entry(self, loan, kind, amount, day, sign, external_id):
-        return LedgerEntry(
-            loan=loan,
-            kind=kind,
-            amount=amount,
-            debt_delta=amount * sign,
-            value_date=day,
-            source=EntrySource.IMPORT,
-            external_id=external_id,
-            recorded_by=self.user,
-            why=_("Imported from a bundle"),
-        )
+    def entry(self, loan_pk, kind, amount, day, sign, external_id):
+        return {
+            "loan_id": loan_pk,
+            "kind": kind,
+            "amount": amount,
+            "debt_delta": amount * sign,
+            "value_date": day,
+            "source": EntrySource.IMPORT,
+            "external_id": external_id,
+            "recorded_by_id": self.user_id,
+            "recorded_at": self.now,
+            "why": _("Imported from a bundle"),
+        }
 
     # --- spells ----------------------------------------------------------------------
     def spells(self):
         new = []
         for sp in self.b.spells:
-            citizen = self.citizen[sp.person_ref]
+            citizen_pk = self.citizen[sp.person_ref][0]
             match = next(
                 (
                     s
-                    for s in self.ex.spells.get(citizen.pk, [])
+                    for s in self.ex.spells.get(citizen_pk, [])
                     if (s.status, s.start) == (sp.status, sp.start)
                 ),
                 None,
             )
+            self.bar.update()
             if match is not None and match.end == sp.end:
-                self.bar.update()
                 continue
             new.append(
-                SupportSpell(
-                    citizen_id=citizen.pk,
-                    status=sp.status,
-                    start=sp.start,
-                    end=sp.end,
-                    source=SPELL_SOURCE,
-                    corrects_id=match.pk if match else None,
-                    recorded_by=self.user,
-                )
+                {
+                    "citizen_id": citizen_pk,
+                    "status": sp.status,
+                    "start": sp.start,
+                    "end": sp.end,
+                    "source": SPELL_SOURCE,
+                    "corrects_id": match.pk if match else None,
+                    "recorded_by_id": self.user_id,
+                    "recorded_at": self.now,
+                }
             )
-            self.bar.update()
-        SupportSpell.objects.bulk_create(new, batch_size=BATCH)
+        insert(SupportSpell, new)
         self.result.created["support spells"] += len(new)
 
     # --- case events -----------------------------------------------------------------
-    def event(self, case, kind, day, summary, data=None):
+    def event(self, case_pk, citizen_pk, kind, day, summary, data=None):
         self.events.append(
-            CaseEvent(
-                case=case,
-                kind=kind,
-                occurred_on=day,
-                summary=summary,
-                data=data or {},
-                recorded_by=self.user,
-            )
+            {
+                "case_id": case_pk,
+                "kind": kind,
+                "occurred_on": day,
+                "summary": summary,
+                "data": data or {},
+                "recorded_by_id": self.user_id,
+                "recorded_at": self.now,
+                "_citizen": citizen_pk,
+            }
         )
 
     def flush_events(self):
         """What ``cases.events.record_event`` writes (event + audit record), in bulk."""
-        CaseEvent.objects.bulk_create(self.events, batch_size=BATCH)
-        user = self.user if (self.user is not None and self.user.is_authenticated) else None
-        AuditRecord.objects.bulk_create(
+        if not self.events:
+            return
+        citizen_of = {e["case_id"]: e.pop("_citizen") for e in self.events}
+        insert(CaseEvent, self.events)
+        written = CaseEvent.objects.filter(recorded_at=self.now).values_list(
+            "pk", "case_id", "kind", "summary"
+        )
+        insert(
+            AuditRecord,
             [
-                AuditRecord(
-                    user=user,
-                    action=Action.CREATE,
-                    citizen_id=e.case.citizen_id,
-                    object_type=CaseEvent._meta.label,
-                    object_id=str(e.pk) if e.pk else "",
-                    what=f"{e.kind}: {e.summary}"[:500],
-                )
-                for e in self.events
+                {
+                    "at": self.now,
+                    "user_id": self.user_id,
+                    "action": Action.CREATE,
+                    "citizen_id": citizen_of.get(case_id),
+                    "object_type": CaseEvent._meta.label,
+                    "object_id": str(pk),
+                    "what": f"{kind}: {summary}"[:500],
+                    "why": "",
+                }
+                for pk, case_id, kind, summary in written
             ],
-            batch_size=BATCH,
         )
         self.result.created["case events"] += len(self.events)
+
+
+def _in_bulk(model, pks: list[int]):
+    """Instances by primary key, in batches the database's parameter limit allows."""
+    for start in range(0, len(pks), BATCH):
+        yield from model.objects.filter(pk__in=pks[start : start + BATCH])
 
 
 def _assign(obj, values: dict) -> bool:

@@ -58,14 +58,30 @@ class Existing:
     cohorts: dict[str, Cohort] = field(default_factory=dict)
     citizen_by_ref: dict[str, int] = field(default_factory=dict)
     citizen_by_cpr: dict[str, tuple[int, str | None]] = field(default_factory=dict)
-    loan_by_ref: dict[str, Loan] = field(default_factory=dict)
+    loan_by_ref: dict[str, "ExistingLoan"] = field(default_factory=dict)
     loan_of_citizen: dict[int, str] = field(default_factory=dict)
     payments: dict[int, list[ExistingPayment]] = field(default_factory=dict)
     spells: dict[int, list[ExistingSpell]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ExistingLoan:
+    pk: int
+    loan_ref: str
+    citizen_id: int
+    principal: Decimal
+    disbursed_on: dt.date | None
+    collection_transferred_on: dt.date | None
+
+
+def _chunks(ids, size=5000):
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def load_existing(bundle: Bundle) -> Existing:
-    """A handful of queries, whatever the size of the bundle."""
+    """A handful of queries (batched under the database's parameter limit), no model rows."""
     ex = Existing()
     ex.cohorts = {c.code: c for c in Cohort.objects.all()}
     for pk, ref, cpr in Citizen.objects.values_list("pk", "person_ref", "cpr"):
@@ -73,36 +89,36 @@ def load_existing(bundle: Bundle) -> Existing:
             ex.citizen_by_ref[ref] = pk
         if cpr:
             ex.citizen_by_cpr[cpr] = (pk, ref)
-    for loan in Loan.objects.all():
+    for row in Loan.objects.values_list(
+        "pk", "loan_ref", "citizen_id", "principal", "disbursed_on", "collection_transferred_on"
+    ):
+        loan = ExistingLoan(*row)
         ex.loan_by_ref[loan.loan_ref] = loan
         ex.loan_of_citizen[loan.citizen_id] = loan.loan_ref
     wanted_loans = {
         ex.loan_by_ref[p.loan_ref].pk for p in bundle.payments if p.loan_ref in ex.loan_by_ref
     }
-    if wanted_loans:
-        entries = LedgerEntry.objects.filter(loan_id__in=wanted_loans, kind__in=PAYMENT_KINDS)
+    for chunk in _chunks(wanted_loans):
         reversed_ids = set(
-            LedgerEntry.objects.filter(
-                loan_id__in=wanted_loans, kind=EntryKind.REVERSAL
-            ).values_list("reverses_id", flat=True)
-        )
-        for e in entries:
-            if e.pk in reversed_ids:
-                continue
-            ex.payments.setdefault(e.loan_id, []).append(
-                ExistingPayment(e.external_id, e.source, e.value_date, e.amount)
+            LedgerEntry.objects.filter(loan_id__in=chunk, kind=EntryKind.REVERSAL).values_list(
+                "reverses_id", flat=True
             )
+        )
+        for pk, loan_id, external_id, source, day, amount in LedgerEntry.objects.filter(
+            loan_id__in=chunk, kind__in=PAYMENT_KINDS
+        ).values_list("pk", "loan_id", "external_id", "source", "value_date", "amount"):
+            if pk not in reversed_ids:
+                ex.payments.setdefault(loan_id, []).append(
+                    ExistingPayment(external_id, source, day, amount)
+                )
     wanted_people = {
         ex.citizen_by_ref[s.person_ref] for s in bundle.spells if s.person_ref in ex.citizen_by_ref
     }
-    if wanted_people:
-        spells = SupportSpell.objects.filter(
-            citizen_id__in=wanted_people, withdrawn=False, corrected_by__isnull=True
-        )
-        for s in spells:
-            ex.spells.setdefault(s.citizen_id, []).append(
-                ExistingSpell(s.pk, s.status, s.start, s.end)
-            )
+    for chunk in _chunks(wanted_people):
+        for pk, citizen_id, status, start, end in SupportSpell.objects.filter(
+            citizen_id__in=chunk, withdrawn=False, corrected_by__isnull=True
+        ).values_list("pk", "citizen_id", "status", "start", "end"):
+            ex.spells.setdefault(citizen_id, []).append(ExistingSpell(pk, status, start, end))
     return ex
 
 
@@ -445,7 +461,7 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
                     where = (
                         _("on line %(n)d") % {"n": prev_line} if prev_line else _("in the database")
                     )
-                    span = f"{prev_start.isoformat()} – {prev_end.isoformat() if prev_end else open_end}"
+                    span = _span(prev_start, prev_end, open_end)
                     if line is not None:
                         add(
                             SPELLS,
@@ -460,9 +476,7 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
                             prev_line,
                             "end",
                             _("overlaps the spell %(span)s in the database")
-                            % {
-                                "span": f"{start.isoformat()} – {end.isoformat() if end else open_end}"
-                            },
+                            % {"span": _span(start, end, open_end)},
                         )
             if (
                 latest_end is None
@@ -471,3 +485,7 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
             ):
                 latest_end = (end, line, start)
     return ex
+
+
+def _span(start: dt.date, end: dt.date | None, open_end: str) -> str:
+    return f"{start.isoformat()} – {end.isoformat() if end else open_end}"
