@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -83,6 +83,7 @@ def import_bundle(path: Path, *, acting_user=None, progress: bool = False) -> Im
     files, problems = load_files(Path(path))
     bundle = parse(files, problems)
     with transaction.atomic():
+        _lock_imports()
         existing = check(bundle, problems)
         if problems:
             raise BundleError(problems)
@@ -107,6 +108,20 @@ def import_bundle(path: Path, *, acting_user=None, progress: bool = False) -> Im
                 + ", ".join(f"{k} ~{v}" for k, v in sorted(result.updated.items()) if v),
             )
     return result
+
+
+IMPORT_LOCK = 0x4D494B52  # "MIKR": one import at a time, checked against what is committed
+
+
+def _lock_imports() -> None:
+    """Serialise imports, so two runs of the same bundle cannot both see it as new.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: the project opens write
+    transactions IMMEDIATE (settings), which already lets only one writer in.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
 class _Writer:
