@@ -44,9 +44,9 @@ def render_html(report: dict) -> str:
 
 
 def render_pdf(report: dict) -> bytes:
-    from weasyprint import HTML
-
-    # WeasyPrint reports each layout step at INFO level; a command's output is not the place.
+    # WeasyPrint reports each step (even its own stylesheets, parsed on import) at INFO
+    # level; a command's output is not the place.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    from weasyprint import HTML
 
     return HTML(string=render_html(report)).write_pdf()
