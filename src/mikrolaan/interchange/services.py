@@ -191,9 +191,6 @@ class _Writer:
         self.result.created["support categories"] += len(missing)
         labels = {c.label: c.pk for c in SupportCategory.objects.all()}
 
-        existing = dict(
-            Citizen.objects.filter(person_ref__isnull=False).values_list("person_ref", "pk")
-        )
         fields = [
             "cpr",
             "first_name",
@@ -204,6 +201,12 @@ class _Writer:
             "support_before_id",
             "unit_id",
         ]
+        existing = {
+            row[0]: (row[1], dict(zip(fields, row[2:], strict=True)))
+            for row in Citizen.objects.filter(person_ref__isnull=False).values_list(
+                "person_ref", "pk", *fields
+            )
+        }
         new, updates = [], {}
         for p in self.b.people:
             gender = p.gender or (cprlib.gender(p.cpr) if p.cpr else "")
@@ -217,12 +220,14 @@ class _Writer:
                 "support_before_id": labels.get(p.benefit_before),
                 "unit_id": units[p.unit].pk if p.unit else None,
             }
-            pk = existing.get(p.person_ref)
-            if pk is None:
+            known = existing.get(p.person_ref)
+            if known is None:
                 new.append({"person_ref": p.person_ref, **values})
             else:
                 # An empty cell is "not known": it never erases what the database knows.
-                updates[pk] = {k: v for k, v in values.items() if v not in (None, "")}
+                given = {k: v for k, v in values.items() if v not in (None, "")}
+                if any(known[1][k] != v for k, v in given.items()):
+                    updates[known[0]] = given
             self.bar.update()
         insert(Citizen, new)
         changed = []
