@@ -129,8 +129,8 @@ def repayment_bands(report: dict) -> SafeString:
 def self_support(report: dict) -> SafeString:
     """Bars: days self-supporting since the course ended, per cohort (Table 5)."""
     cohorts = report["cohorts"]
-    row_h, left, right, top = 34, 60, 150, 16
-    width = 560
+    row_h, left, right, top = 34, 60, 230, 16
+    width = 620
     height = top + row_h * max(len(cohorts), 1) + 30
     peak = max([c["self_supporting_days"] for c in cohorts] + [1])
     span = width - left - right
