@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from mikrolaan.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    re_path(r"^download\.(?P<fmt>json|xlsx|pdf)$", views.download, name="download"),
+]

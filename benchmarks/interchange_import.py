@@ -1,0 +1,139 @@
+"""Benchmark: generate an interchange bundle of N people and time its import (and re-import).
+
+    .venv/bin/python benchmarks/interchange_import.py --people 100000
+    .venv/bin/python benchmarks/interchange_import.py --people 100000 \
+        --database-url postgres://postgres@127.0.0.1:5432/mikrolaan_bench_import
+
+Each person has a CPR number, a participation, a loan, three payments (two with a reference,
+one without) and two support spells: about 8.5 rows per person. The database is created
+fresh (a temporary SQLite file, or the PostgreSQL database named in the URL, created and
+dropped again) so the figure is the import into an empty database plus an idempotent
+re-import of the same bundle (validation against the database, nothing written).
+"""
+
+import argparse
+import csv
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+def generate(folder: Path, people: int) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    cohorts = max(1, people // 1000)
+    rows = 0
+
+    def writer(name, header):
+        fh = open(folder / name, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        return fh, w
+
+    fh, w = writer("cohorts.csv", ["code", "main_course_start", "main_course_end"])
+    starts = {}
+    for c in range(cohorts):
+        start = dt.date(2000, 1, 1) + dt.timedelta(days=30 * c)
+        starts[c] = start
+        w.writerow([f"M{c + 1}", start, start + dt.timedelta(days=182)])
+        rows += 1
+    fh.close()
+    files = {
+        "people": writer("people.csv", ["person_ref", "cpr", "first_name", "last_name",
+                                        "gender", "benefit_before", "unit"]),
+        "parts": writer("participations.csv", ["person_ref", "cohort_code", "status"]),
+        "loans": writer("loans.csv", ["loan_ref", "person_ref", "cohort_code", "principal",
+                                      "disbursed_on", "repayment_start"]),
+        "pay": writer("payments.csv", ["loan_ref", "paid_on", "amount", "reference"]),
+        "spells": writer("support_spells.csv", ["person_ref", "status", "start", "end"]),
+    }  # fmt: skip
+    units = ["Dagpenge og kontanthjælp", "Integration og fleksjob", "Job og sundhed"]
+    labels = ["Kontanthjælp, Passiv", "Førtidspension", ""]
+    for i in range(people):
+        c = i % cohorts
+        ref = f"P{i:07d}"
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=i % 14000)
+        cpr = f"{born:%d%m%y}{(i // 14000) % 400:03d}{i % 10}"
+        files["people"][1].writerow([ref, cpr, "Fornavn", f"Efternavn{i}", "",
+                                     labels[i % 3], units[i % 3]])  # fmt: skip
+        files["parts"][1].writerow([ref, f"M{c + 1}", "completed"])
+        start = starts[c]
+        disbursed = start + dt.timedelta(days=20)
+        files["loans"][1].writerow([f"L{i:07d}", ref, f"M{c + 1}", "30000.00", disbursed,
+                                    start + dt.timedelta(days=200)])  # fmt: skip
+        for k in range(3):
+            files["pay"][1].writerow([f"L{i:07d}", start + dt.timedelta(days=210 + 60 * k),
+                                      "1500.50", f"R{k}" if k < 2 else ""])  # fmt: skip
+        end = start + dt.timedelta(days=182)
+        files["spells"][1].writerow([ref, "public_support", start - dt.timedelta(days=400),
+                                     start - dt.timedelta(days=1)])  # fmt: skip
+        files["spells"][1].writerow([ref, "self_supporting_business",
+                                     end + dt.timedelta(days=1), ""])  # fmt: skip
+        rows += 8
+    for fh, _w in files.values():
+        fh.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="mikrolaan-bench-"))
+    url = args.database_url or f"sqlite:///{work / 'bench.sqlite3'}"
+    pg = url.startswith("postgres")
+    if pg:
+        import psycopg
+
+        parts = urlsplit(url)
+        name = parts.path.lstrip("/")
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mikrolaan.settings.base")
+    os.environ.setdefault("MIKROLAAN_VAR_DIR", str(work / "var"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from mikrolaan.interchange.services import import_bundle
+    from mikrolaan.reports.services import build_report
+
+    try:
+        t = time.perf_counter()
+        rows = generate(work / "bundle", args.people)
+        print(f"generated {args.people} people, {rows} rows in {time.perf_counter() - t:.1f} s")
+        call_command("migrate", verbosity=0)
+        t = time.perf_counter()
+        result = import_bundle(work / "bundle")
+        first = time.perf_counter() - t
+        print(f"import into an empty database: {first:.1f} s "
+              f"({rows / first:,.0f} rows/s); created {dict(result.created)}")  # fmt: skip
+        t = time.perf_counter()
+        again = import_bundle(work / "bundle")
+        print(f"re-import of the same bundle: {time.perf_counter() - t:.1f} s, "
+              f"changed: {again.changed}")  # fmt: skip
+        t = time.perf_counter()
+        report = build_report(dt.date(2030, 12, 31))
+        print(f"report over {report['borrowers']} borrowers: {time.perf_counter() - t:.1f} s")
+    finally:
+        if pg:
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            print(f"dropped {name}")
+
+
+if __name__ == "__main__":
+    main()

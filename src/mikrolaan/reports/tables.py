@@ -1,0 +1,268 @@
+"""The review's Tables 1–8, laid out from a report (``services.build_report``).
+
+One layout for the browser, the xlsx and the pdf, so all three show the same figures under
+the review's Danish headings (the English here is translated in the reports catalogue).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from mikrolaan.reports.services import AGE_BANDS, REPAYMENT_BANDS, SIZE_BANDS
+
+
+@dataclass
+class Table:
+    number: int
+    title: str
+    headings: list[str]
+    rows: list[list] = field(default_factory=list)
+    total: list | None = None
+    notes: list[str] = field(default_factory=list)
+    money_columns: frozenset[int] = frozenset()
+
+    @property
+    def sheet_name(self) -> str:
+        return _("Table %(n)d") % {"n": self.number}
+
+
+def _pct(part: int, whole: int) -> int | None:
+    if not whole:
+        return None
+    return int((Decimal(100) * part / whole).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def thousands(value) -> str:
+    """Danish number formatting: 26.337,93 and 763.800."""
+    if value is None:
+        return "–"
+    if isinstance(value, Decimal):
+        whole = f"{value:,.2f}"
+        return whole.replace(",", "X").replace(".", ",").replace("X", ".")
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return str(value)
+
+
+def money_kr(value: Decimal | None, *, decimals: bool = False) -> str:
+    if value is None:
+        return "–"
+    if not decimals and value == value.to_integral_value():
+        return thousands(int(value))
+    return thousands(value)
+
+
+def build_tables(report: dict) -> list[Table]:
+    as_of = _date(report["as_of"])
+    cohorts = report["cohorts"]
+    total = report["borrowers"]
+    totals = report["totals"]
+    tables = []
+
+    t1 = Table(
+        1,
+        _("Table 1 – Number of participants and periods of the cohorts"),
+        [_("Cohort"), _("Period"), _("Number of citizens")],
+    )
+    for c in cohorts:
+        start, end = _date(c["main_course_start"]), _date(c["main_course_end"])
+        first = f"{start:%d/%m}" if start.year == end.year else f"{start:%d/%m %Y}"
+        period = f"{first} – {end:%d/%m %Y}"
+        t1.rows.append([c["cohort"], period, c["borrowers"]])
+    t1.total = [_("Total"), "", total]
+    tables.append(t1)
+
+    g = report["gender"]
+    t2 = Table(2, _("Table 2 – Gender"), [_("Gender"), _("Number of citizens"), _("Percent")])
+    t2.rows = [
+        [_("Woman"), g["F"], _pct(g["F"], total)],
+        [_("Man"), g["M"], _pct(g["M"], total)],
+    ]
+    if g["unknown"]:
+        t2.rows.append([_("Unknown"), g["unknown"], _pct(g["unknown"], total)])
+    t2.total = [_("Total"), total, 100 if total else None]
+    tables.append(t2)
+
+    age = report["age"]
+    t3 = Table(
+        3,
+        _("Table 3 – Age of citizens in the microloan cohorts"),
+        [_("Age"), _("Number of citizens"), _("Percent")],
+    )
+    for band in AGE_BANDS:
+        n = age["bands"][band]
+        if band == "61+" and not n:
+            continue
+        label = band
+        if band == "<=30":
+            # The review labels the youngest band from its youngest borrower ("27-30").
+            label = f"{age['min']}-30" if age["min"] is not None and age["min"] <= 30 else "≤30"
+        t3.rows.append([label, n, _pct(n, total)])
+    if age["unknown"]:
+        t3.rows.append([_("Unknown"), age["unknown"], _pct(age["unknown"], total)])
+    t3.total = [_("Total"), total, 100 if total else None]
+    t3.notes = [
+        _("The table gives the citizens' current age, computed from their birth year."),
+        _("Youngest %(min)s, oldest %(max)s, average age %(mean)s years.")
+        % {
+            "min": age["min"] if age["min"] is not None else "–",
+            "max": age["max"] if age["max"] is not None else "–",
+            "mean": f"{age['mean']:.1f}".replace(".", ",") if age["mean"] is not None else "–",
+        },
+    ]
+    tables.append(t3)
+
+    t4 = Table(
+        4,
+        _("Table 4 – Support before Mikrolån"),
+        [_("Support before the programme"), _("Number of citizens")],
+    )
+    for label, n in sorted(report["benefit_before"].items()):
+        if label != "unknown":
+            t4.rows.append([label, n])
+    t4.rows.append([_("Not known*"), report["benefit_before"].get("unknown", 0)])
+    t4.total = [_("Total"), total]
+    t4.notes = [_("* No support before the programme is recorded for these citizens.")]
+    tables.append(t4)
+
+    t5 = Table(
+        5,
+        _(
+            "Table 5 – Duration of self-support after Mikrolån in the period from the end of "
+            "the course through %(date)s"
+        )
+        % {"date": f"{as_of:%d/%m %Y}"},
+        [
+            _("Cohort"),
+            _("Citizens in the cohort"),
+            _("Citizens self-supporting"),
+            _("Days the citizens have been self-supporting"),
+            _("Average days self-supporting per citizen"),
+        ],
+    )
+    for c in cohorts:
+        t5.rows.append(
+            [
+                c["cohort"],
+                c["borrowers"],
+                c["self_supporting"],
+                c["self_supporting_days"],
+                c["self_supporting_days_mean"],
+            ]
+        )
+    t5.total = [
+        _("Total"),
+        total,
+        totals["self_supporting"],
+        totals["self_supporting_days"],
+        totals["self_supporting_days_mean"],
+    ]
+    t5.notes = [
+        _(
+            "Days are counted from the day after the citizen's own end of the main course, for "
+            "the citizens who are self-supporting on the date."
+        )
+    ]
+    tables.append(t5)
+
+    sizes = report["open_loan_sizes"]
+    smallest = Decimal(sizes["min"]) if sizes["min"] else None
+    low = (
+        f"{thousands(int(smallest // 1000 * 1000))} - 19.999"
+        if smallest and smallest < 20000
+        else _("Under 20.000")
+    )
+    labels = {
+        "<20000": low,
+        "20000-29999": "20.000 - 29.999",
+        "30000-39999": "30.000 - 39.999",
+        "40000-49999": "40.000 - 49.999",
+        "50000+": "50.000+",
+    }
+    t6 = Table(
+        6,
+        _("Table 6 – Size of the loans of citizens in the microloan cohorts*"),
+        [_("Loan amount in kr."), _("Number")],
+    )
+    t6.rows = [[labels[band], sizes["bands"][band]] for band in SIZE_BANDS]
+    t6.total = [_("Total"), sizes["count"]]
+    t6.notes = [
+        _("Smallest loan: %(v)s kr") % {"v": money_kr(smallest)},
+        _("Largest loan: %(v)s kr")
+        % {"v": money_kr(Decimal(sizes["max"]) if sizes["max"] else None)},
+        _("Average loan: %(v)s kr")
+        % {"v": thousands(Decimal(sizes["mean"])) if sizes["mean"] else "–"},
+        _("* The table holds only the citizens who have not repaid the whole loan."),
+    ]
+    tables.append(t6)
+
+    t7 = Table(
+        7,
+        _("Table 7 – The citizens' loans"),
+        [_("Cohort"), _("Original debt / kr."), _("Current debt / kr."), _("Percentage repaid")],
+        money_columns=frozenset({1, 2}),
+    )
+    for c in cohorts:
+        t7.rows.append(
+            [
+                c["cohort"],
+                Decimal(c["original_debt"]),
+                Decimal(c["current_debt"]),
+                c["repaid_pct"],
+            ]
+        )
+    t7.total = [
+        _("Total"),
+        Decimal(totals["original_debt"]),
+        Decimal(totals["current_debt"]),
+        totals["repaid_pct"],
+    ]
+    t7.notes = [
+        _("Loans not repaid in full: %(open)d. Repaid in full: %(full)d.")
+        % {"open": sizes["count"], "full": totals["fully_repaid"]},
+        _("Handed over to state debt collection: %(n)d of the %(open)d loans.")
+        % {"n": totals["transferred_to_collection"], "open": sizes["count"]},
+    ]
+    tables.append(t7)
+
+    t8 = Table(
+        8,
+        _("Table 8 – Repayment rate of the citizens in the cohorts, in number of citizens"),
+        [_("Repayment rate")] + [c["cohort"] for c in cohorts] + [_("Total")],
+    )
+    for band in REPAYMENT_BANDS:
+        counts = [c["repayment_bands"][band] for c in cohorts]
+        t8.rows.append([f"{band} %"] + counts + [sum(counts)])
+    t8.total = [_("Total")] + [c["borrowers"] for c in cohorts] + [total]
+    tables.append(t8)
+    return tables
+
+
+def display(value, *, money: bool = False) -> str:
+    if value is None:
+        return "–"
+    if money and isinstance(value, Decimal):
+        return money_kr(value)
+    return thousands(value)
+
+
+def display_rows(table: Table) -> dict:
+    """The table with every cell as text, for templates."""
+
+    def row(cells):
+        return [display(v, money=i in table.money_columns) for i, v in enumerate(cells)]
+
+    return {
+        "number": table.number,
+        "title": table.title,
+        "headings": table.headings,
+        "rows": [row(r) for r in table.rows],
+        "total": row(table.total) if table.total else None,
+        "notes": table.notes,
+    }
