@@ -137,15 +137,37 @@ class _Writer:
         self.today = timezone.localdate()
         self.now = timezone.now()  # one stamp for every record this import writes
         self.events: list[dict] = []
+        self.touched_loan_pks: set[int] = set()
 
     def write(self) -> ImportResult:
         self.cohorts()
         self.people()
         self.cases_and_participations()
         self.loans_and_payments()
+        self.loan_projections()
         self.spells()
         self.flush_events()
         return self.result
+
+    def loan_projections(self):
+        """Give every loan this import touched what the loans app derives for it: a payment ID
+        (so the citizen's bank payments keep matching) and the stored repayment plan that the
+        daily servicing run reads (``loans.plan.rederive``)."""
+        from mikrolaan.loans.plan import rederive
+        from mikrolaan.loans.services import payment_id_for
+
+        touched = self.touched_loan_pks
+        if not touched:
+            return
+        missing = list(Loan.objects.filter(pk__in=touched, payment_id__isnull=True))
+        for loan in missing:
+            loan.payment_id = payment_id_for(loan.pk)
+        Loan.objects.bulk_update(missing, ["payment_id"], batch_size=BATCH)
+        for loan in (
+            Loan.objects.filter(pk__in=touched).select_related("case").iterator(chunk_size=BATCH)
+        ):
+            if loan.disbursed_on and loan.status != LoanStatus.WRITTEN_OFF:
+                rederive(loan, acting_user=self.user, on=self.today)
 
     # --- cohorts ---------------------------------------------------------------------
     def cohorts(self):
@@ -487,6 +509,7 @@ class _Writer:
                     )  # fmt: skip
                 )
         insert(LedgerEntry, entries)
+        self.touched_loan_pks = {e["loan_id"] for e in entries} | set(transfers)
         # Status is a projection of the payments and the transfer; bring old loans in line.
         changed = {}
         for ref, loan in loans.items():

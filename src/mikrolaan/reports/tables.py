@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mikrolaan.reports.services import AGE_BANDS, REPAYMENT_BANDS, SIZE_BANDS
 
@@ -25,7 +26,7 @@ class Table:
 
     @property
     def sheet_name(self) -> str:
-        return _("Table %(n)d") % {"n": self.number}
+        return pgettext("review table", "Table %(n)d") % {"n": self.number}
 
 
 def _pct(part: int, whole: int) -> int | None:
@@ -67,33 +68,51 @@ def build_tables(report: dict) -> list[Table]:
 
     t1 = Table(
         1,
-        _("Table 1 – Number of participants and periods of the cohorts"),
-        [_("Cohort"), _("Period"), _("Number of citizens")],
+        pgettext("review table", "Table 1 – Number of participants and periods of the cohorts"),
+        [
+            pgettext("review table", "Cohort"),
+            pgettext("review table", "Period"),
+            pgettext("review table", "Number of citizens"),
+        ],
     )
     for c in cohorts:
         start, end = _date(c["main_course_start"]), _date(c["main_course_end"])
         first = f"{start:%d/%m}" if start.year == end.year else f"{start:%d/%m %Y}"
         period = f"{first} – {end:%d/%m %Y}"
         t1.rows.append([c["cohort"], period, c["borrowers"]])
-    t1.total = [_("Total"), "", total]
+    t1.total = [pgettext("review table", "Total"), "", total]
     tables.append(t1)
 
     g = report["gender"]
-    t2 = Table(2, _("Table 2 – Gender"), [_("Gender"), _("Number of citizens"), _("Percent")])
+    t2 = Table(
+        2,
+        pgettext("review table", "Table 2 – Gender"),
+        [
+            pgettext("review table", "Gender"),
+            pgettext("review table", "Number of citizens"),
+            pgettext("review table", "Percent"),
+        ],
+    )
     t2.rows = [
-        [_("Woman"), g["F"], _pct(g["F"], total)],
-        [_("Man"), g["M"], _pct(g["M"], total)],
+        [pgettext("review table", "Woman"), g["F"], _pct(g["F"], total)],
+        [pgettext("review table", "Man"), g["M"], _pct(g["M"], total)],
     ]
     if g["unknown"]:
-        t2.rows.append([_("Unknown"), g["unknown"], _pct(g["unknown"], total)])
-    t2.total = [_("Total"), total, 100 if total else None]
+        t2.rows.append(
+            [pgettext("review table", "Unknown"), g["unknown"], _pct(g["unknown"], total)]
+        )
+    t2.total = [pgettext("review table", "Total"), total, 100 if total else None]
     tables.append(t2)
 
     age = report["age"]
     t3 = Table(
         3,
-        _("Table 3 – Age of citizens in the microloan cohorts"),
-        [_("Age"), _("Number of citizens"), _("Percent")],
+        pgettext("review table", "Table 3 – Age of citizens in the microloan cohorts"),
+        [
+            pgettext("review table", "Age"),
+            pgettext("review table", "Number of citizens"),
+            pgettext("review table", "Percent"),
+        ],
     )
     for band in AGE_BANDS:
         n = age["bands"][band]
@@ -105,11 +124,16 @@ def build_tables(report: dict) -> list[Table]:
             label = f"{age['min']}-30" if age["min"] is not None and age["min"] <= 30 else "≤30"
         t3.rows.append([label, n, _pct(n, total)])
     if age["unknown"]:
-        t3.rows.append([_("Unknown"), age["unknown"], _pct(age["unknown"], total)])
-    t3.total = [_("Total"), total, 100 if total else None]
+        t3.rows.append(
+            [pgettext("review table", "Unknown"), age["unknown"], _pct(age["unknown"], total)]
+        )
+    t3.total = [pgettext("review table", "Total"), total, 100 if total else None]
     t3.notes = [
-        _("The table gives the citizens' current age, computed from their birth year."),
-        _("Youngest %(min)s, oldest %(max)s, average age %(mean)s years.")
+        pgettext(
+            "review table",
+            "The table gives the citizens' current age, computed from their birth year.",
+        ),
+        pgettext("review table", "Youngest %(min)s, oldest %(max)s, average age %(mean)s years.")
         % {
             "min": age["min"] if age["min"] is not None else "–",
             "max": age["max"] if age["max"] is not None else "–",
@@ -120,15 +144,24 @@ def build_tables(report: dict) -> list[Table]:
 
     t4 = Table(
         4,
-        _("Table 4 – Support before Mikrolån"),
-        [_("Support before the programme"), _("Number of citizens")],
+        pgettext("review table", "Table 4 – Support before Mikrolån"),
+        [
+            pgettext("review table", "Support before the programme"),
+            pgettext("review table", "Number of citizens"),
+        ],
     )
     for label, n in sorted(report["benefit_before"].items()):
         if label != "unknown":
             t4.rows.append([label, n])
-    t4.rows.append([_("Not known*"), report["benefit_before"].get("unknown", 0)])
-    t4.total = [_("Total"), total]
-    t4.notes = [_("* No support before the programme is recorded for these citizens.")]
+    t4.rows.append(
+        [pgettext("review table", "Not known*"), report["benefit_before"].get("unknown", 0)]
+    )
+    t4.total = [pgettext("review table", "Total"), total]
+    t4.notes = [
+        pgettext(
+            "review table", "* No support before the programme is recorded for these citizens."
+        )
+    ]
     tables.append(t4)
 
     t5 = Table(
@@ -139,11 +172,11 @@ def build_tables(report: dict) -> list[Table]:
         )
         % {"date": f"{as_of:%d/%m %Y}"},
         [
-            _("Cohort"),
-            _("Citizens in the cohort"),
-            _("Citizens self-supporting"),
-            _("Days the citizens have been self-supporting"),
-            _("Average days self-supporting per citizen"),
+            pgettext("review table", "Cohort"),
+            pgettext("review table", "Citizens in the cohort"),
+            pgettext("review table", "Citizens self-supporting"),
+            pgettext("review table", "Days the citizens have been self-supporting"),
+            pgettext("review table", "Average days self-supporting per citizen"),
         ],
     )
     for c in cohorts:
@@ -157,7 +190,7 @@ def build_tables(report: dict) -> list[Table]:
             ]
         )
     t5.total = [
-        _("Total"),
+        pgettext("review table", "Total"),
         total,
         totals["self_supporting"],
         totals["self_supporting_days"],
@@ -176,7 +209,7 @@ def build_tables(report: dict) -> list[Table]:
     low = (
         f"{thousands(int(smallest // 1000 * 1000))} - 19.999"
         if smallest and smallest < 20000
-        else _("Under 20.000")
+        else pgettext("review table", "Under 20.000")
     )
     labels = {
         "<20000": low,
@@ -187,25 +220,35 @@ def build_tables(report: dict) -> list[Table]:
     }
     t6 = Table(
         6,
-        _("Table 6 – Size of the loans of citizens in the microloan cohorts*"),
-        [_("Loan amount in kr."), _("Number")],
+        pgettext(
+            "review table", "Table 6 – Size of the loans of citizens in the microloan cohorts*"
+        ),
+        [pgettext("review table", "Loan amount in kr."), pgettext("review table", "Number")],
     )
     t6.rows = [[labels[band], sizes["bands"][band]] for band in SIZE_BANDS]
-    t6.total = [_("Total"), sizes["count"]]
+    t6.total = [pgettext("review table", "Total"), sizes["count"]]
     t6.notes = [
-        _("Smallest loan: %(v)s kr") % {"v": money_kr(smallest)},
-        _("Largest loan: %(v)s kr")
+        pgettext("review table", "Smallest loan: %(v)s kr") % {"v": money_kr(smallest)},
+        pgettext("review table", "Largest loan: %(v)s kr")
         % {"v": money_kr(Decimal(sizes["max"]) if sizes["max"] else None)},
-        _("Average loan: %(v)s kr")
+        pgettext("review table", "Average loan: %(v)s kr")
         % {"v": thousands(Decimal(sizes["mean"])) if sizes["mean"] else "–"},
-        _("* The table holds only the citizens who have not repaid the whole loan."),
+        pgettext(
+            "review table",
+            "* The table holds only the citizens who have not repaid the whole loan.",
+        ),
     ]
     tables.append(t6)
 
     t7 = Table(
         7,
-        _("Table 7 – The citizens' loans"),
-        [_("Cohort"), _("Original debt / kr."), _("Current debt / kr."), _("Percentage repaid")],
+        pgettext("review table", "Table 7 – The citizens' loans"),
+        [
+            pgettext("review table", "Cohort"),
+            pgettext("review table", "Original debt / kr."),
+            pgettext("review table", "Current debt / kr."),
+            pgettext("review table", "Percentage repaid"),
+        ],
         money_columns=frozenset({1, 2}),
     )
     for c in cohorts:
@@ -218,28 +261,35 @@ def build_tables(report: dict) -> list[Table]:
             ]
         )
     t7.total = [
-        _("Total"),
+        pgettext("review table", "Total"),
         Decimal(totals["original_debt"]),
         Decimal(totals["current_debt"]),
         totals["repaid_pct"],
     ]
     t7.notes = [
-        _("Loans not repaid in full: %(open)d. Repaid in full: %(full)d.")
+        pgettext("review table", "Loans not repaid in full: %(open)d. Repaid in full: %(full)d.")
         % {"open": sizes["count"], "full": totals["fully_repaid"]},
-        _("Handed over to state debt collection: %(n)d of the %(open)d loans.")
+        pgettext(
+            "review table", "Handed over to state debt collection: %(n)d of the %(open)d loans."
+        )
         % {"n": totals["transferred_to_collection"], "open": sizes["count"]},
     ]
     tables.append(t7)
 
     t8 = Table(
         8,
-        _("Table 8 – Repayment rate of the citizens in the cohorts, in number of citizens"),
-        [_("Repayment rate")] + [c["cohort"] for c in cohorts] + [_("Total")],
+        pgettext(
+            "review table",
+            "Table 8 – Repayment rate of the citizens in the cohorts, in number of citizens",
+        ),
+        [pgettext("review table", "Repayment rate")]
+        + [c["cohort"] for c in cohorts]
+        + [pgettext("review table", "Total")],
     )
     for band in REPAYMENT_BANDS:
         counts = [c["repayment_bands"][band] for c in cohorts]
         t8.rows.append([f"{band} %"] + counts + [sum(counts)])
-    t8.total = [_("Total")] + [c["borrowers"] for c in cohorts] + [total]
+    t8.total = [pgettext("review table", "Total")] + [c["borrowers"] for c in cohorts] + [total]
     tables.append(t8)
     return tables
 
