@@ -138,6 +138,7 @@ class _Writer:
         self.now = timezone.now()  # one stamp for every record this import writes
         self.events: list[dict] = []
         self.touched_loan_pks: set[int] = set()
+        self.new_loan_pks: set[int] = set()
 
     def write(self) -> ImportResult:
         self.cohorts()
@@ -152,9 +153,13 @@ class _Writer:
     def loan_projections(self):
         """Give every loan this import touched what the loans app derives for it: a payment ID
         (so the citizen's bank payments keep matching) and the stored repayment plan that the
-        daily servicing run reads (``loans.plan.rederive``)."""
-        from mikrolaan.loans.plan import rederive
+        daily servicing run reads. A bundle's ``repayment_start`` later than the policy's
+        first instalment becomes a recorded deferral at start, so the plan starts there."""
+        from mikrolaan.loans.models import Deferral
+        from mikrolaan.loans.plan import policy_among, rederive_many
+        from mikrolaan.loans.schedule import month_index, month_start
         from mikrolaan.loans.services import payment_id_for
+        from mikrolaan.policy.models import LoanPolicy
 
         touched = self.touched_loan_pks
         if not touched:
@@ -163,11 +168,32 @@ class _Writer:
         for loan in missing:
             loan.payment_id = payment_id_for(loan.pk)
         Loan.objects.bulk_update(missing, ["payment_id"], batch_size=BATCH)
-        for loan in (
-            Loan.objects.filter(pk__in=touched).select_related("case").iterator(chunk_size=BATCH)
-        ):
-            if loan.disbursed_on and loan.status != LoanStatus.WRITTEN_OFF:
-                rederive(loan, acting_user=self.user, on=self.today)
+        deferrals = []
+        policies = list(LoanPolicy.objects.order_by("valid_from"))
+        new_loans = Loan.objects.filter(
+            pk__in=self.new_loan_pks, disbursed_on__isnull=False, repayment_start__isnull=False
+        )
+        for loan in new_loans.iterator(chunk_size=BATCH):
+            if not policies:
+                break
+            policy = policy_among(loan, policies)
+            default = month_index(loan.disbursed_on) + policy.months_to_first_instalment
+            gap = month_index(loan.repayment_start) - default
+            if gap > 0:
+                deferrals.append(
+                    Deferral(
+                        loan=loan,
+                        decided_on=loan.disbursed_on,
+                        first_month=month_start(default),
+                        months=gap,
+                        at_start=True,
+                        reason=_("Repayment start from an imported bundle"),
+                        recorded_by_id=self.user_id,
+                        recorded_at=self.now,
+                    )
+                )
+        Deferral.objects.bulk_create(deferrals, batch_size=BATCH)
+        rederive_many(touched)
 
     # --- cohorts ---------------------------------------------------------------------
     def cohorts(self):
@@ -510,6 +536,7 @@ class _Writer:
                 )
         insert(LedgerEntry, entries)
         self.touched_loan_pks = {e["loan_id"] for e in entries} | set(transfers)
+        self.new_loan_pks = {loans[r]["pk"] for r in new_refs}
         # Status is a projection of the payments and the transfer; bring old loans in line.
         changed = {}
         for ref, loan in loans.items():

@@ -170,3 +170,102 @@ def position(loan: Loan, as_of: dt.date) -> schedule.Position | None:
         return None
     allocations = schedule.allocate(plan, payments_of(loan), policy_of(loan).advance_payment_days)
     return schedule.position(plan, allocations, as_of)
+
+
+def policy_among(loan: Loan, policies: list[LoanPolicy]) -> LoanPolicy:
+    """``policy_of`` without queries: the version in force at the grant (or payout), or the
+    earliest for a loan older than every version; ``policies`` sorted by ``valid_from``."""
+    on = loan.granted_on or loan.disbursed_on
+    in_force = [p for p in policies if p.valid_from <= on]
+    return in_force[-1] if in_force else policies[0]
+
+
+def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
+    """``rederive`` for many loans at once (bundle imports): a few queries per chunk of loans
+    instead of a few per loan. Writes no case events (an import records its own history).
+    Returns the number of loans whose plan was stored."""
+    policies = list(LoanPolicy.objects.order_by("valid_from"))
+    if not policies:
+        return 0
+    by_id = {p.pk: p for p in policies}
+    ids = sorted(set(loan_ids))
+    done = 0
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        loans = list(Loan.objects.filter(pk__in=part, disbursed_on__isnull=False))
+        deferrals: dict[int, list[schedule.Deferral]] = {}
+        for d in Deferral.objects.filter(loan_id__in=part).order_by("recorded_at", "pk"):
+            deferrals.setdefault(d.loan_id, []).append(
+                schedule.Deferral(schedule.month_index(d.first_month), d.months)
+            )
+        entries = list(
+            LedgerEntry.objects.filter(loan_id__in=part).values(
+                "pk", "loan_id", "kind", "amount", "value_date", "reverses_id", "debt_delta"
+            )
+        )
+        reversed_ids = {e["reverses_id"] for e in entries if e["kind"] == EntryKind.REVERSAL}
+        payments: dict[int, list[schedule.Payment]] = {}
+        balances: dict[int, int] = {}
+        for e in entries:
+            balances[e["loan_id"]] = balances.get(e["loan_id"], 0) + schedule.to_ore(
+                e["debt_delta"]
+            )
+            if e["kind"] in PAYMENT_KINDS and e["pk"] not in reversed_ids:
+                payments.setdefault(e["loan_id"], []).append(
+                    schedule.Payment(e["pk"], e["value_date"], schedule.to_ore(e["amount"]))
+                )
+        segments, splits, changed, months = [], [], [], {}
+        for loan in loans:
+            policy = by_id[loan.policy_id] if loan.policy_id else policy_among(loan, policies)
+            loan.policy_id = policy.pk
+            plan = schedule.build_plan(
+                schedule.to_ore(loan.principal),
+                loan.term_months,
+                schedule.month_index(loan.disbursed_on) + policy.months_to_first_instalment,
+                policy.due_day,
+                deferrals.get(loan.pk, []),
+            )
+            if not plan:
+                continue
+            segments += [
+                PlanSegment(
+                    loan_id=loan.pk,
+                    first_month=s.first_month,
+                    count=s.count,
+                    amount_ore=s.amount,
+                    before_ore=s.before,
+                )
+                for s in schedule.segments(plan)
+            ]
+            low, high = months.get(policy.due_day, (plan[0].month - 1, plan[-1].month + 1))
+            months[policy.due_day] = (
+                min(low, plan[0].month - 1),
+                max(high, plan[-1].month + 1),
+            )
+            allocations = schedule.allocate(
+                plan, payments.get(loan.pk, []), policy.advance_payment_days
+            )
+            splits += [
+                PaymentSplit(
+                    entry_id=a.payment.key,
+                    loan_id=loan.pk,
+                    value_date=a.payment.value_date,
+                    extra_ore=a.extra,
+                )
+                for a in allocations
+                if a.extra
+            ]
+            loan.repayment_start = plan[0].due_date
+            if loan.status in (LoanStatus.ACTIVE, LoanStatus.REPAID):
+                owed = balances.get(loan.pk, 0)
+                loan.status = LoanStatus.REPAID if owed == 0 else LoanStatus.ACTIVE
+            changed.append(loan)
+        PlanSegment.objects.filter(loan_id__in=part).delete()
+        PaymentSplit.objects.filter(loan_id__in=part).delete()
+        PlanSegment.objects.bulk_create(segments, batch_size=1000)
+        PaymentSplit.objects.bulk_create(splits, batch_size=1000)
+        for due_day, (low, high) in months.items():
+            ensure_calendar(due_day, low, high)
+        Loan.objects.bulk_update(changed, ["policy", "repayment_start", "status"], batch_size=1000)
+        done += len(changed)
+    return done
