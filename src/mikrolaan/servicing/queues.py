@@ -19,8 +19,11 @@ def loan_url(loan) -> str | None:
 
 
 def recent_reminders(today: dt.date, days: int = 30):
+    """Reminders of the 30 days up to the latest run (today's run, normally)."""
+    latest = ServicingRun.objects.order_by("-run_on").values_list("run_on", flat=True).first()
+    until = latest or today
     return (
-        Reminder.objects.filter(sent_on__gte=today - dt.timedelta(days=days))
+        Reminder.objects.filter(sent_on__gte=until - dt.timedelta(days=days))
         .select_related("loan__citizen", "letter")
         .order_by("-sent_on", "-pk")[:200]
     )
