@@ -327,8 +327,12 @@ def _steps(result: RunResult, *, issue_letters, batch_size, after) -> None:
             tune_session(cursor)
             counts["in_arrears"] = _timed(result, "arrears", compute_arrears, cursor, run_on)
         with transaction.atomic():
-            counts["cycles_closed"] = _timed(result, "close", close_cycles, cursor, run_on)
-            counts["cycles_opened"] = sum(open_cycles(cursor, run_on, p) for p in policies)
+
+            def cycles():
+                counts["cycles_closed"] = close_cycles(cursor, run_on)
+                counts["cycles_opened"] = sum(open_cycles(cursor, run_on, p) for p in policies)
+
+            _timed(result, "cycles", cycles)
         with transaction.atomic():
             tune_session(cursor)
             counts["reminders"] = _timed(
