@@ -38,7 +38,7 @@ def test_the_last_reminder_makes_a_candidate(candidate):
 
 
 def test_hand_over_waits_for_the_last_on_time_payment_date(candidate, finance_clerk):
-    with pytest.raises(handover.HandoverError, match="has not passed yet"):
+    with pytest.raises(handover.HandoverError, match="endnu ikke passeret"):
         handover.confirm_handover(candidate, on=FIRST_DUE + D(days=40), acting_user=finance_clerk)
     assert candidate.loan.status == LoanStatus.ACTIVE and not Claim.objects.exists()
 
@@ -46,7 +46,7 @@ def test_hand_over_waits_for_the_last_on_time_payment_date(candidate, finance_cl
 def test_hand_over_needs_the_written_notice(candidate, finance_clerk):
     notice = Reminder.objects.get(cycle=candidate, number=3)
     record_delivery(notice.letter, delivered=False, detail="Postkassen er lukket")
-    with pytest.raises(handover.HandoverError, match="could not be delivered"):
+    with pytest.raises(handover.HandoverError, match="kunne ikke leveres"):
         handover.confirm_handover(candidate, on=FIRST_DUE + D(days=45), acting_user=finance_clerk)
 
 
@@ -55,7 +55,7 @@ def test_hand_over_needs_the_reminder_procedure(run_servicing, finance_clerk):
     run_servicing(FIRST_DUE + D(days=10))
     cycle = ReminderCycle.objects.get()
     failed = [c.message for c in handover.checks(cycle, FIRST_DUE + D(days=60)) if not c.ok]
-    assert any("Only 1 of 3 reminders" in m for m in failed)
+    assert any("Der er kun sendt 1 af 3 rykkere" in m for m in failed)
 
 
 def test_hand_over_waits_for_the_project_leaders_task(run_servicing, finance_clerk):
@@ -64,7 +64,7 @@ def test_hand_over_waits_for_the_project_leaders_task(run_servicing, finance_cle
         run_servicing(FIRST_DUE + D(days=days))
     cycle = ReminderCycle.objects.get()
     assert Task.objects.filter(cycle=cycle, status="open").exists()
-    with pytest.raises(handover.HandoverError, match="still open"):
+    with pytest.raises(handover.HandoverError, match="stadig åben"):
         handover.confirm_handover(cycle, on=FIRST_DUE + D(days=45), acting_user=finance_clerk)
 
 
@@ -137,6 +137,6 @@ def test_a_bad_line_refuses_the_whole_file(candidate, finance_clerk, tmp_path):
         f"claim_ref,status,date,message\n{claim.claim_ref},MODTAGET,2013-05-20,\n"
         f"{claim.claim_ref},LÆST,2013-05-21,\n"
     )
-    with pytest.raises(CommandError, match="line 3: unknown receipt status"):
+    with pytest.raises(CommandError, match="linje 3: ukendt kvitteringsstatus"):
         call_command("collection", "import-receipts", str(path))
     assert not ClaimReceipt.objects.exists()
