@@ -31,7 +31,7 @@ def tasks_for(user):
 @transaction.atomic
 def complete_task(task: Task, *, note: str, on: dt.date, acting_user) -> Task:
     task = (
-        Task.objects.select_for_update()
+        Task.objects.select_for_update(of=("self",))
         .select_related("loan__citizen", "loan__case")
         .get(pk=task.pk)
     )
