@@ -8,4 +8,4 @@ class ServicingConfig(AppConfig):
     verbose_name = _("Servicing")
 
     def ready(self):
-        from mikrolaan.servicing import home  # noqa: F401 - registers the start-page panels
+        from mikrolaan.servicing import case_page, home  # noqa: F401 - register page parts

@@ -3,17 +3,21 @@
 
 Timed: the run's set-based part (arrears, cycles, reminders, tasks) for the first run over the
 portfolio (every loan in arrears gets its first cycle and reminder at once: the heaviest day),
-the same date again (idempotent: nothing new), the next bank day and ten days later (second
-reminders). Letters are not issued in the timed runs; their rendering is timed separately, per
-letter, on a sample of the reminders (``--render``).
+the same date again (idempotent: nothing new), the next bank day, ten days later (second
+reminders) and fourteen days after the first reminders, with every reminder marked delivered on
+its date (the project leader's tasks for "no payment"). Letters are not issued in the timed
+runs; their rendering is timed separately, per letter, on a sample of the reminders
+(``--render``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mikrolaan.loans import bench as loans_bench
@@ -74,12 +78,18 @@ def handle(command, *, loans, as_of, reuse, render, **options) -> None:
     first = next_bank_day(as_of)
     second = next_bank_day(first + dt.timedelta(days=1))
     later = next_bank_day(first + dt.timedelta(days=10))
+    tasks_day = next_bank_day(first + dt.timedelta(days=14))
     for label, day in (
         ("first run (every cycle opens)", first),
         ("same date again", first),
         ("next bank day", second),
         ("ten days later", later),
+        ("fourteen days after the first reminders were delivered", tasks_day),
     ):
+        if day == tasks_day:
+            # No letters are issued here; mark the reminders delivered on their date, as the
+            # folder transport would have, so the run raises the project leader's tasks.
+            Reminder.objects.filter(delivered_on__isnull=True).update(delivered_on=F("sent_on"))
         started = time.perf_counter()
         result = run(day, issue_letters=False)
         wall = time.perf_counter() - started
@@ -91,6 +101,7 @@ def handle(command, *, loans, as_of, reuse, render, **options) -> None:
             f"{c['in_arrears']:,} in arrears, {c['cycles_opened']:,} cycles opened, "
             f"{c['cycles_closed']:,} closed, {c['reminders']:,} reminders, {c['tasks']:,} tasks"
         )
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
     sample = list(Reminder.objects.select_related("loan__citizen").order_by("pk")[:render])
     if sample:
         reminder_pdf(sample[0])  # warm up (fonts)

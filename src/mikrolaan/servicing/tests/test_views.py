@@ -67,3 +67,16 @@ def test_the_project_leader_marks_a_task_done(client, project_leader, finance_cl
         client.post(reverse("servicing:task_done", args=[task.pk]), {"note": "x"}).status_code
         == 404
     )
+
+
+def test_the_case_page_section_lists_the_reminders(project_leader, run_servicing):
+    from mikrolaan.cases.page import sections_for
+
+    loan = paid_out_loan()
+    run_servicing(FIRST_DUE + dt.timedelta(days=10))
+    section = next(
+        s
+        for s in sections_for(loan.case, project_leader)
+        if s["template"] == "servicing/case_section.html"
+    )
+    assert [r.number for r in section["context"]["reminders"]] == [1]
