@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from mikrolaan.policy.models import LoanPolicy
 from mikrolaan.servicing.models import Task, TaskEvent
 from mikrolaan.servicing.run import run
 from mikrolaan.servicing.tests.factories import FIRST_DUE, paid_out_loan
@@ -17,6 +18,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 def test_missed_instalment_to_reminder_to_the_project_leaders_task(
     page, login, finance_clerk, project_leader
 ):
+    # A flush after another transactional test removes the policy the migrations load.
+    LoanPolicy.objects.get_or_create(
+        valid_from=dt.date(2013, 1, 1),
+        defaults={"name": "Mikrolån 3.0", "legal_basis": "LAS § 65"},
+    )
     loan = paid_out_loan()
     citizen = loan.citizen
     run(FIRST_DUE + dt.timedelta(days=10))
