@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from mikrolaan.servicing import views
 
 app_name = "servicing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue_page, name="queues"),
+    path("candidates/<int:cycle_id>/confirm/", views.confirm, name="confirm"),
+    path("claims/<int:claim_id>/file/", views.claim_file, name="claim_file"),
+    path("tasks/", views.task_page, name="tasks"),
+    path("tasks/<int:task_id>/done/", views.task_done, name="task_done"),
+]

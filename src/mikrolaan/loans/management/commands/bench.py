@@ -30,8 +30,18 @@ class Command(BaseCommand):
             help="Time the portfolio already in the database instead of generating one.",
         )
         arrears.add_argument("--runs", type=int, default=3, help="Timed runs (default 3).")
+        from mikrolaan.servicing import bench as servicing_bench
 
-    def handle(self, *args, subcommand, loans, as_of, reuse, runs, **options):
+        servicing_bench.add_arguments(sub)
+
+    def handle(self, *args, subcommand, **options):
+        if subcommand == "servicing":
+            from mikrolaan.servicing import bench as servicing_bench
+
+            return servicing_bench.handle(self, **options)
+        return self.handle_arrears(**options)
+
+    def handle_arrears(self, *, loans, as_of, reuse, runs, **options):
         as_of = parse_date(as_of) if as_of else timezone.localdate()
         if not reuse:
             started = time.perf_counter()

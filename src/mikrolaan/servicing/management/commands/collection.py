@@ -1,0 +1,37 @@
+"""``mikrolaan collection import-receipts FILE`` and ``import-payments FILE``: what
+Gældsstyrelsen reports back on claims handed over (docs/debt-collection.md). Importing the
+same file twice changes nothing; a bad line refuses the whole file."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mikrolaan.servicing import handover
+
+
+class Command(BaseCommand):
+    help = "Receipts and payments from Gældsstyrelsen (debt collection)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        for name, text in (
+            ("import-receipts", "Receipts: claim_ref,status,date,message"),
+            ("import-payments", "Collector payments: claim_ref,reference,date,amount"),
+        ):
+            p = sub.add_parser(name, help=text)
+            p.add_argument("file")
+
+    def handle(self, *args, subcommand, file, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"no such file: {file}")
+        func = (
+            handover.import_receipts
+            if subcommand == "import-receipts"
+            else handover.import_payments
+        )
+        try:
+            result = func(path.read_text(encoding="utf-8"))
+        except handover.HandoverError as exc:
+            raise CommandError(f"{file}: {exc}") from exc
+        self.stdout.write(f"{result.added} added, {result.already} already imported")

@@ -1,0 +1,87 @@
+"""``mikrolaan servicing run --date D`` — the daily servicing run (arrears, reminders, tasks,
+letters). For the scheduler: ``mikrolaan servicing run --if-bank-day`` runs for today, and
+only on Danish bank days; run it every day from cron or a systemd timer (docs/servicing.md).
+
+``mikrolaan servicing letters`` issues reminders still waiting for their letter (the run does
+this itself; useful after a transport failure). ``mikrolaan servicing receipts FILE`` records
+what the letter transport reported later (CSV ``letter_id,status,date,detail``; status
+``delivered`` or ``failed``).
+"""
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from mikrolaan.servicing import receipts, run
+from mikrolaan.servicing.reminders import issue_pending
+
+
+def parse_date(value: str, option: str = "--date") -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"{option}: not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+class Command(BaseCommand):
+    help = "The daily servicing run: arrears, reminders, tasks, letters."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        r = sub.add_parser("run", help="Run the servicing for a date.")
+        when = r.add_mutually_exclusive_group(required=True)
+        when.add_argument("--date", help="Date YYYY-MM-DD.")
+        when.add_argument(
+            "--if-bank-day",
+            action="store_true",
+            help="For the scheduler: run for today, only if today is a Danish bank day.",
+        )
+        r.add_argument(
+            "--no-letters",
+            action="store_true",
+            help="Decide reminders and tasks but leave the letters for `servicing letters`.",
+        )
+        r.add_argument("--batch-size", type=int, default=100)
+        sub.add_parser("letters", help="Issue reminders that have no letter yet.")
+        rc = sub.add_parser("receipts", help="Record delivered/failed reports from a CSV file.")
+        rc.add_argument("file")
+
+    def handle(self, *args, subcommand, **options):
+        getattr(self, f"do_{subcommand}")(**options)
+
+    def do_run(self, *, date, if_bank_day, no_letters, batch_size, **options):
+        if if_bank_day:
+            day = timezone.localdate()
+            if not run.should_run_today(day):
+                self.stdout.write(f"{day} is not a Danish bank day; nothing to do.")
+                return
+        else:
+            day = parse_date(date)
+        try:
+            result = run.run(day, issue_letters=not no_letters, batch_size=batch_size)
+        except run.RunError as exc:
+            raise CommandError(str(exc)) from exc
+        c = result.counts
+        self.stdout.write(
+            f"servicing run {day} (attempt {result.run.attempts}): "
+            f"{c.get('in_arrears', 0)} loans in arrears, "
+            f"{c.get('cycles_opened', 0)} reminder cycles opened, "
+            f"{c.get('cycles_closed', 0)} closed, {c.get('reminders', 0)} reminders, "
+            f"{c.get('tasks', 0)} tasks, {c.get('letters', 0)} letters; "
+            f"set-based part {result.seconds.get('set_based', 0):.2f} s"
+        )
+
+    def do_letters(self, **options):
+        self.stdout.write(f"{issue_pending()} reminder letters issued")
+
+    def do_receipts(self, *, file, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"no such file: {file}")
+        try:
+            result = receipts.import_letter_receipts(path.read_text(encoding="utf-8"))
+        except receipts.ReceiptError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"{result.recorded} receipts recorded, {result.unchanged} unchanged")

@@ -1,0 +1,104 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mikrolaan.accounts.roles import Role
+from mikrolaan.audit.models import Action
+from mikrolaan.audit.services import log
+from mikrolaan.servicing import queues
+from mikrolaan.servicing.forms import TaskDoneForm
+from mikrolaan.servicing.handover import HandoverError, candidates, confirm_handover
+from mikrolaan.servicing.models import Claim
+from mikrolaan.servicing.tasks import TaskError, complete_task, tasks_for
+
+
+def _require_clerk(user):
+    if user.role != Role.FINANCE_CLERK:
+        raise PermissionDenied
+
+
+@login_required
+def queue_page(request):
+    _require_clerk(request.user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "servicing/queues.html",
+        {
+            "today": today,
+            "reminders": queues.recent_reminders(today),
+            "candidates": queues.candidate_rows(today),
+            "claims": queues.claims(),
+            "runs": queues.latest_runs(),
+            "clerk_tasks": queues.open_tasks(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, cycle_id):
+    _require_clerk(request.user)
+    cycle = get_object_or_404(candidates(), pk=cycle_id)
+    try:
+        claim = confirm_handover(cycle, on=timezone.localdate(), acting_user=request.user)
+    except HandoverError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(loan)s is handed over to Gældsstyrelsen as claim %(claim)s.")
+            % {"loan": claim.loan.loan_ref, "claim": claim.claim_ref},
+        )
+    return redirect("servicing:queues")
+
+
+@login_required
+def claim_file(request, claim_id):
+    _require_clerk(request.user)
+    claim = get_object_or_404(Claim, pk=claim_id)
+    try:
+        handle = open(claim.export_file, "rb")  # noqa: SIM115 - FileResponse closes it
+    except OSError as exc:
+        raise Http404 from exc
+    log(request.user, Action.EXTRACT, obj=claim, citizen=claim.loan.citizen, what="claim file")
+    return FileResponse(handle, as_attachment=True, filename=f"fordring-{claim.claim_ref}.json")
+
+
+@login_required
+def task_page(request):
+    if request.user.role not in (Role.PROJECT_LEADER, Role.FINANCE_CLERK):
+        raise PermissionDenied
+    return render(
+        request,
+        "servicing/tasks.html",
+        {
+            "open_tasks": queues.open_tasks(request.user),
+            "done_tasks": queues.done_tasks(request.user),
+            "form": TaskDoneForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def task_done(request, task_id):
+    task = get_object_or_404(tasks_for(request.user), pk=task_id)
+    form = TaskDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write what was done."))
+        return redirect("servicing:tasks")
+    try:
+        complete_task(
+            task, note=form.cleaned_data["note"], on=timezone.localdate(), acting_user=request.user
+        )
+    except TaskError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The task is marked done."))
+    return redirect("servicing:tasks")
