@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mikrolaan.core.models import AppendOnlyModel
 
@@ -210,7 +211,7 @@ class ReceiptStatus(models.TextChoices):
     MODTAGET = "MODTAGET", _("Received")
     AFVIST = "AFVIST", _("Rejected")
     SAGSBEHANDL = "SAGSBEHANDL", _("Being processed")
-    UDFOERT = "UDFOERT", _("Completed")
+    UDFOERT = "UDFOERT", pgettext_lazy("collection receipt", "Completed")
 
 
 class Claim(models.Model):

@@ -22,8 +22,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="da_DK")
-    last_name = factory.Faker("last_name", locale="da_DK")
+    # Fixed, unmistakable names: random ones collide with citizens' names in assertions.
+    first_name = "Medarbejder"
+    last_name = factory.Sequence(lambda n: f"Nr{n}")
     role = Role.PROJECT_LEADER
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 

@@ -17,13 +17,19 @@ def fictitious_cpr(n: int, born: dt.date = dt.date(1975, 3, 14), female: bool | 
     return born.strftime("%d%m%y") + f"{serial:04d}"
 
 
+FIRST_NAMES = ["Anne", "Lars", "Mette", "Jens", "Hanne", "Søren", "Lone", "Bo", "Inge", "Ole"]
+LAST_NAMES = ["Andersen", "Bech", "Dahl", "Friis", "Gram", "Holm", "Juhl", "Krogh", "Lind"]
+
+
 class CitizenFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Citizen
 
     cpr = factory.Sequence(lambda n: fictitious_cpr(n))
-    first_name = factory.Faker("first_name", locale="da_DK")
-    last_name = factory.Faker("last_name", locale="da_DK")
+    # Danish names that never repeat within a test run: random names could make "another
+    # citizen's name is not on the page" assertions fail by coincidence.
+    first_name = factory.Sequence(lambda n: FIRST_NAMES[n % len(FIRST_NAMES)])
+    last_name = factory.Sequence(lambda n: f"{LAST_NAMES[n % len(LAST_NAMES)]}-{n + 1}")
     birth_date = dt.date(1975, 3, 14)
     birth_year = 1975
     gender = factory.LazyAttribute(lambda o: "M" if int(o.cpr[-1]) % 2 else "F")

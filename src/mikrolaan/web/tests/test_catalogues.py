@@ -57,3 +57,15 @@ def test_catalogue_is_translated_and_compiled(po):
         elif "msgctxt" not in entry and compiled.gettext(msgid) != entry["msgstr"]:
             problems.append(f"not compiled: {msgid!r} (run scripts/messages)")
     assert not problems, "\n".join(problems)
+
+
+def test_one_english_text_has_one_danish_text_across_apps():
+    """Django merges the catalogues, first app first: two apps translating the same text
+    differently means one of them shows the other's word. Use pgettext for a different sense."""
+    seen: dict[str, dict[str, str]] = {}
+    for po in CATALOGUES:
+        for entry, _flags in _entries(po):
+            if entry["msgid"] and "msgctxt" not in entry and "msgid_plural" not in entry:
+                seen.setdefault(entry["msgid"], {})[po.parts[-5]] = entry.get("msgstr", "")
+    clashes = {m: apps for m, apps in seen.items() if len(set(apps.values())) > 1}
+    assert not clashes, "\n".join(f"{m!r}: {apps}" for m, apps in clashes.items())
