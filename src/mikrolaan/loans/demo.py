@@ -85,6 +85,36 @@ def _granted_decision(ctx, citizen, amount, decided_on, business):
     return decision
 
 
+def ready_for_payout(loan, on: dt.date, user, n: int) -> None:
+    """Main course started and declared fit for work: what a payout needs (DOMAIN.md §6)."""
+    from mikrolaan.cases.constants import Stage
+    from mikrolaan.decisions.demo import fictitious_cvr
+    from mikrolaan.decisions.main_course import (
+        confirm_fit_for_work,
+        keeps_pension,
+        payout_blockers,
+        start_main_course,
+    )
+
+    case = Case.objects.get(pk=loan.case_id)
+    if not payout_blockers(case):
+        return
+    if case.stage not in (Stage.GRANTED, Stage.MAIN_COURSE):
+        Case.objects.filter(pk=case.pk).update(stage=Stage.GRANTED)  # built from rows above
+        case.refresh_from_db()
+    if case.stage == Stage.GRANTED:
+        start_main_course(
+            case,
+            started_on=on,
+            cvr=fictitious_cvr(1000 + n),
+            subsistence_months=None if keeps_pension(case) else 6,
+            fit_for_work_on=on,
+            acting_user=user,
+        )
+    elif not case.fit_for_work.exists():
+        confirm_fit_for_work(case, confirmed_on=on, acting_user=user)
+
+
 def _pay(loan, clerk, today, behaviour, rng):
     """Payments as the borrower made them, month by month, through the real service."""
     plan = plan_of(loan)
@@ -130,6 +160,7 @@ def populate(ctx):
         if services.grant_status(decision)[0]:
             loan = services.create_loan(decision, acting_user=pl)
             paid_on = min(ctx.today, decision.decided_on + dt.timedelta(days=30))
+            ready_for_payout(loan, paid_on, pl, loan.pk)
             services.record_payout(loan, paid_on=paid_on, acting_user=clerk, send_letters=False)
             made.append(loan)
     for n, (first, last, gender, born, business, amount, payout, behaviour) in enumerate(BORROWERS):
@@ -156,6 +187,7 @@ def populate(ctx):
             acting_user=pl,
             collateral="Tinglyst pant i varebil" if Decimal(amount) > 40000 else "",
         )
+        ready_for_payout(loan, payout_on, pl, n)
         deferral_at_start = 6 if behaviour == "deferral" else 0
         loan = services.record_payout(
             loan,

@@ -126,6 +126,14 @@ def record_payout(
         raise LoanError(_("%(loan)s is already paid out") % {"loan": loan.loan_ref})
     if loan.granted_on and paid_on < loan.granted_on:
         raise LoanError(_("the payout cannot be before the grant"))
+    if loan.decision_id and loan.case_id:
+        # DOMAIN.md §6: the main course has started and the citizen is declared fit for
+        # work (raskmeldt) before the loan is paid out.
+        from mikrolaan.decisions.main_course import payout_blockers
+
+        blockers = payout_blockers(loan.case)
+        if blockers:
+            raise LoanError(" ".join(str(b) for b in blockers))
     policy = policy_of(loan)
     if deferral_months:
         _check_deferral(loan, policy, deferral_months, deferral_reason)

@@ -18,6 +18,7 @@ from mikrolaan.cases.events import record_event
 from mikrolaan.cases.models import Case
 from mikrolaan.decisions.models import Decision, GrantApproval
 from mikrolaan.loans import services as loan_services
+from mikrolaan.loans.demo import ready_for_payout
 from mikrolaan.loans.plan import plan_of
 from mikrolaan.loans.schedule import is_bank_day
 from mikrolaan.people.models import Citizen
@@ -71,6 +72,7 @@ def _loan(ctx, first, last, cpr, phone, address, exempt, amount, paid_on):
             decision=decision, role=role, approved_on=decided, recorded_by=user
         )
     loan = loan_services.create_loan(decision, acting_user=pl)
+    ready_for_payout(loan, paid_on, pl, loan.pk)
     return loan_services.record_payout(loan, paid_on=paid_on, acting_user=pl, send_letters=False)
 
 

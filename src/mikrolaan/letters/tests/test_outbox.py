@@ -9,7 +9,7 @@ from django.conf import settings
 from mikrolaan.letters.models import Letter, LetterKind, LetterStatus
 from mikrolaan.letters.services import LetterError, record_delivery, send_letter
 from mikrolaan.loans import services
-from mikrolaan.loans.tests.factories import granted_loan
+from mikrolaan.loans.tests.factories import granted_loan, ready_for_payout
 from mikrolaan.people.tests.factories import CitizenFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_only_pdfs(project_leader):
 
 
 def test_payout_sends_the_loan_agreement_and_the_plan(django_capture_on_commit_callbacks):
-    loan = granted_loan(amount=Decimal("26337.93"))
+    loan = ready_for_payout(granted_loan(amount=Decimal("26337.93")), on=dt.date(2013, 3, 15))
     with django_capture_on_commit_callbacks(execute=True):
         services.record_payout(
             loan, paid_on=dt.date(2013, 3, 15), acting_user=loan.decision.recorded_by

@@ -79,8 +79,30 @@ def granted_loan(*, acting_user=None, **kwargs):
     return services.create_loan(decision, acting_user=acting_user)
 
 
+def ready_for_payout(loan, *, on: dt.date):
+    """Take the loan's case where a payout may happen: main course started, fit for work.
+
+    The decision here is built from rows, so the case's stage is set to ``granted`` as the
+    grant service would have left it; the main-course start goes through its real service."""
+    from mikrolaan.cases.constants import Stage
+    from mikrolaan.cases.models import Case
+    from mikrolaan.decisions.main_course import start_main_course
+
+    Case.objects.filter(pk=loan.case_id).update(stage=Stage.GRANTED)
+    start_main_course(
+        Case.objects.get(pk=loan.case_id),
+        started_on=on,
+        cvr="39475146",
+        subsistence_months=6,
+        fit_for_work_on=on,
+        acting_user=loan.decision.recorded_by,
+    )
+    return loan
+
+
 def disbursed_loan(*, paid_on=dt.date(2013, 3, 15), deferral_months=0, acting_user=None, **kwargs):
     loan = granted_loan(acting_user=acting_user, decided_on=paid_on, **kwargs)
+    ready_for_payout(loan, on=paid_on)
     return services.record_payout(
         loan,
         paid_on=paid_on,

@@ -1,8 +1,9 @@
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from mikrolaan.loans.tests.factories import granted_loan
+from mikrolaan.loans.tests.factories import granted_loan, ready_for_payout
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -14,6 +15,14 @@ def test_record_a_payout_on_the_loan_page_and_see_the_plan(page, login, finance_
     page.click(f"text={loan.loan_ref}")
     assert page.locator("[data-testid=loan-status]").inner_text() == "Bevilget, ikke udbetalt"
     form = page.locator("[data-testid=payout-form]")
+    form.locator("input[name=paid_on]").fill("2013-03-15")
+    form.locator("button[type=submit]").click()
+    # Not before the main course has started and the citizen is declared fit for work.
+    refusal = page.locator("[data-testid=payout-form] .alert-error").inner_text()
+    assert "Hovedforløbet er ikke startet" in refusal and "raskmeldt" in refusal
+    assert page.locator("[data-testid=loan-status]").inner_text() == "Bevilget, ikke udbetalt"
+
+    ready_for_payout(loan, on=dt.date(2013, 3, 15))
     form.locator("input[name=paid_on]").fill("2013-03-15")
     form.locator("button[type=submit]").click()
     page.wait_for_selector("[data-testid=plan]")

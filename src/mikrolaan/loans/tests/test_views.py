@@ -7,7 +7,12 @@ from django.urls import reverse
 from mikrolaan.audit.models import AuditRecord
 from mikrolaan.cases.page import actions_for, sections_for
 from mikrolaan.loans.models import LoanStatus
-from mikrolaan.loans.tests.factories import disbursed_loan, granted_decision, granted_loan
+from mikrolaan.loans.tests.factories import (
+    disbursed_loan,
+    granted_decision,
+    granted_loan,
+    ready_for_payout,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +40,14 @@ def test_roles_without_loan_access_are_refused(client, role, request):
 def test_payout_through_the_page(client, finance_clerk, django_capture_on_commit_callbacks):
     loan = granted_loan(amount=Decimal("12000.00"))
     client.force_login(finance_clerk)
+    refused = client.post(
+        reverse("loans:payout", args=[loan.pk]),
+        {"paid_on": "2013-03-20", "deferral_months": "0", "deferral_reason": ""},
+    )
+    assert refused.status_code == 400 and "raskmeldt" in refused.content.decode()
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.GRANTED and not loan.entries.exists()
+    ready_for_payout(loan, on=dt.date(2013, 3, 20))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("loans:payout", args=[loan.pk]),
