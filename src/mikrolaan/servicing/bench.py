@@ -63,9 +63,7 @@ def handle(command, *, loans, as_of, reuse, render, **options) -> None:
     as_of = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
     if not reuse:
         started = time.perf_counter()
-        loans_bench.generate(
-            loans, as_of, progress=lambda n: command.stderr.write(f"  generated {n:,} loans")
-        )
+        loans_bench.generate(loans, as_of, progress=lambda step: command.stderr.write(f"  {step}"))
         out(f"generated {loans:,} loans in {time.perf_counter() - started:.1f} s")
     reset()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
