@@ -48,9 +48,28 @@ def _granted_decision(ctx, citizen, amount, decided_on, business):
     pl = ctx.user(Role.PROJECT_LEADER)
     bc = ctx.user(Role.BENEFITS_CASEWORKER)
     unit = next(iter(ctx.units.values()))
-    case = Case.objects.create(
-        citizen=citizen, unit=unit, opened_on=decided_on - dt.timedelta(days=180)
+    # The borrower belongs to the cohort whose main course was running at the payout, so the
+    # reports and the funnel count the loan under a cohort as the review does.
+    from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
+
+    cohort = (
+        Cohort.objects.filter(main_course_start__lte=decided_on + dt.timedelta(days=21))
+        .order_by("-main_course_start")
+        .first()
     )
+    case = Case.objects.create(
+        citizen=citizen,
+        unit=unit,
+        opened_on=decided_on - dt.timedelta(days=180),
+        cohort=cohort,
+    )
+    if cohort is not None:
+        ended = cohort.main_course_end < ctx.today
+        Participation.objects.create(
+            case=case,
+            cohort=cohort,
+            status=ParticipationStatus.COMPLETED if ended else ParticipationStatus.MAIN_COURSE,
+        )
     event = record_event(
         case,
         "decision",
