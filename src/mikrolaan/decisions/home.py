@@ -1,8 +1,9 @@
 """Start-page panels for the project leader and the benefits caseworker."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.constants import Stage
@@ -28,6 +29,7 @@ def pre_course_without_decision(user):
         .filter(stage=Stage.PRE_COURSE)
         .exclude(Exists(Decision.objects.filter(case=OuterRef("pk"))))
         .select_related("citizen", "cohort")
+        .annotate(n_budgets=Count("budget_versions"))
         .order_by("cohort__main_course_start", "pk")[:LIMIT]
     )
     return {
@@ -38,8 +40,8 @@ def pre_course_without_decision(user):
             _case_row(
                 c,
                 str(c.cohort or "—"),
-                _("%(n)s versions") % {"n": c.budget_versions.count()}
-                if c.budget_versions.exists()
+                ngettext("%(n)s version", "%(n)s versions", c.n_budgets) % {"n": c.n_budgets}
+                if c.n_budgets
                 else _("none yet"),
             )
             for c in cases
