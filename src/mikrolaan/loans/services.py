@@ -313,6 +313,11 @@ def reverse_entry(entry: LedgerEntry, *, reason: str, on: dt.date, acting_user) 
     """Cancel an entry with a reversal (the entry itself is never changed)."""
     if not reason.strip():
         raise LoanError(_("a reversal needs a reason"))
+    if entry.kind == EntryKind.COLLECTION_TRANSFER:
+        # Reversing the hand-over alone would leave the loan marked as with the collector.
+        raise LoanError(
+            _("a hand-over to debt collection is undone by taking the loan back, not reversed")
+        )
     try:
         posted = ledger.post(
             entry.loan,

@@ -107,6 +107,17 @@ def test_take_back_is_refused_without_a_reason_or_for_a_loan_not_in_collection(f
         )
 
 
+def test_the_transfer_is_not_reversed_on_its_own(finance_clerk):
+    """Only the take-back reverses a collection transfer (it also returns the loan)."""
+    loan, _user = _in_collection()
+    transfer = LedgerEntry.objects.get(loan=loan, kind=EntryKind.COLLECTION_TRANSFER)
+    with pytest.raises(services.LoanError):
+        services.reverse_entry(
+            transfer, reason="Fejl", on=dt.date(2013, 6, 20), acting_user=finance_clerk
+        )
+    assert not LedgerEntry.objects.filter(loan=loan, kind=EntryKind.REVERSAL).exists()
+
+
 def test_a_loan_taken_back_can_be_handed_over_again(finance_clerk):
     loan, _user = _in_collection()
     services.take_back_from_collection(
