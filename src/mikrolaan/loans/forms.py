@@ -67,5 +67,22 @@ class ReverseForm(forms.Form):
     )
 
 
+class WriteOffForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the write-off"),
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I confirm that the whole outstanding balance is written off"),
+        error_messages={"required": _("Confirm the write-off.")},
+    )
+
+
+class RefundForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the refund"), widget=forms.TextInput(attrs={"class": "form-input"})
+    )
+
+
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput())

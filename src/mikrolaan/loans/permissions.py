@@ -9,6 +9,8 @@ _ACTIONS = {
     "deferral": {Role.PROJECT_LEADER, Role.BENEFITS_CASEWORKER},
     "payment": {Role.FINANCE_CLERK},
     "reverse": {Role.FINANCE_CLERK},
+    "write_off": {Role.FINANCE_CLERK},
+    "refund": {Role.FINANCE_CLERK},
     "fund": {Role.FINANCE_CLERK, Role.MANAGER, Role.PROJECT_LEADER},
 }
 

@@ -100,6 +100,23 @@ def ensure_calendar(due_day: int, first_month: int, last_month: int) -> None:
     )
 
 
+# The statuses the ledger's balance decides between (a written-off loan stays written off).
+PAID_OUT_STATUSES = (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.IN_COLLECTION)
+
+
+def status_for(loan: Loan, owed) -> str:
+    """The status a paid-out loan's balance gives it: repaid when nothing is owed (also when
+    the collector's payments cleared it); otherwise being repaid, or still with debt collection
+    when it was handed over and not taken back (``collection_transferred_on`` set)."""
+    if owed == 0:
+        return LoanStatus.REPAID
+    if loan.status == LoanStatus.IN_COLLECTION or (
+        loan.status == LoanStatus.REPAID and loan.collection_transferred_on is not None
+    ):
+        return LoanStatus.IN_COLLECTION
+    return LoanStatus.ACTIVE
+
+
 def rederive(loan: Loan, *, acting_user=None, on: dt.date | None = None) -> None:
     """Call inside the transaction that changed the loan (the loan row locked).
 
@@ -142,10 +159,10 @@ def rederive(loan: Loan, *, acting_user=None, on: dt.date | None = None) -> None
     if loan.repayment_start != plan[0].due_date:
         loan.repayment_start = plan[0].due_date
         fields.append("repayment_start")
-    if loan.status in (LoanStatus.ACTIVE, LoanStatus.REPAID):
+    if loan.status in PAID_OUT_STATUSES:
         from mikrolaan.loans.ledger import balance
 
-        status = LoanStatus.REPAID if balance(loan) == 0 else LoanStatus.ACTIVE
+        status = status_for(loan, balance(loan))
         if status != loan.status:
             loan.status = status
             fields.append("status")
@@ -256,9 +273,8 @@ def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
                 if a.extra
             ]
             loan.repayment_start = plan[0].due_date
-            if loan.status in (LoanStatus.ACTIVE, LoanStatus.REPAID):
-                owed = balances.get(loan.pk, 0)
-                loan.status = LoanStatus.REPAID if owed == 0 else LoanStatus.ACTIVE
+            if loan.status in PAID_OUT_STATUSES:
+                loan.status = status_for(loan, balances.get(loan.pk, 0))
             changed.append(loan)
         PlanSegment.objects.filter(loan_id__in=part).delete()
         PaymentSplit.objects.filter(loan_id__in=part).delete()

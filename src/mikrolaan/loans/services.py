@@ -313,6 +313,11 @@ def reverse_entry(entry: LedgerEntry, *, reason: str, on: dt.date, acting_user) 
     """Cancel an entry with a reversal (the entry itself is never changed)."""
     if not reason.strip():
         raise LoanError(_("a reversal needs a reason"))
+    if entry.kind == EntryKind.COLLECTION_TRANSFER:
+        # Reversing the hand-over alone would leave the loan marked as with the collector.
+        raise LoanError(
+            _("a hand-over to debt collection is undone by taking the loan back, not reversed")
+        )
     try:
         posted = ledger.post(
             entry.loan,
@@ -363,10 +368,17 @@ def correct_entry(
 def refund_overpayment(
     overpayment: Overpayment, *, refunded_on: dt.date, acting_user, note: str = ""
 ) -> OverpaymentRefund:
+    """Pay an overpayment held for refund back to the citizen (``note``: why, how)."""
+    # The loan row is the lock that serialises two clerks refunding the same overpayment.
+    Loan.objects.select_for_update().get(pk=overpayment.loan_id)
+    if not note.strip():
+        raise LoanError(_("a refund needs a reason"))
     if OverpaymentRefund.objects.filter(overpayment=overpayment).exists():
         raise LoanError(_("this overpayment is already refunded"))
+    if refunded_on < overpayment.value_date:
+        raise LoanError(_("a refund cannot be dated before the money was received"))
     refund = OverpaymentRefund.objects.create(
-        overpayment=overpayment, refunded_on=refunded_on, note=note, recorded_by=acting_user
+        overpayment=overpayment, refunded_on=refunded_on, note=note.strip(), recorded_by=acting_user
     )
     log(
         acting_user,
@@ -374,7 +386,18 @@ def refund_overpayment(
         obj=overpayment.loan,
         citizen=overpayment.loan.citizen,
         what=f"refund of overpayment {overpayment.amount}",
+        why=note.strip(),
     )
+    loan = overpayment.loan
+    if loan.case_id:
+        record_event(
+            loan.case,
+            "loan_overpayment_refunded",
+            acting_user=acting_user,
+            occurred_on=refunded_on,
+            summary=f"{loan.loan_ref}: {overpayment.amount} kr.",
+            why=note.strip(),
+        )
     return refund
 
 
@@ -405,16 +428,81 @@ def transfer_to_collection(loan: Loan, *, on: dt.date, reason: str, acting_user)
 
 
 @transaction.atomic
+def take_back_from_collection(loan: Loan, *, on: dt.date, reason: str, acting_user) -> Loan:
+    """The claim comes back from the state debt collector (e.g. Gældsstyrelsen rejected it):
+    the collection transfer is reversed in the ledger (the transfer entry stays in the history)
+    and the loan is the municipality's again — being repaid, or repaid when nothing is owed."""
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if loan.status != LoanStatus.IN_COLLECTION:
+        raise LoanError(_("%(loan)s is not with state debt collection") % {"loan": loan.loan_ref})
+    if not reason.strip():
+        raise LoanError(_("taking a loan back from debt collection needs a reason"))
+    transfer = (
+        LedgerEntry.objects.filter(
+            loan=loan, kind=EntryKind.COLLECTION_TRANSFER, reversed_by__isnull=True
+        )
+        .order_by("-value_date", "-pk")
+        .first()
+    )
+    if transfer is not None:
+        if on < transfer.value_date:
+            raise LoanError(
+                _("the take-back cannot be dated before the hand-over (%(day)s)")
+                % {"day": transfer.value_date.strftime("%d.%m.%Y")}
+            )
+        try:
+            ledger.post(
+                loan,
+                EntryKind.REVERSAL,
+                transfer.amount,
+                on,
+                acting_user=acting_user,
+                reverses=transfer,
+                why=reason.strip(),
+            )
+        except ledger.LedgerError as exc:
+            raise LoanError(str(exc)) from exc
+    owed = ledger.balance(loan)
+    loan.status = LoanStatus.REPAID if owed == 0 else LoanStatus.ACTIVE
+    loan.collection_transferred_on = None
+    loan.save(update_fields=["status", "collection_transferred_on"])
+    if loan.case_id:
+        record_event(
+            loan.case,
+            "loan_back_from_collection",
+            acting_user=acting_user,
+            occurred_on=on,
+            summary=f"{loan.loan_ref}: {owed} kr.",
+            why=reason.strip(),
+        )
+    log(
+        acting_user,
+        Action.CHANGE,
+        obj=loan,
+        citizen=loan.citizen,
+        what=f"{loan.loan_ref} taken back from debt collection: {owed} kr.",
+        why=reason.strip(),
+    )
+    return loan
+
+
+@transaction.atomic
 def write_off(loan: Loan, *, on: dt.date, reason: str, acting_user) -> Loan:
+    """Write off what is owed (the whole balance; never more)."""
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
     owed = ledger.balance(loan)
     if owed <= 0 or loan.status not in (LoanStatus.ACTIVE, LoanStatus.IN_COLLECTION):
         raise LoanError(_("nothing to write off"))
     if not reason.strip():
         raise LoanError(_("a write-off needs a reason"))
-    ledger.post(loan, EntryKind.WRITE_OFF, owed, on, acting_user=acting_user, why=reason)
+    # The status first, so that the posting's re-derivation does not take the balance of 0 for
+    # a repaid loan.
     loan.status = LoanStatus.WRITTEN_OFF
     loan.save(update_fields=["status"])
+    try:
+        ledger.post(loan, EntryKind.WRITE_OFF, owed, on, acting_user=acting_user, why=reason)
+    except ledger.LedgerError as exc:
+        raise LoanError(str(exc)) from exc
     if loan.case_id:
         record_event(
             loan.case,

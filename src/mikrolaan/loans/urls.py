@@ -11,5 +11,7 @@ urlpatterns = [
     path("<int:pk>/deferral/", views.deferral, name="deferral"),
     path("<int:pk>/payment/", views.payment, name="payment"),
     path("<int:pk>/entries/<int:entry_id>/reverse/", views.reverse, name="reverse"),
+    path("<int:pk>/write-off/", views.write_off, name="write_off"),
+    path("<int:pk>/overpayments/<int:overpayment_id>/refund/", views.refund, name="refund"),
     path("set-up/<int:decision_id>/", views.set_up, name="set_up"),
 ]

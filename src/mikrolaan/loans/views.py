@@ -14,9 +14,17 @@ from mikrolaan.cases.models import Case
 from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import services
 from mikrolaan.loans.arrears import arrears_for
-from mikrolaan.loans.forms import AsOfForm, DeferralForm, PaymentForm, PayoutForm, ReverseForm
+from mikrolaan.loans.forms import (
+    AsOfForm,
+    DeferralForm,
+    PaymentForm,
+    PayoutForm,
+    RefundForm,
+    ReverseForm,
+    WriteOffForm,
+)
 from mikrolaan.loans.fund import fund_on
-from mikrolaan.loans.models import LedgerEntry, Loan, LoanStatus
+from mikrolaan.loans.models import LedgerEntry, Loan, LoanStatus, Overpayment
 from mikrolaan.loans.permissions import can
 from mikrolaan.loans.summary import loan_summary
 
@@ -78,6 +86,9 @@ def _loan_page(request, loan, *, forms=None, status=200):
             ]
     forms = forms or {}
     today = timezone.localdate()
+    owed_now = summary["balance_now"]
+    writable_off = loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_COLLECTION) and owed_now > 0
+    refundable = [o for o in summary["overpayments"] if not hasattr(o, "refund")]
     context = {
         **summary,
         "can_payout": can(user, "payout") and loan.status == LoanStatus.GRANTED,
@@ -85,6 +96,11 @@ def _loan_page(request, loan, *, forms=None, status=200):
         "can_pay": can(user, "payment")
         and loan.status in (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.IN_COLLECTION),
         "can_reverse": can(user, "reverse"),
+        "can_write_off": can(user, "write_off") and writable_off,
+        "write_off_amount": owed_now,
+        "write_off_form": forms.get("write_off") or WriteOffForm(),
+        "refundable": refundable if can(user, "refund") else [],
+        "refund_error": forms.get("refund_error"),
         "payout_form": forms.get("payout") or PayoutForm(initial={"paid_on": today}),
         "deferral_form": forms.get("deferral")
         or DeferralForm(months=deferrable, initial={"decided_on": today}),
@@ -203,6 +219,54 @@ def reverse(request, pk, entry_id):
     return _loan_page(
         request, loan, forms={"reverse_error": _("A reversal needs a reason.")}, status=400
     )
+
+
+@require_POST
+def write_off(request, pk):
+    _require(request.user, "write_off")
+    loan = _get_loan(request, pk)
+    form = WriteOffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.write_off(
+                loan,
+                on=timezone.localdate(),
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+        except services.LoanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The outstanding balance is written off."))
+            return redirect("loans:detail", pk=loan.pk)
+    return _loan_page(request, loan, forms={"write_off": form}, status=400)
+
+
+@require_POST
+def refund(request, pk, overpayment_id):
+    _require(request.user, "refund")
+    loan = _get_loan(request, pk)
+    overpayment = get_object_or_404(Overpayment, pk=overpayment_id, loan=loan)
+    form = RefundForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["reason"].strip():
+        return _loan_page(
+            request, loan, forms={"refund_error": _("A refund needs a reason.")}, status=400
+        )
+    try:
+        services.refund_overpayment(
+            overpayment,
+            refunded_on=timezone.localdate(),
+            note=form.cleaned_data["reason"],
+            acting_user=request.user,
+        )
+    except services.LoanError as exc:
+        return _loan_page(request, loan, forms={"refund_error": str(exc)}, status=400)
+    messages.success(
+        request,
+        _("%(amount)s kr. is recorded as refunded to the citizen.")
+        % {"amount": overpayment.amount},
+    )
+    return redirect("loans:detail", pk=loan.pk)
 
 
 def set_up(request, decision_id):

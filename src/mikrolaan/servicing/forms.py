@@ -8,3 +8,11 @@ class TaskDoneForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"}),
         max_length=2000,
     )
+
+
+class TakeBackForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the loan is taken back"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"}),
+        max_length=2000,
+    )

@@ -14,7 +14,9 @@ checks, each refused with its own message:
 Then the claim is written as a JSON file (docs/debt-collection.md), the loan is handed over
 through ``loans.services.transfer_to_collection`` (ledger ``collection_transfer``, status
 ``in_collection``) and the cycle is closed. Receipts and collector payments are imported from
-CSV files (``import_receipts``, ``import_payments``), idempotently.
+CSV files (``import_receipts``, ``import_payments``), idempotently. A claim Gældsstyrelsen
+rejected (AFVIST) is taken back by the clerk (``take_back_claim``): the loan is the
+municipality's again, and a new reminder cycle can lead to a new claim.
 """
 
 from __future__ import annotations
@@ -40,7 +42,11 @@ from mikrolaan.loans import ledger
 from mikrolaan.loans.arrears import arrears_for
 from mikrolaan.loans.models import EntryKind, EntrySource, LedgerEntry, Loan, LoanStatus
 from mikrolaan.loans.plan import policy_of
-from mikrolaan.loans.services import LoanError, transfer_to_collection
+from mikrolaan.loans.services import (
+    LoanError,
+    take_back_from_collection,
+    transfer_to_collection,
+)
 from mikrolaan.servicing.models import (
     Claim,
     ClaimReceipt,
@@ -414,3 +420,53 @@ def import_payments(text: str, *, acting_user=None) -> ImportResult:
         else:
             result.already += 1
     return result
+
+
+# --- taking a rejected claim back ----------------------------------------------------------
+
+
+def can_take_back(claim: Claim) -> bool:
+    """Gældsstyrelsen rejected the claim and the loan is still marked as with them."""
+    return claim.status == ReceiptStatus.AFVIST and claim.loan.status == LoanStatus.IN_COLLECTION
+
+
+@transaction.atomic
+def take_back_claim(claim: Claim, *, on: dt.date, reason: str, acting_user) -> Loan:
+    """The clerk takes a rejected claim back: the loan returns from collection
+    (``loans.services.take_back_from_collection``) and the clerk's task about the rejection is
+    done, with the reason as its note."""
+    claim = Claim.objects.select_for_update().select_related("loan").get(pk=claim.pk)
+    if not can_take_back(claim):
+        raise HandoverError(
+            _(
+                "Only a claim Gældsstyrelsen has rejected (AFVIST) can be taken back; "
+                "%(claim)s is not."
+            )
+            % {"claim": claim.claim_ref}
+        )
+    try:
+        loan = take_back_from_collection(
+            claim.loan,
+            on=on,
+            reason=reason,
+            acting_user=acting_user,
+        )
+    except LoanError as exc:
+        raise HandoverError(str(exc)) from exc
+    for task in Task.objects.select_for_update().filter(
+        claim=claim, kind=TaskKind.CLAIM_REJECTED, status=TaskStatus.OPEN
+    ):
+        TaskEvent.objects.create(
+            task=task, kind="done", occurred_on=on, note=reason.strip(), recorded_by=acting_user
+        )
+        task.status = TaskStatus.DONE
+        task.save(update_fields=["status"])
+    log(
+        acting_user,
+        Action.CHANGE,
+        obj=claim,
+        citizen=loan.citizen,
+        what=f"claim {claim.claim_ref} taken back",
+        why=reason.strip(),
+    )
+    return loan

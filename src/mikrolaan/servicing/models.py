@@ -218,7 +218,8 @@ class Claim(models.Model):
     """A claim handed to Gældsstyrelsen: what was sent (as sent) and what came back."""
 
     claim_ref = models.CharField(_("claim number"), max_length=60, unique=True)
-    loan = models.OneToOneField("loans.Loan", on_delete=models.PROTECT, related_name="+")
+    # A loan can have more than one claim: one taken back (rejected) and a later one.
+    loan = models.ForeignKey("loans.Loan", on_delete=models.PROTECT, related_name="+")
     cycle = models.OneToOneField(ReminderCycle, on_delete=models.PROTECT, related_name="claim")
     claim_type = models.CharField(
         _("claim type"), max_length=20, choices=ClaimType.choices, default=ClaimType.KTSEREV

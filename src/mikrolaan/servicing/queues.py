@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.urls import NoReverseMatch, reverse
 
-from mikrolaan.servicing.handover import candidates, checks, notice_of
+from mikrolaan.servicing.handover import can_take_back, candidates, checks, notice_of
 from mikrolaan.servicing.models import Claim, Reminder, ServicingRun, TaskStatus
 from mikrolaan.servicing.tasks import tasks_for
 
@@ -46,8 +46,12 @@ def candidate_rows(today: dt.date) -> list[dict]:
     return rows
 
 
-def claims():
-    return Claim.objects.select_related("loan__citizen").prefetch_related("receipts")[:200]
+def claims() -> list[Claim]:
+    """The latest claims, each with ``can_take_back`` (rejected and still marked with them)."""
+    rows = list(Claim.objects.select_related("loan__citizen").prefetch_related("receipts")[:200])
+    for claim in rows:
+        claim.can_take_back = can_take_back(claim)
+    return rows
 
 
 def latest_runs():

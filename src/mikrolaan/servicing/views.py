@@ -11,8 +11,13 @@ from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.servicing import queues
-from mikrolaan.servicing.forms import TaskDoneForm
-from mikrolaan.servicing.handover import HandoverError, candidates, confirm_handover
+from mikrolaan.servicing.forms import TakeBackForm, TaskDoneForm
+from mikrolaan.servicing.handover import (
+    HandoverError,
+    candidates,
+    confirm_handover,
+    take_back_claim,
+)
 from mikrolaan.servicing.models import Claim
 from mikrolaan.servicing.tasks import TaskError, complete_task, tasks_for
 
@@ -36,6 +41,7 @@ def queue_page(request):
             "claims": queues.claims(),
             "runs": queues.latest_runs(),
             "clerk_tasks": queues.open_tasks(request.user),
+            "take_back_form": TakeBackForm(),
         },
     )
 
@@ -68,6 +74,33 @@ def claim_file(request, claim_id):
         raise Http404 from exc
     log(request.user, Action.EXTRACT, obj=claim, citizen=claim.loan.citizen, what="claim file")
     return FileResponse(handle, as_attachment=True, filename=f"fordring-{claim.claim_ref}.json")
+
+
+@login_required
+@require_POST
+def take_back(request, claim_id):
+    _require_clerk(request.user)
+    claim = get_object_or_404(Claim, pk=claim_id)
+    form = TakeBackForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["reason"].strip():
+        messages.error(request, _("Write why the loan is taken back."))
+        return redirect("servicing:queues")
+    try:
+        loan = take_back_claim(
+            claim,
+            on=timezone.localdate(),
+            reason=form.cleaned_data["reason"],
+            acting_user=request.user,
+        )
+    except HandoverError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(loan)s is taken back from Gældsstyrelsen and is the municipality's again.")
+            % {"loan": loan.loan_ref},
+        )
+    return redirect("servicing:queues")
 
 
 @login_required

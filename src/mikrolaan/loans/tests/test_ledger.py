@@ -104,11 +104,17 @@ def test_money_beyond_the_balance_is_held_for_refund_not_posted(loan):
     assert not again.created
     assert Overpayment.objects.count() == 1
     services.refund_overpayment(
-        received.overpayment, refunded_on=dt.date(2013, 4, 10), acting_user=user
+        received.overpayment,
+        refunded_on=dt.date(2013, 4, 10),
+        note="Betalt to gange",
+        acting_user=user,
     )
     with pytest.raises(services.LoanError):
         services.refund_overpayment(
-            received.overpayment, refunded_on=dt.date(2013, 4, 10), acting_user=user
+            received.overpayment,
+            refunded_on=dt.date(2013, 4, 10),
+            note="Betalt to gange",
+            acting_user=user,
         )
 
 

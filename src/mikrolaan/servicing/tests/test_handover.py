@@ -140,3 +140,83 @@ def test_a_bad_line_refuses_the_whole_file(candidate, finance_clerk, tmp_path):
     with pytest.raises(CommandError, match="linje 3: ukendt kvitteringsstatus"):
         call_command("collection", "import-receipts", str(path))
     assert not ClaimReceipt.objects.exists()
+
+
+# --- a rejected claim is taken back --------------------------------------------------------
+
+
+def _rejected(candidate, finance_clerk):
+    claim = handover.confirm_handover(
+        candidate, on=FIRST_DUE + D(days=45), acting_user=finance_clerk
+    )
+    handover.import_receipts(
+        f"claim_ref,status,date,message\n{claim.claim_ref},AFVIST,2013-05-21,CPR ukendt\n"
+    )
+    claim.refresh_from_db()
+    return claim
+
+
+def test_a_claim_that_is_not_rejected_cannot_be_taken_back(candidate, finance_clerk):
+    claim = handover.confirm_handover(
+        candidate, on=FIRST_DUE + D(days=45), acting_user=finance_clerk
+    )
+    handover.import_receipts(
+        f"claim_ref,status,date,message\n{claim.claim_ref},MODTAGET,2013-05-20,\n"
+    )
+    claim.refresh_from_db()
+    assert not handover.can_take_back(claim)
+    with pytest.raises(handover.HandoverError, match="AFVIST"):
+        handover.take_back_claim(
+            claim, on=dt.date(2013, 5, 22), reason="Fejl", acting_user=finance_clerk
+        )
+    claim.loan.refresh_from_db()
+    assert claim.loan.status == LoanStatus.IN_COLLECTION
+
+
+def test_taking_a_rejected_claim_back_returns_the_loan_and_closes_the_task(
+    candidate, finance_clerk, run_servicing, project_leader
+):
+    claim = _rejected(candidate, finance_clerk)
+    assert handover.can_take_back(claim)
+    loan = handover.take_back_claim(
+        claim, on=dt.date(2013, 5, 22), reason="CPR rettet, ny rykker", acting_user=finance_clerk
+    )
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.ACTIVE and loan.collection_transferred_on is None
+    transfer = LedgerEntry.objects.get(loan=loan, kind=EntryKind.COLLECTION_TRANSFER)
+    assert LedgerEntry.objects.get(loan=loan, kind=EntryKind.REVERSAL).reverses == transfer
+    task = Task.objects.get(kind="claim_rejected")
+    assert task.status == "done"
+    assert task.events.get(kind="done").note == "CPR rettet, ny rykker"
+    claim.refresh_from_db()
+    assert not handover.can_take_back(claim)
+    with pytest.raises(handover.HandoverError):
+        handover.take_back_claim(
+            claim, on=dt.date(2013, 5, 23), reason="Igen", acting_user=finance_clerk
+        )
+    # The loan is the municipality's again: a new reminder cycle can lead to a second claim.
+    start = dt.date(2013, 6, 3)
+    for days in (0, 10, 20):
+        run_servicing(start + D(days=days))
+    cycle = ReminderCycle.objects.get(loan=loan, closed_on__isnull=True)
+    assert cycle.pk != candidate.pk
+    for t in Task.objects.filter(cycle=cycle):
+        complete_task(t, note="Ringet op", on=start + D(days=21), acting_user=project_leader)
+    second = handover.confirm_handover(cycle, on=start + D(days=40), acting_user=finance_clerk)
+    assert second.pk != claim.pk and Claim.objects.filter(loan=loan).count() == 2
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.IN_COLLECTION
+
+
+def test_collector_payments_that_clear_the_claim_make_the_loan_repaid(candidate, finance_clerk):
+    claim = handover.confirm_handover(
+        candidate, on=FIRST_DUE + D(days=45), acting_user=finance_clerk
+    )
+    handover.import_payments(
+        "claim_ref,reference,date,amount\n"
+        f"{claim.claim_ref},GS-0001,2013-06-10,8000.00\n"
+        f"{claim.claim_ref},GS-0002,2013-07-10,400.00\n"
+    )
+    loan = claim.loan
+    loan.refresh_from_db()
+    assert ledger.balance(loan) == 0 and loan.status == LoanStatus.REPAID

@@ -80,3 +80,40 @@ def test_the_case_page_section_lists_the_reminders(project_leader, run_servicing
         if s["template"] == "servicing/case_section.html"
     )
     assert [r.number for r in section["context"]["reminders"]] == [1]
+
+
+def test_the_clerk_takes_a_rejected_claim_back_from_the_queue(
+    client, finance_clerk, project_leader, run_servicing
+):
+    from mikrolaan.servicing import handover
+
+    loan = paid_out_loan()
+    for days in (10, 20, 30):
+        run_servicing(FIRST_DUE + dt.timedelta(days=days))
+    for task in Task.objects.all():
+        complete_task(
+            task, note="Talt med borgeren", on=dt.date(2013, 5, 10), acting_user=project_leader
+        )
+    cycle = ReminderCycle.objects.get()
+    claim = handover.confirm_handover(
+        cycle, on=FIRST_DUE + dt.timedelta(days=45), acting_user=finance_clerk
+    )
+    client.force_login(finance_clerk)
+    assert 'data-testid="take-back"' not in client.get(reverse("servicing:queues")).content.decode()
+    handover.import_receipts(
+        f"claim_ref,status,date,message\n{claim.claim_ref},AFVIST,2013-05-21,CPR ukendt\n"
+    )
+    page = client.get(reverse("servicing:queues")).content.decode()
+    assert 'data-testid="take-back"' in page and "Tag lånet tilbage" in page
+    url = reverse("servicing:take_back", args=[claim.pk])
+    client.force_login(project_leader)
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    client.force_login(finance_clerk)
+    response = client.post(url, {"reason": ""}, follow=True)
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.IN_COLLECTION
+    response = client.post(url, {"reason": "CPR rettet"}, follow=True)
+    assert "tilbage fra Gældsstyrelsen" in response.content.decode()
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.ACTIVE and loan.collection_transferred_on is None
+    assert 'data-testid="take-back"' not in response.content.decode()
