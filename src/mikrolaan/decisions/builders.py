@@ -16,9 +16,13 @@ from mikrolaan.decisions.main_course import keeps_pension, start_main_course
 from mikrolaan.decisions.models import Decision
 from mikrolaan.decisions.services import approve_grant, decide
 
-REASONS = {
+# The three P's of a green round: each green, with its reason.
+GREEN_PS = {
+    "person_colour": "green",
     "person_reason": "Motiveret og vedholdende.",
+    "money_colour": "green",
     "money_reason": "Realistisk lånebehov.",
+    "plan_colour": "green",
     "plan_reason": "Gennemarbejdet forretningsplan.",
 }
 
@@ -65,10 +69,7 @@ def grant(
         case,
         decided_on=decided_on,
         colour="green",
-        person_colour="green",
-        money_colour="green",
-        plan_colour="green",
-        **{**REASONS, **(reasons or {})},
+        **{**GREEN_PS, **(reasons or {})},
         proposed_amount=amount,
         amount_justification=justification,
         acting_user=project_leader,

@@ -15,7 +15,7 @@ from mikrolaan.accounts.tests.factories import UserFactory
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.tests.factories import CaseFactory
-from mikrolaan.decisions.builders import REASONS, grant, start_for_payout
+from mikrolaan.decisions.builders import GREEN_PS, grant, start_for_payout
 from mikrolaan.decisions.models import Decision, GrantApproval
 from mikrolaan.loans import services
 from mikrolaan.policy.models import LoanPolicy
@@ -70,10 +70,7 @@ def _unjustified_decision(case, amount, decided_on, project_leader, benefits_cas
         event=event,
         decided_on=decided_on,
         colour="green",
-        person_colour="green",
-        money_colour="green",
-        plan_colour="green",
-        **REASONS,
+        **GREEN_PS,
         proposed_amount=amount,
         recorded_by=project_leader,
     )
