@@ -1,8 +1,9 @@
 """Demo: a portfolio of loans paid out from 2013 on, through the real services.
 
 If the decisions demo left granted decisions (green, both approvals) without a loan, their
-loans are set up and paid out first. Then a small portfolio of borrowers is made directly
-(citizen, case, green decision with the two approvals): regular payers, early repayers,
+loans are set up and paid out first. Then a small portfolio of borrowers is made: a citizen
+and a case in its cohort's pre-course, then budget, green decision and the two approvals
+through the decisions services (``decisions.builders``): regular payers, early repayers,
 deferrals, borrowers in arrears, one handed to Gældsstyrelsen and one written off.
 """
 
@@ -10,9 +11,10 @@ import datetime as dt
 from decimal import Decimal
 
 from mikrolaan.accounts.roles import Role
-from mikrolaan.cases.events import record_event
+from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case
-from mikrolaan.decisions.models import Decision, GrantApproval
+from mikrolaan.decisions.builders import grant, start_for_payout
+from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import schedule, services
 from mikrolaan.loans.plan import plan_of
 from mikrolaan.people.models import Citizen
@@ -50,88 +52,65 @@ def _granted_decision(ctx, citizen, amount, decided_on, business):
     unit = next(iter(ctx.units.values()))
     # The borrower belongs to the cohort whose main course was running at the payout, so the
     # reports and the funnel count the loan under a cohort as the review does.
-    from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
+    from mikrolaan.courses.models import Cohort, Participation
 
     cohort = (
         Cohort.objects.filter(main_course_start__lte=decided_on + dt.timedelta(days=21))
         .order_by("-main_course_start")
         .first()
     )
+    # The history before the budget (referral, screenings, the plan) is not part of this
+    # demo: the case starts in the pre-course of its cohort.
     case = Case.objects.create(
         citizen=citizen,
         unit=unit,
         opened_on=decided_on - dt.timedelta(days=180),
         cohort=cohort,
+        stage=Stage.PRE_COURSE,
     )
     if cohort is not None:
-        ended = cohort.main_course_end < ctx.today
-        Participation.objects.create(
-            case=case,
-            cohort=cohort,
-            status=ParticipationStatus.COMPLETED if ended else ParticipationStatus.MAIN_COURSE,
-        )
-    event = record_event(
+        Participation.objects.create(case=case, cohort=cohort)
+    return grant(
         case,
-        "decision",
-        acting_user=pl,
-        occurred_on=decided_on,
-        summary=f"Grøn: {business}",
-        stage="granted",
-    )
-    decision = Decision.objects.create(
-        case=case,
-        event=event,
+        amount=amount,
         decided_on=decided_on,
-        colour="green",
-        person_colour="green",
-        person_reason="Motiveret og vedholdende; har selv ønsket det.",
-        money_colour="green",
-        money_reason="Realistisk etableringsbudget.",
-        plan_colour="green",
-        plan_reason=f"{business}: gennemarbejdet forretningsplan.",
-        proposed_amount=amount,
-        amount_justification=(
+        budget_on=decided_on - dt.timedelta(days=14),
+        project_leader=pl,
+        benefits_caseworker=bc,
+        justification=(
             "Værktøj og varebil er nødvendige for at drive virksomheden." if amount > 50000 else ""
         ),
-        recorded_by=pl,
+        reasons={
+            "person_reason": "Motiveret og vedholdende; har selv ønsket det.",
+            "money_reason": "Realistisk etableringsbudget.",
+            "plan_reason": f"{business}: gennemarbejdet forretningsplan.",
+        },
     )
-    GrantApproval.objects.create(
-        decision=decision, role=Role.PROJECT_LEADER, approved_on=decided_on, recorded_by=pl
-    )
-    GrantApproval.objects.create(
-        decision=decision, role=Role.BENEFITS_CASEWORKER, approved_on=decided_on, recorded_by=bc
-    )
-    return decision
 
 
 def ready_for_payout(loan, on: dt.date, user, n: int) -> None:
     """Main course started and declared fit for work: what a payout needs (DOMAIN.md §6)."""
-    from mikrolaan.cases.constants import Stage
     from mikrolaan.decisions.demo import fictitious_cvr
-    from mikrolaan.decisions.main_course import (
-        confirm_fit_for_work,
-        keeps_pension,
-        payout_blockers,
-        start_main_course,
-    )
+    from mikrolaan.decisions.main_course import confirm_fit_for_work, payout_blockers
 
     case = Case.objects.get(pk=loan.case_id)
     if not payout_blockers(case):
         return
-    if case.stage not in (Stage.GRANTED, Stage.MAIN_COURSE):
-        Case.objects.filter(pk=case.pk).update(stage=Stage.GRANTED)  # built from rows above
-        case.refresh_from_db()
     if case.stage == Stage.GRANTED:
-        start_main_course(
-            case,
-            started_on=on,
-            cvr=fictitious_cvr(1000 + n),
-            subsistence_months=None if keeps_pension(case) else 6,
-            fit_for_work_on=on,
-            acting_user=user,
-        )
+        start_for_payout(case, on=on, cvr=fictitious_cvr(1000 + n), acting_user=user)
     elif not case.fit_for_work.exists():
         confirm_fit_for_work(case, confirmed_on=on, acting_user=user)
+
+
+def _complete_ended_course(loan, today):
+    """The cohort's main course has ended: the borrower completed it (no service records
+    that yet, so the participation is marked here as before)."""
+    from mikrolaan.courses.models import Participation, ParticipationStatus
+
+    if loan.case.cohort is not None and loan.case.cohort.main_course_end < today:
+        Participation.objects.filter(
+            case=loan.case_id, status=ParticipationStatus.MAIN_COURSE
+        ).update(status=ParticipationStatus.COMPLETED)
 
 
 def _pay(loan, clerk, today, behaviour, rng):
@@ -207,6 +186,7 @@ def populate(ctx):
             collateral="Tinglyst pant i varebil" if Decimal(amount) > 40000 else "",
         )
         ready_for_payout(loan, payout_on, pl, n)
+        _complete_ended_course(loan, ctx.today)
         deferral_at_start = 6 if behaviour == "deferral" else 0
         loan = services.record_payout(
             loan,

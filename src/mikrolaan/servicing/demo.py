@@ -14,9 +14,9 @@ import datetime as dt
 from decimal import Decimal
 
 from mikrolaan.accounts.roles import Role
-from mikrolaan.cases.events import record_event
+from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case
-from mikrolaan.decisions.models import Decision, GrantApproval
+from mikrolaan.decisions.builders import grant
 from mikrolaan.loans import services as loan_services
 from mikrolaan.loans.demo import ready_for_payout
 from mikrolaan.loans.plan import plan_of
@@ -50,27 +50,23 @@ def _loan(ctx, first, last, cpr, phone, address, exempt, amount, paid_on):
         address=address,
         digital_post_exempt=exempt,
     )
-    case = Case.objects.create(citizen=citizen, unit=unit, opened_on=paid_on - dt.timedelta(400))
-    decided = paid_on - dt.timedelta(days=20)
-    event = record_event(case, "decision", acting_user=pl, occurred_on=decided, summary="grøn")
-    decision = Decision.objects.create(
-        case=case,
-        event=event,
-        decided_on=decided,
-        colour="green",
-        person_colour="green",
-        person_reason="Motiveret og vedholdende.",
-        money_colour="green",
-        money_reason="Realistisk lånebehov.",
-        plan_colour="green",
-        plan_reason="Gennemarbejdet forretningsplan.",
-        proposed_amount=Decimal(amount),
-        recorded_by=pl,
+    # The history before the budget is not part of this demo: the case starts in the
+    # pre-course; budget, green decision and the two approvals go through the services.
+    case = Case.objects.create(
+        citizen=citizen,
+        unit=unit,
+        opened_on=paid_on - dt.timedelta(400),
+        stage=Stage.PRE_COURSE,
     )
-    for role, user in ((Role.PROJECT_LEADER, pl), (Role.BENEFITS_CASEWORKER, bc)):
-        GrantApproval.objects.create(
-            decision=decision, role=role, approved_on=decided, recorded_by=user
-        )
+    decided = paid_on - dt.timedelta(days=20)
+    decision = grant(
+        case,
+        amount=Decimal(amount),
+        decided_on=decided,
+        budget_on=decided - dt.timedelta(days=14),
+        project_leader=pl,
+        benefits_caseworker=bc,
+    )
     loan = loan_services.create_loan(decision, acting_user=pl)
     ready_for_payout(loan, paid_on, pl, loan.pk)
     return loan_services.record_payout(loan, paid_on=paid_on, acting_user=pl, send_letters=False)

@@ -1,7 +1,9 @@
 """Loans in the states tests need, made through the real services.
 
-On this branch the decisions app has no services yet, so a granted decision is built from
-its rows: a green ``Decision`` and the two ``GrantApproval`` signatures.
+A granted decision goes through ``decisions.builders.grant``: a case in the pre-course, a
+budget, a green decision and the two signatures. One state cannot: a decision whose amount is
+outside the policy without a justification (the decisions service refuses it), which the
+loans app must still refuse; that one is built from its rows.
 """
 
 import datetime as dt
@@ -10,10 +12,13 @@ from decimal import Decimal
 
 from mikrolaan.accounts.roles import Role
 from mikrolaan.accounts.tests.factories import UserFactory
+from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.tests.factories import CaseFactory
+from mikrolaan.decisions.builders import GREEN_PS, grant, start_for_payout
 from mikrolaan.decisions.models import Decision, GrantApproval
 from mikrolaan.loans import services
+from mikrolaan.policy.models import LoanPolicy
 
 
 def ensure_policy():
@@ -35,9 +40,28 @@ def granted_decision(
     benefits_approval=True,
 ):
     ensure_policy()
-    case = case or CaseFactory(opened_on=decided_on - dt.timedelta(days=200))
+    case = case or CaseFactory(
+        opened_on=decided_on - dt.timedelta(days=200), stage=Stage.PRE_COURSE
+    )
     project_leader = project_leader or UserFactory(role=Role.PROJECT_LEADER)
     benefits_caseworker = benefits_caseworker or UserFactory(role=Role.BENEFITS_CASEWORKER)
+    policy = LoanPolicy.in_force(decided_on)
+    if not policy.amount_within_range(amount) and not justification.strip():
+        return _unjustified_decision(case, amount, decided_on, project_leader, benefits_caseworker)
+    return grant(
+        case,
+        amount=amount,
+        decided_on=decided_on,
+        project_leader=project_leader,
+        benefits_caseworker=benefits_caseworker if benefits_approval else None,
+        justification=justification,
+    )
+
+
+def _unjustified_decision(case, amount, decided_on, project_leader, benefits_caseworker):
+    """A granted decision outside the policy's range with no justification. The decisions
+    service refuses to record one, so it is built from rows, to test that the loans app
+    refuses it too."""
     event = record_event(
         case, "decision", acting_user=project_leader, occurred_on=decided_on, summary="green"
     )
@@ -46,30 +70,17 @@ def granted_decision(
         event=event,
         decided_on=decided_on,
         colour="green",
-        person_colour="green",
-        person_reason="Motiveret og vedholdende.",
-        money_colour="green",
-        money_reason="Realistisk lånebehov.",
-        plan_colour="green",
-        plan_reason="Gennemarbejdet forretningsplan.",
+        **GREEN_PS,
         proposed_amount=amount,
-        amount_justification=justification,
         recorded_by=project_leader,
     )
-    GrantApproval.objects.create(
-        decision=decision,
-        role=Role.PROJECT_LEADER,
-        approved_on=decided_on,
-        recorded_by=project_leader,
-    )
-    if not benefits_approval:
-        return decision
-    GrantApproval.objects.create(
-        decision=decision,
-        role=Role.BENEFITS_CASEWORKER,
-        approved_on=decided_on,
-        recorded_by=benefits_caseworker,
-    )
+    for role, user in (
+        (Role.PROJECT_LEADER, project_leader),
+        (Role.BENEFITS_CASEWORKER, benefits_caseworker),
+    ):
+        GrantApproval.objects.create(
+            decision=decision, role=role, approved_on=decided_on, recorded_by=user
+        )
     return decision
 
 
@@ -80,23 +91,8 @@ def granted_loan(*, acting_user=None, **kwargs):
 
 
 def ready_for_payout(loan, *, on: dt.date):
-    """Take the loan's case where a payout may happen: main course started, fit for work.
-
-    The decision here is built from rows, so the case's stage is set to ``granted`` as the
-    grant service would have left it; the main-course start goes through its real service."""
-    from mikrolaan.cases.constants import Stage
-    from mikrolaan.cases.models import Case
-    from mikrolaan.decisions.main_course import start_main_course
-
-    Case.objects.filter(pk=loan.case_id).update(stage=Stage.GRANTED)
-    start_main_course(
-        Case.objects.get(pk=loan.case_id),
-        started_on=on,
-        cvr="39475146",
-        subsistence_months=6,
-        fit_for_work_on=on,
-        acting_user=loan.decision.recorded_by,
-    )
+    """Take the loan's case where a payout may happen: main course started, fit for work."""
+    start_for_payout(loan.case, on=on, cvr="39475146", acting_user=loan.decision.recorded_by)
     return loan
 
 
