@@ -154,12 +154,18 @@ def populate(ctx):
     pl = ctx.user(Role.PROJECT_LEADER)
     made = []
     # Granted decisions from the decisions demo, if any.
-    for decision in Decision.objects.filter(colour="green", loan__isnull=True):
+    # They repay as real borrowers do: most on time, one early, one stopping.
+    behaviours = ["regular", "early", "regular", "late", "arrears"]
+    for k, decision in enumerate(Decision.objects.filter(colour="green", loan__isnull=True)):
         if services.grant_status(decision)[0]:
             loan = services.create_loan(decision, acting_user=pl)
             paid_on = min(ctx.today, decision.decided_on + dt.timedelta(days=30))
             ready_for_payout(loan, paid_on, pl, loan.pk)
-            services.record_payout(loan, paid_on=paid_on, acting_user=clerk, send_letters=False)
+            loan = services.record_payout(
+                loan, paid_on=paid_on, acting_user=clerk, send_letters=False
+            )
+            _pay(loan, clerk, ctx.today, behaviours[k % len(behaviours)], ctx.rng)
+            loan.refresh_from_db()
             made.append(loan)
     for n, (first, last, gender, born, business, amount, payout, behaviour) in enumerate(BORROWERS):
         payout_on = dt.date.fromisoformat(payout)
