@@ -125,26 +125,40 @@ def loan_detail(request, pk):
     return _loan_page(request, loan)
 
 
+def _form_action(request, loan, key, form, call, success):
+    """The loan page's forms: valid input → the service; its refusal shows on the form.
+
+    ``call(data)`` runs the service with the form's cleaned data; ``success(result)`` gives
+    the messages. Nothing changes when the form or the service refuses."""
+    if form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except services.LoanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            success(result)
+            return redirect("loans:detail", pk=loan.pk)
+    return _loan_page(request, loan, forms={key: form}, status=400)
+
+
 @require_POST
 def payout(request, pk):
     _require(request.user, "payout")
     loan = _get_loan(request, pk)
-    form = PayoutForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_payout(
-                loan,
-                paid_on=form.cleaned_data["paid_on"],
-                deferral_months=form.cleaned_data["deferral_months"] or 0,
-                deferral_reason=form.cleaned_data["deferral_reason"],
-                acting_user=request.user,
-            )
-        except services.LoanError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The payout is recorded and the plan is made."))
-            return redirect("loans:detail", pk=loan.pk)
-    return _loan_page(request, loan, forms={"payout": form}, status=400)
+    return _form_action(
+        request,
+        loan,
+        "payout",
+        PayoutForm(request.POST),
+        lambda data: services.record_payout(
+            loan,
+            paid_on=data["paid_on"],
+            deferral_months=data["deferral_months"] or 0,
+            deferral_reason=data["deferral_reason"],
+            acting_user=request.user,
+        ),
+        lambda _loan: messages.success(request, _("The payout is recorded and the plan is made.")),
+    )
 
 
 @require_POST
@@ -152,50 +166,53 @@ def deferral(request, pk):
     _require(request.user, "deferral")
     loan = _get_loan(request, pk)
     form = DeferralForm(request.POST, months=services.deferrable_months(loan, timezone.localdate()))
-    if form.is_valid():
-        try:
-            services.grant_deferral(
-                loan,
-                months=form.cleaned_data["months"],
-                reason=form.cleaned_data["reason"],
-                decided_on=form.cleaned_data["decided_on"],
-                first_month=dt.date.fromisoformat(form.cleaned_data["first_month"]),
-                acting_user=request.user,
-            )
-        except services.LoanError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The deferral is recorded and the plan re-derived."))
-            return redirect("loans:detail", pk=loan.pk)
-    return _loan_page(request, loan, forms={"deferral": form}, status=400)
+    return _form_action(
+        request,
+        loan,
+        "deferral",
+        form,
+        lambda data: services.grant_deferral(
+            loan,
+            months=data["months"],
+            reason=data["reason"],
+            decided_on=data["decided_on"],
+            first_month=dt.date.fromisoformat(data["first_month"]),
+            acting_user=request.user,
+        ),
+        lambda _result: messages.success(
+            request, _("The deferral is recorded and the plan re-derived.")
+        ),
+    )
 
 
 @require_POST
 def payment(request, pk):
     _require(request.user, "payment")
     loan = _get_loan(request, pk)
-    form = PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            received = services.register_payment(
-                loan,
-                amount=form.cleaned_data["amount"],
-                paid_on=form.cleaned_data["paid_on"],
-                why=form.cleaned_data["note"],
-                acting_user=request.user,
+
+    def registered(received):
+        messages.success(request, _("The payment is registered."))
+        if received.overpayment:
+            messages.warning(
+                request,
+                _("%(amount)s kr. was more than the loan's balance and is held for refund.")
+                % {"amount": received.overpayment.amount},
             )
-        except services.LoanError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The payment is registered."))
-            if received.overpayment:
-                messages.warning(
-                    request,
-                    _("%(amount)s kr. was more than the loan's balance and is held for refund.")
-                    % {"amount": received.overpayment.amount},
-                )
-            return redirect("loans:detail", pk=loan.pk)
-    return _loan_page(request, loan, forms={"payment": form}, status=400)
+
+    return _form_action(
+        request,
+        loan,
+        "payment",
+        PaymentForm(request.POST),
+        lambda data: services.register_payment(
+            loan,
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            why=data["note"],
+            acting_user=request.user,
+        ),
+        registered,
+    )
 
 
 @require_POST
@@ -225,21 +242,19 @@ def reverse(request, pk, entry_id):
 def write_off(request, pk):
     _require(request.user, "write_off")
     loan = _get_loan(request, pk)
-    form = WriteOffForm(request.POST)
-    if form.is_valid():
-        try:
-            services.write_off(
-                loan,
-                on=timezone.localdate(),
-                reason=form.cleaned_data["reason"],
-                acting_user=request.user,
-            )
-        except services.LoanError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The outstanding balance is written off."))
-            return redirect("loans:detail", pk=loan.pk)
-    return _loan_page(request, loan, forms={"write_off": form}, status=400)
+    return _form_action(
+        request,
+        loan,
+        "write_off",
+        WriteOffForm(request.POST),
+        lambda data: services.write_off(
+            loan,
+            on=timezone.localdate(),
+            reason=data["reason"],
+            acting_user=request.user,
+        ),
+        lambda _result: messages.success(request, _("The outstanding balance is written off.")),
+    )
 
 
 @require_POST
