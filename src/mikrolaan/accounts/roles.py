@@ -13,9 +13,20 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("Evaluator")
     MANAGER = "manager", _("Manager")
     ADMINISTRATOR = "administrator", _("Administrator")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
 
 
 # Roles that work with citizens' cases, and how far they see.
 UNIT_SCOPED_ROLES = {Role.JOB_CONSULTANT, Role.KNOWLEDGE_PERSON}
 ALL_CASES_ROLES = {Role.PROJECT_LEADER, Role.BENEFITS_CASEWORKER, Role.FINANCE_CLERK}
-NO_CASE_ROLES = {Role.EVALUATOR, Role.MANAGER, Role.ADMINISTRATOR}
+NO_CASE_ROLES = {
+    Role.EVALUATOR,
+    Role.MANAGER,
+    Role.ADMINISTRATOR,
+    Role.DATA_PROTECTION_OFFICER,
+}
+# Roles whose work shows personal data (CPR numbers, names, debts, the access log): they need
+# a second factor when signing in with a local password.
+PERSONAL_DATA_ROLES = (
+    UNIT_SCOPED_ROLES | ALL_CASES_ROLES | {Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER}
+)
