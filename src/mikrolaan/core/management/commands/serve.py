@@ -3,8 +3,9 @@
 import sys
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from mikrolaan.core.static_files import collect_if_changed
 
 
 class Command(BaseCommand):
@@ -14,12 +15,14 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument(
-            "--no-collectstatic", action="store_true", help="Do not collect static files first."
+            "--no-collectstatic",
+            action="store_true",
+            help="Do not collect static files first (they are collected only when changed).",
         )
 
     def handle(self, *args, addrport, workers, no_collectstatic, **options):
         if not no_collectstatic:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            collect_if_changed(stdout=self.stdout)
         from gunicorn.app.wsgiapp import WSGIApplication
 
         sys.argv = [
