@@ -79,11 +79,7 @@ def _loan_page(request, loan, *, forms=None, status=200):
     user = request.user
     deferrable = []
     if loan.status == LoanStatus.ACTIVE:
-        first = services.first_deferrable_month(loan, timezone.localdate())
-        if first:
-            deferrable = [
-                (first.replace(day=1) + dt.timedelta(days=32 * i)).replace(day=1) for i in range(24)
-            ]
+        deferrable = services.deferrable_months(loan, timezone.localdate())
     forms = forms or {}
     today = timezone.localdate()
     owed_now = summary["balance_now"]

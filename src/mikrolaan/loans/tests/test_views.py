@@ -1,8 +1,10 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from mikrolaan.audit.models import AuditRecord
 from mikrolaan.cases.page import actions_for, sections_for
@@ -122,3 +124,15 @@ def test_set_up_loan_from_the_case_action(client, project_leader):
         for s in sections_for(decision.case, project_leader)
         if s["template"] == "loans/case_section.html"
     ]
+
+
+def test_the_deferral_form_offers_24_consecutive_months(client, project_leader):
+    """Stepping 32 days at a time skipped a month now and then (09/2028 was missing)."""
+    today = timezone.localdate()
+    loan = disbursed_loan(paid_on=today - dt.timedelta(days=20))
+    client.force_login(project_leader)
+    html = client.get(reverse("loans:detail", args=[loan.pk])).content.decode()
+    offered = re.findall(r'<option value="(\d{4})-(\d{2})-01"', html)
+    months = [int(y) * 12 + int(m) - 1 for y, m in offered]
+    assert len(months) == 24
+    assert months == list(range(months[0], months[0] + 24))
