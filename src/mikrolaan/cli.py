@@ -10,6 +10,16 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "mikrolaan"
+    if argv[1:] in ([], ["help"], ["--help"], ["-h"]):
+        import django
+
+        django.setup()
+        from mikrolaan.core.commands_help import programme_help
+
+        print(programme_help())
+        return
+    if argv[1:] == ["help", "django"]:
+        argv = ["mikrolaan", "help"]
     execute_from_command_line(argv)
 
 
