@@ -20,3 +20,8 @@ urlpatterns = [
     path("reports/", include("mikrolaan.reports.urls")),
     path("", include("mikrolaan.web.urls")),
 ]
+
+handler400 = "mikrolaan.web.errors.bad_request"
+handler403 = "mikrolaan.web.errors.permission_denied"
+handler404 = "mikrolaan.web.errors.page_not_found"
+handler500 = "mikrolaan.web.errors.server_error"

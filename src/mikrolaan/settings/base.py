@@ -87,6 +87,7 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
+CSRF_FAILURE_VIEW = "mikrolaan.web.errors.csrf_failure"
 
 TEMPLATES = [
     {
