@@ -3,6 +3,7 @@
 import sys
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from mikrolaan.core.static_files import collect_if_changed
@@ -20,7 +21,17 @@ class Command(BaseCommand):
             help="Do not collect static files first (they are collected only when changed).",
         )
 
-    def handle(self, *args, addrport, workers, no_collectstatic, **options):
+        parser.add_argument(
+            "--with-demo",
+            action="store_true",
+            help="First migrate and load the demo programme if the database is empty "
+            "(./dev start: one start-up instead of three).",
+        )
+
+    def handle(self, *args, addrport, workers, no_collectstatic, with_demo, **options):
+        if with_demo:
+            call_command("migrate", verbosity=0)
+            call_command("demo", if_empty=True, stdout=self.stdout)
         if not no_collectstatic:
             collect_if_changed(stdout=self.stdout)
         from gunicorn.app.wsgiapp import WSGIApplication
