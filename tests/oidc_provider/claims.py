@@ -1,6 +1,7 @@
 """What the test provider asserts about its users."""
 
 from django.utils.translation import gettext_lazy as _
+
 from oidc_provider.lib.claims import ScopeClaims
 
 

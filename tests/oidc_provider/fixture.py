@@ -99,7 +99,12 @@ class TestIdentityProvider:
         """Create or update a user; ``names`` are first_name, last_name, email."""
         args = [f"--{key.replace('_', '-')}={value}" for key, value in names.items()]
         self.manage(
-            "test_provider", "user", username, password, *args, f"--claims={json.dumps(claims or {})}"
+            "test_provider",
+            "user",
+            username,
+            password,
+            *args,
+            f"--claims={json.dumps(claims or {})}",
         )
 
     def disable(self, username: str) -> None:

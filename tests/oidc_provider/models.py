@@ -7,3 +7,6 @@ class ExtraClaims(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     claims = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"claims of {self.user}"

@@ -96,12 +96,9 @@ def discover(config: ProviderConfig) -> dict:
     response = requests.get(url, timeout=TIMEOUT)
     response.raise_for_status()
     document = response.json()
-    if DISCOVERY_PATH not in config.issuer and document.get("issuer") != config.issuer.rstrip(
-        "/"
-    ):
+    if DISCOVERY_PATH not in config.issuer and document.get("issuer") != config.issuer.rstrip("/"):
         raise ImproperlyConfigured(
-            f"the provider at {url} names issuer {document.get('issuer')!r}, "
-            f"not {config.issuer!r}"
+            f"the provider at {url} names issuer {document.get('issuer')!r}, not {config.issuer!r}"
         )
     _discovered[url] = (time.monotonic(), document)
     return document

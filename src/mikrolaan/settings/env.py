@@ -63,9 +63,7 @@ def _declare_oidc(prefix: str, who: str) -> None:
     )
     _declare(f"{prefix}CLIENT_ID", "", "Client id Mikrolån is registered with at the provider.")
     _declare(f"{prefix}CLIENT_SECRET", "", "Client secret of that registration.")
-    _declare(
-        f"{prefix}SCOPES", "openid profile email", "Space-separated scopes Mikrolån asks for."
-    )
+    _declare(f"{prefix}SCOPES", "openid profile email", "Space-separated scopes Mikrolån asks for.")
     _declare(
         f"{prefix}USERNAME_CLAIM",
         "sub",

@@ -30,9 +30,7 @@ def break_glass(db):
 def test_without_oidc_the_login_page_is_the_password_form(client, project_leader):
     page = client.get(reverse("login")).content.decode()
     assert "Log ind med kommunens login" not in page
-    response = client.post(
-        reverse("login"), {"username": "pl", "password": PASSWORD}, follow=True
-    )
+    response = client.post(reverse("login"), {"username": "pl", "password": PASSWORD}, follow=True)
     assert response.context["user"] == project_leader
 
 

@@ -5,8 +5,8 @@ import json
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from oidc_provider.models import Client, ResponseType, RSAKey
 
+from oidc_provider.models import Client, ResponseType, RSAKey
 from tests.oidc_provider.models import ExtraClaims
 
 
