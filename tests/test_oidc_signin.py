@@ -45,7 +45,9 @@ def sign_in_at_the_provider(page, username, password):
     page.click("#idp-submit")
 
 
-def test_a_job_consultant_signs_in_through_the_municipalitys_provider(page, staff_oidc, unit):
+def test_a_job_consultant_signs_in_through_the_municipalitys_provider(
+    page, staff_oidc, unit, other_unit
+):
     staff_oidc.user(
         "karen",
         "karens-password",
@@ -69,6 +71,20 @@ def test_a_job_consultant_signs_in_through_the_municipalitys_provider(page, staf
         object_id=str(user.pk),
         what="role - -> job_consultant; unit - -> dagpenge",
     ).exists()
+
+    # The municipality moves her; at the next check with the provider the claims are applied.
+    staff_oidc.user(
+        "karen",
+        "karens-password",
+        first_name="Karen",
+        last_name="Holm",
+        claims={"role": "knowledge_person", "unit": "integration"},
+    )
+    expire_the_provider_check(page)
+    page.goto("/")
+    assert "Integration og fleksjob" in page.locator(".portal-user").inner_text()
+    user.refresh_from_db()
+    assert (user.role, user.unit, user.email) == ("knowledge_person", other_unit, "")
 
 
 def test_claims_with_no_known_role_give_a_danish_page_and_no_session(page, staff_oidc):

@@ -267,7 +267,12 @@ class StaffOIDCCallbackView(ProviderMixin, OIDCAuthenticationCallbackView):
     def get(self, request):
         if not self.config.enabled:
             raise Http404
-        return super().get(request)
+        try:
+            return super().get(request)
+        except SuspiciousOperation as exc:
+            # A state this browser did not start (an old tab, the back button, a forgery).
+            logger.warning("sign-in callback refused: %s", exc)
+            return self.login_failure()
 
     def login_failure(self):
         request = self.request
@@ -278,7 +283,7 @@ class StaffOIDCCallbackView(ProviderMixin, OIDCAuthenticationCallbackView):
             return render(
                 request, "accounts/sign_in_refused.html", {"refusal": refusal}, status=403
             )
-        if request.GET.get("error"):
+        if request.GET.get("error") == "login_required":
             messages.info(
                 request, _("Your sign-in through the municipality has ended. Sign in again.")
             )

@@ -63,8 +63,10 @@ class Command(BaseCommand):
                 "is_active": True,
             },
         )
-        user.set_password(password)
-        user.save()
+        if not user.check_password(password):
+            # A new password hash would end the user's session at the provider.
+            user.set_password(password)
+            user.save()
         ExtraClaims.objects.update_or_create(user=user, defaults={"claims": json.loads(claims)})
 
     def _disable(self, *, username, **options):
