@@ -1,10 +1,12 @@
 """Signing in through an OpenID Connect identity provider, with mozilla-django-oidc.
 
 The library reads its configuration from flat Django settings (``OIDC_RP_CLIENT_ID`` …), which
-allows one provider per site. Here every piece (backend, views, session refresh) is a subclass
-bound to one named entry of ``settings.OIDC_PROVIDERS`` by ``provider_name``, and reads the
-library's settings from that entry: staff sign in through ``"staff"``; a second provider (citizens
-through MitID) is a second set of subclasses with another name, prefix and claims handling.
+allows one provider per site. Here every piece (backend, views, session refresh) is a generic
+``Provider…`` class bound to one named entry of ``settings.OIDC_PROVIDERS`` by a small mixin
+(``StaffProvider``), and reads the library's settings from that entry. Staff sign in through
+``"staff"``; a second provider (citizens through MitID) is another mixin, another entry read
+with another prefix (``oidc_provider_settings("MIKROLAAN_MITID_")``), its own URLs, and a
+backend with its own ``user_from_claims``.
 
 The provider's endpoints and signing keys come from its discovery document; ID tokens are
 RS256-signed and checked for signature, issuer, audience and expiry.
@@ -124,12 +126,12 @@ class _FromProvider:
 
 
 class ProviderMixin:
-    """Binds a library class to one named provider."""
+    """Binds a library class to one named provider; a provider's classes set these four."""
 
-    provider_name = "staff"
-    backend_path = "mikrolaan.accounts.oidc.StaffOIDCBackend"
-    login_url_name = "oidc_staff_login"
-    callback_url_name = "oidc_staff_callback"
+    provider_name: str
+    backend_path: str  # dotted path of its backend, as stored in the session
+    login_url_name: str
+    callback_url_name: str
 
     OIDC_OP_AUTHORIZATION_ENDPOINT = _FromProvider("OIDC_OP_AUTHORIZATION_ENDPOINT")
     OIDC_OP_AUTH_ENDPOINT = _FromProvider("OIDC_OP_AUTHORIZATION_ENDPOINT")
@@ -186,9 +188,12 @@ class ProviderMixin:
         return import_from_settings(attr, *args)
 
 
-class StaffOIDCBackend(ProviderMixin, OIDCAuthenticationBackend):
-    """Staff signed in by the municipality's identity provider; user, role and unit from its
-    claims (``accounts.services.sign_in_staff``)."""
+class ProviderBackend(ProviderMixin, OIDCAuthenticationBackend):
+    """Authenticates at its own provider's callback; ``user_from_claims`` makes the user."""
+
+    def user_from_claims(self, claims: dict):
+        """The user the provider's claims describe; raises ``SignInRefused``."""
+        raise NotImplementedError
 
     def __init__(self, *args, **kwargs):
         # The library's __init__ only reads settings, which are read when used here.
@@ -230,7 +235,7 @@ class StaffOIDCBackend(ProviderMixin, OIDCAuthenticationBackend):
         # Some providers (Entra ID) put roles in the ID token only; both are from the provider.
         claims = {**payload, **userinfo}
         try:
-            return sign_in_staff(claims, config=self.config)
+            return self.user_from_claims(claims)
         except SignInRefused as refusal:
             self.request.oidc_refusal = refusal
             return None
@@ -241,7 +246,7 @@ class StaffOIDCBackend(ProviderMixin, OIDCAuthenticationBackend):
         return super().get_user(user_id)
 
 
-class StaffOIDCLoginView(ProviderMixin, OIDCAuthenticationRequestView):
+class ProviderLoginView(ProviderMixin, OIDCAuthenticationRequestView):
     """Sends the browser to the municipality's provider to sign in."""
 
     def __init__(self, **kwargs):
@@ -261,7 +266,7 @@ class StaffOIDCLoginView(ProviderMixin, OIDCAuthenticationRequestView):
             return redirect("login")
 
 
-class StaffOIDCCallbackView(ProviderMixin, OIDCAuthenticationCallbackView):
+class ProviderCallbackView(ProviderMixin, OIDCAuthenticationCallbackView):
     """Where the provider sends the browser back; a failed sign-in leaves no session."""
 
     def get(self, request):
@@ -292,9 +297,9 @@ class StaffOIDCCallbackView(ProviderMixin, OIDCAuthenticationCallbackView):
         return redirect("login")
 
 
-class StaffSessionRefresh(ProviderMixin, SessionRefresh):
+class ProviderSessionRefresh(ProviderMixin, SessionRefresh):
     """Asks the provider again (prompt=none) every ``renew_seconds`` whether it still vouches
-    for the staff member; if not, the callback ends the session."""
+    for the person; if not, the callback ends the session."""
 
     def __init__(self, get_response):
         MiddlewareMixin.__init__(self, get_response)
@@ -327,3 +332,33 @@ class StaffSessionRefresh(ProviderMixin, SessionRefresh):
             # next page; a provider outage should not throw every caseworker out.
             logger.warning("the %s provider cannot be reached: %s", self.provider_name, exc)
             return None
+
+
+# --- staff: the municipality's identity provider ------------------------------------------
+
+
+class StaffProvider(ProviderMixin):
+    provider_name = "staff"
+    backend_path = "mikrolaan.accounts.oidc.StaffOIDCBackend"
+    login_url_name = "oidc_staff_login"
+    callback_url_name = "oidc_staff_callback"
+
+
+class StaffOIDCBackend(StaffProvider, ProviderBackend):
+    """Staff signed in by the municipality's identity provider; user, role and unit from its
+    claims (``accounts.services.sign_in_staff``)."""
+
+    def user_from_claims(self, claims: dict):
+        return sign_in_staff(claims, config=self.config)
+
+
+class StaffOIDCLoginView(StaffProvider, ProviderLoginView):
+    pass
+
+
+class StaffOIDCCallbackView(StaffProvider, ProviderCallbackView):
+    pass
+
+
+class StaffSessionRefresh(StaffProvider, ProviderSessionRefresh):
+    pass
