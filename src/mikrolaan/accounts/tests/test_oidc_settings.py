@@ -28,3 +28,25 @@ def test_without_an_issuer_oidc_is_off(monkeypatch):
 def test_a_discovery_url_is_taken_as_it_is():
     url = "https://adfs.kommune.example/adfs/.well-known/openid-configuration"
     assert ProviderConfig(name="staff", issuer=url).discovery_url == url
+
+
+def test_the_system_check_names_what_is_missing_or_wrong(settings):
+    from mikrolaan.accounts.checks import oidc_providers_are_complete
+
+    settings.OIDC_PROVIDERS = {"staff": {"issuer": "https://x.example", "scopes": "openid"}}
+    assert sorted(e.id for e in oidc_providers_are_complete(None)) == [
+        "accounts.E001",
+        "accounts.E001",
+    ]
+    settings.OIDC_PROVIDERS = {
+        "staff": {
+            "issuer": "https://x.example",
+            "client_id": "c",
+            "client_secret": "s",
+            "scopes": "profile",
+            "role_map": {"A": "boss"},
+        }
+    }
+    assert [e.id for e in oidc_providers_are_complete(None)] == ["accounts.E002", "accounts.E003"]
+    settings.OIDC_PROVIDERS = {"staff": {"issuer": ""}}
+    assert oidc_providers_are_complete(None) == []
