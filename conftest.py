@@ -5,6 +5,9 @@ import shutil
 
 import pytest
 
+# A real OpenID Connect provider for the sign-in tests (fixture ``oidc_provider``).
+pytest_plugins = ["tests.oidc_provider.fixture"]
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # next to one unless told it is safe (it is: one thread, no real async code).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

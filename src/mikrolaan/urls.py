@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mikrolaan.accounts import views as accounts_views
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("outcomes/", include("mikrolaan.outcomes.urls")),
     path("reports/", include("mikrolaan.reports.urls")),
     path("", include("mikrolaan.web.urls")),
+    path("oidc/", include("mikrolaan.accounts.urls")),
 ]
 
 handler400 = "mikrolaan.web.errors.bad_request"

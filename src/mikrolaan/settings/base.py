@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from mikrolaan.settings.env import env_bool, env_list, env_str
+from mikrolaan.settings.env import env_bool, env_list, env_str, oidc_provider_settings
 
 SRC_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = SRC_DIR.parent.parent
@@ -151,3 +151,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Sign-in: local passwords, and staff through the municipality's OpenID Connect provider
+# (accounts/oidc.py; off while MIKROLAAN_OIDC_ISSUER is empty). One entry per provider.
+OIDC_PROVIDERS = {"staff": oidc_provider_settings("MIKROLAAN_OIDC_")}
+AUTHENTICATION_BACKENDS = [
+    "mikrolaan.accounts.backends.LocalPasswordBackend",
+    "mikrolaan.accounts.oidc.StaffOIDCBackend",
+]
+MIDDLEWARE += ["mikrolaan.accounts.oidc.StaffSessionRefresh"]

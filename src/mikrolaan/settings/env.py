@@ -52,6 +52,57 @@ _declare("MIKROLAAN_EXPORTS_DIR", "var/exports", "Folder for debt-collection and
 _declare("MIKROLAAN_LOG_LEVEL", "INFO", "Log level of the root logger.")
 
 
+def _declare_oidc(prefix: str, who: str) -> None:
+    """The variables of one OpenID Connect provider; a second provider uses another prefix."""
+    _declare(
+        f"{prefix}ISSUER",
+        "",
+        f"{who} sign in through this OpenID Connect provider (docs/sign-in.md): its issuer URL, "
+        "or its discovery URL ending in `/.well-known/openid-configuration`. "
+        "Empty: no OpenID Connect sign-in.",
+    )
+    _declare(f"{prefix}CLIENT_ID", "", "Client id Mikrolån is registered with at the provider.")
+    _declare(f"{prefix}CLIENT_SECRET", "", "Client secret of that registration.")
+    _declare(f"{prefix}SCOPES", "openid profile email", "Space-separated scopes Mikrolån asks for.")
+    _declare(
+        f"{prefix}USERNAME_CLAIM",
+        "sub",
+        "Claim whose value is the user name in Mikrolån (stable per person, e.g. `sub`, `upn`).",
+    )
+    _declare(
+        f"{prefix}RENEW_SECONDS",
+        "900",
+        "Seconds between silent re-checks with the provider (prompt=none); a person the "
+        "provider no longer vouches for loses the session at the next check.",
+    )
+
+
+_declare_oidc("MIKROLAAN_OIDC_", "Staff")
+_declare(
+    "MIKROLAAN_OIDC_ROLE_CLAIM",
+    "role",
+    "Claim carrying the staff member's role (a string or a list, e.g. Entra ID's `roles`).",
+)
+_declare(
+    "MIKROLAAN_OIDC_UNIT_CLAIM",
+    "unit",
+    "Claim carrying the code of the job-centre unit (needed for job consultants and "
+    "knowledge persons).",
+)
+_declare(
+    "MIKROLAAN_OIDC_ROLE_MAP",
+    "",
+    "Comma-separated `claim value=role` pairs, e.g. `MIK-Projektleder=project_leader`. "
+    "Empty: the claim carries Mikrolån's role names (`job_consultant`, `project_leader`, …).",
+)
+_declare(
+    "MIKROLAAN_OIDC_BREAK_GLASS_USER",
+    "",
+    "With OpenID Connect on, the one user name that may still sign in with a local password "
+    "(the emergency administrator). Empty: nobody.",
+)
+
+
 def env_str(name: str, default: str) -> str:
     assert name in ENVIRONMENT, f"{name} must be declared in settings/env.py"
     return os.environ.get(name, default)
@@ -80,3 +131,33 @@ def local_secret_key(var_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def oidc_provider_settings(prefix: str) -> dict:
+    """One OpenID Connect provider's settings, read from the variables starting with ``prefix``.
+
+    Variables a provider does not declare (a citizen provider has no role claim) are empty.
+    """
+
+    def value(name: str, default: str = "") -> str:
+        if prefix + name not in ENVIRONMENT:
+            return default
+        return env_str(prefix + name, ENVIRONMENT[prefix + name].default).strip()
+
+    role_map = {}
+    for pair in value("ROLE_MAP").split(","):
+        if "=" in pair:
+            claim_value, role = pair.split("=", 1)
+            role_map[claim_value.strip()] = role.strip()
+    return {
+        "issuer": value("ISSUER"),
+        "client_id": value("CLIENT_ID"),
+        "client_secret": value("CLIENT_SECRET"),
+        "scopes": value("SCOPES"),
+        "username_claim": value("USERNAME_CLAIM"),
+        "renew_seconds": int(value("RENEW_SECONDS", "900") or "900"),
+        "role_claim": value("ROLE_CLAIM"),
+        "unit_claim": value("UNIT_CLAIM"),
+        "role_map": role_map,
+        "break_glass_user": value("BREAK_GLASS_USER"),
+    }

@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
-PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/admin/", "/healthz")
+PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/admin/", "/healthz", "/oidc/")
 
 
 class LoginRequiredMiddleware:
