@@ -19,9 +19,10 @@ The rules (``suppress``):
 
 1. *Primary*: a cell with ``0 < n < threshold`` is hidden; an implicit cell in that range is
    sensitive and must not be derivable either. **Zero is shown**: a zero says that nobody in
-   the group has the property, which is no one's personal data; hiding zeros would also hide
-   most of the structure of small tables. Where a zero could be combined with other cells to
-   single someone out, the cells that do so are small and are hidden themselves.
+   the group has the property, which is no one's personal data, and hiding every zero would
+   hide most of the structure of small tables. The exception: the cells of a sum whose total
+   is small are all hidden, zeros too, since beside a total of 1 the zeros would tell which
+   cell holds that one person.
 2. *Secondary*: as long as a hidden cell (primary, secondary or sensitive implicit) can be
    worked out exactly from the published cells and the sums — decided by linear algebra over
    the whole publication, not by a rule of thumb per table — one more cell is hidden: the
@@ -48,7 +49,7 @@ _PRIME = (1 << 61) - 1  # rank over this field equals rank over Q for our 0/±1 
 
 
 def threshold() -> int:
-    """The smallest count shown to roles without case access (``settings.SUPPRESSION_THRESHOLD``)."""
+    """The smallest count shown to roles without case access (``SUPPRESSION_THRESHOLD``)."""
     return max(1, int(getattr(settings, "SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD)))
 
 
@@ -164,6 +165,11 @@ def suppress(grid: Grid, min_count: int) -> set:
     order = {k: i for i, k in enumerate(values)}
     sensitive = {k for k, v in values.items() if 0 < v < min_count}
     hidden = sensitive - grid.implicit
+    # Zeros are shown, except beside a small total: there they would tell which cell holds
+    # the few people (a cohort of one with four bands at 0 gives the fifth band away).
+    for total, parts in grid.sums:
+        if total in sensitive:
+            hidden.update(p for p in parts if p not in grid.implicit)
     all_sums = grid.sums + grid.magnitude_sums
     while True:
         exposed = recoverable(grid, hidden) & (sensitive | hidden)

@@ -209,7 +209,6 @@ def test_the_threshold_is_a_setting(settings):
     assert sup.threshold() == 5
 
 
-
 def test_a_sum_that_does_not_add_up_is_refused():
     grid = sup.Grid()
     grid.cell("x", 3)
