@@ -150,3 +150,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Small numbers stay hidden for roles without case access (reports/suppression.py).
+SUPPRESSION_THRESHOLD = int(env_str("MIKROLAAN_SUPPRESSION_THRESHOLD", "3"))
