@@ -217,3 +217,105 @@ def test_a_sum_that_does_not_add_up_is_refused():
         grid.add_sum("x", ["y"])
     with pytest.raises(KeyError):
         grid.add_sum("x", ["z"])
+
+
+def _synthetic_report(draw) -> dict:
+    """A report object as the contract describes it, with small random counts."""
+    from mikrolaan.reports.services import AGE_BANDS, REPAYMENT_BANDS, SIZE_BANDS
+
+    small = st.integers(0, 5)
+    cohorts = []
+    for i in range(draw(st.integers(1, 3))):
+        bands = {b: draw(small) for b in REPAYMENT_BANDS}
+        n = sum(bands.values())
+        s = draw(st.integers(0, n))
+        cohorts.append(
+            {
+                "cohort": f"M{i}",
+                "main_course_start": f"201{i}-01-01",
+                "main_course_end": f"201{i}-06-30",
+                "borrowers": n,
+                "self_supporting": s,
+                "self_supporting_days": 10 * s,
+                "self_supporting_days_mean": 10 if s else None,
+                "open_loans": n - bands["100"],
+                "original_debt": "1.00",
+                "current_debt": "1.00",
+                "repaid_pct": 0,
+                "repayment_bands": bands,
+            }
+        )
+    no_cohort = draw(st.integers(0, 2))
+    no_cohort_repaid = draw(st.integers(0, no_cohort))
+    no_cohort_self = draw(st.integers(0, no_cohort))
+    total = sum(c["borrowers"] for c in cohorts) + no_cohort
+    repaid = sum(c["repayment_bands"]["100"] for c in cohorts) + no_cohort_repaid
+    open_loans = total - repaid
+
+    def split(n, keys):
+        out = dict.fromkeys(keys, 0)
+        for _ in range(n):
+            out[draw(st.sampled_from(keys))] += 1
+        return out
+
+    gender = split(total, ["F", "M", "unknown"])
+    ages = split(total, [*AGE_BANDS, "unknown"])
+    sizes = split(open_loans, list(SIZE_BANDS))
+    self_supporting = sum(c["self_supporting"] for c in cohorts) + no_cohort_self
+    return {
+        "as_of": "2016-12-31",
+        "borrowers": total,
+        "cohorts": cohorts,
+        "gender": gender,
+        "age": {
+            "bands": {b: ages[b] for b in AGE_BANDS},
+            "unknown": ages["unknown"],
+            "min": 30 if total else None,
+            "max": 60 if total else None,
+            "mean": 45.0 if total else None,
+        },
+        "benefit_before": split(total, ["Kontanthjælp", "unknown"]),
+        "open_loan_sizes": {
+            "bands": sizes,
+            "count": open_loans,
+            "min": None,
+            "max": None,
+            "mean": None,
+        },
+        "totals": {
+            "original_debt": "1.00",
+            "current_debt": "1.00",
+            "repaid_pct": 0,
+            "self_supporting": self_supporting,
+            "self_supporting_days": 10 * self_supporting,
+            "self_supporting_days_mean": 10 if self_supporting else None,
+            "fully_repaid": repaid,
+            "transferred_to_collection": draw(st.integers(0, open_loans)),
+        },
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_no_small_count_is_published_or_recoverable_in_any_report(data):
+    from mikrolaan.reports.services import report_grid, suppress_report
+
+    report = _synthetic_report(data.draw)
+    published = suppress_report(report, 3)
+    grid = report_grid(report)
+    hidden = sup.suppress(grid, 3)
+    sensitive = {k for k, v in grid.values.items() if 0 < v < 3}
+    # No small count is shown, and none (shown as hidden or left implicit) can be worked out
+    # from the published cells, the totals and the other tables of the report.
+    for key in grid.values:
+        if key.startswith("/") and 0 < grid.values[key] < 3:
+            assert sup.get_at(published, key) is None, key
+    assert not sup.recoverable(grid, hidden) & (hidden | sensitive)
+    # The days of a hidden group are hidden with it.
+    for c in published["cohorts"]:
+        if c["self_supporting"] is None:
+            assert c["self_supporting_days"] is None
+        assert (c["open_loans"] is None) == (c["original_debt"] is None)
+    assert set(published["suppression"]["cells"]) >= hidden
+    for ptr in published["suppression"]["cells"]:
+        assert sup.get_at(published, ptr) is None
