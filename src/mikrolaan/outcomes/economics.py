@@ -371,3 +371,63 @@ def as_json(result: dict) -> dict:
         "cohorts": [conv(row) for row in result["cohorts"]],
         "totals": conv(result["totals"]),
     }
+
+
+# Figures that follow from the borrowers of a cohort (their days, what they were paid and
+# owe), and those that follow from its participants (course costs and project-leader time are
+# a published rate × the participants).
+BORROWER_FIGURES = [
+    "self_supporting_days",
+    "unpriced_days",
+    "public_support_saved",
+    "subsistence_grants",
+    "loan_losses",
+    "outstanding_loans",
+]
+PARTICIPANT_FIGURES = ["course_costs", "project_leader_time"]
+BOTH = ["programme_cost", "net_gain", "net_gain_if_outstanding_lost"]
+
+
+def economics_grid(result: dict):
+    """Participants and borrowers per cohort row and in total (``reports.suppression``), with
+    the figures that depend on them and their sums over the rows."""
+    from mikrolaan.reports.suppression import Grid
+
+    grid = Grid()
+    rows = [("/totals", result["totals"])] + [
+        (f"/cohorts/{i}", row) for i, row in enumerate(result["cohorts"])
+    ]
+    for path, row in rows:
+        total = path == "/totals"
+        grid.cell(path + "/participants", row["participants"], margin=total)
+        grid.cell(path + "/borrowers", row["borrowers"], margin=total)
+        rest = f"~{path}/not_borrowing"
+        grid.cell(rest, row["participants"] - row["borrowers"], published=False)
+        grid.add_sum(path + "/participants", [path + "/borrowers", rest])
+        grid.depend(path + "/borrowers", *(path + "/" + k for k in BORROWER_FIGURES + BOTH))
+        grid.depend(path + "/participants", *(path + "/" + k for k in PARTICIPANT_FIGURES + BOTH))
+    cohorts = [path for path, _row in rows[1:]]
+    if cohorts:
+        for key in ("/participants", "/borrowers"):
+            grid.add_sum("/totals" + key, [c + key for c in cohorts])
+            grid.add_magnitude_sum("/totals" + key, [c + key for c in cohorts])
+    return grid
+
+
+def suppress_economics(result: dict, min_count: int | None = None) -> dict:
+    """The economic gain (as JSON, ``as_json``) for roles without case access: small groups
+    and the figures that follow from them hidden (docs/INTERCHANGE.md)."""
+    from mikrolaan.reports import suppression
+
+    min_count = suppression.threshold() if min_count is None else min_count
+    grid = economics_grid(result)
+    hidden = suppression.hidden_figures(grid, suppression.suppress(grid, min_count))
+    return suppression.blank(result, hidden, min_count)
+
+
+def economics_for(user, as_of: dt.date) -> dict:
+    """The economic gain as JSON (``as_json``) as ``user`` may see it."""
+    result = as_json(compute_economics(as_of))
+    if getattr(user, "sees_case_data", False):
+        return result
+    return suppress_economics(result)

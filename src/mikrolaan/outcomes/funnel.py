@@ -210,3 +210,90 @@ def step_labels() -> dict:
         "decision": _("Budget decision"),
         "borrower": _("Borrower (loan paid out)"),
     }
+
+
+COUNTED = ("dropout_reasons", "dropout_destinations", "dropouts_after_step")
+
+
+def _rows(result: dict) -> list[tuple[str, dict]]:
+    return [
+        ("/totals", result["totals"]),
+        *((f"/cohorts/{i}", row) for i, row in enumerate(result["cohorts"])),
+        *((f"/units/{i}", row) for i, row in enumerate(result["units"])),
+    ]
+
+
+def _with_every_code(result: dict) -> dict:
+    """Every row with every code of the breakdowns, absent ones at 0: with small numbers
+    hidden, a code present in one row only would still tell that it occurs there."""
+    import copy
+
+    out = copy.deepcopy(result)
+    for field in COUNTED:
+        codes = out["totals"][field].keys()
+        for _path, row in _rows(out):
+            row[field] = {code: row[field].get(code, 0) for code in codes}
+    return out
+
+
+def funnel_grid(result: dict):
+    """The funnel's counts and the sums between them (``reports.suppression``): per row the
+    steps, who stopped where, and the dropouts by reason, destination and step; the cohort
+    rows and the unit rows both add up to the totals."""
+    from mikrolaan.reports.suppression import Grid, pointer
+
+    grid = Grid()
+    rows = _rows(result)
+    for path, row in rows:
+        keys = {step: path + pointer(step) for step in STEPS}
+        for step in STEPS:
+            grid.cell(keys[step], row[step], margin=path == "/totals")
+        final = path + "/final_screened"
+        grid.cell(final, row["final_screened"], margin=path == "/totals")
+        grid.cell(path + "/dropouts", row["dropouts"], margin=True)
+        # Who stopped at each step (implicit: a step minus the next).
+        chain = [keys["referred"], keys["screened"], final, keys["admitted"], keys["decision"]]
+        chain.append(keys["borrower"])
+        for i, (upper, lower) in enumerate(zip(chain, chain[1:], strict=False)):
+            gap = f"~{path}/stopped/{i}"
+            grid.cell(gap, grid.values[upper] - grid.values[lower], published=False)
+            grid.add_sum(upper, [lower, gap])
+        for field in COUNTED:
+            parts = []
+            for code, n in row[field].items():
+                grid.cell(path + pointer(field, code), n)
+                parts.append(path + pointer(field, code))
+            grid.add_sum(path + "/dropouts", parts)
+        conv = path + "/conversion_pct"
+        conv_final = path + "/conversion_from_final_screening_pct"
+        grid.depend(keys["borrower"], conv, conv_final)
+        grid.depend(keys["referred"], conv)
+        grid.depend(final, conv_final)
+    keys = [k[len("/totals") :] for k in grid.values if k.startswith("/totals")]
+    for group in ("/cohorts/", "/units/"):
+        members = [path for path, _row in rows if path.startswith(group)]
+        if not members:
+            continue
+        for key in keys:
+            grid.add_sum("/totals" + key, [m + key for m in members])
+    return grid
+
+
+def suppress_funnel(result: dict, min_count: int | None = None) -> dict:
+    """The funnel for roles without case access: small counts hidden (``null``, listed under
+    ``suppression``, as in the report; docs/INTERCHANGE.md)."""
+    from mikrolaan.reports import suppression
+
+    min_count = suppression.threshold() if min_count is None else min_count
+    full = _with_every_code(result)
+    grid = funnel_grid(full)
+    hidden = suppression.hidden_figures(grid, suppression.suppress(grid, min_count))
+    return suppression.blank(full, hidden, min_count)
+
+
+def funnel_for(user, as_of: dt.date) -> dict:
+    """The funnel as ``user`` may see it: exact with case access, else suppressed."""
+    result = compute_funnel(as_of)
+    if getattr(user, "sees_case_data", False):
+        return result
+    return suppress_funnel(result)

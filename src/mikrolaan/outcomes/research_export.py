@@ -11,9 +11,10 @@ INTERCHANGE.md's column layout, but:
   keys cannot be linked;
 - payment references are left out (they are bank data);
 - ``aggregates/*.csv`` hold counts per cohort, where a count below ``min_count`` (but above
-  zero) is suppressed and written as ``<min_count``; a total over a suppressed cell is left
-  empty, so the cell cannot be found by subtraction (within one table; counts in different
-  tables are not cross-checked).
+  zero) is suppressed and written as ``<min_count``; further cells (the smallest
+  complementary ones, or a total) are left empty until no suppressed cell can be found by
+  subtraction, within a table or across the tables that share totals (``reports.suppression``,
+  checked over all the sums at once).
 
 ``mikrolaan research_export PATH --key-file F`` runs it; the interchange app's ``export
 --pseudonymised`` is meant to call this function.
@@ -78,26 +79,6 @@ def person_identity(citizen) -> str:
     return f"id:{citizen.pk}"
 
 
-def suppress(count: int, min_count: int) -> str:
-    """A count as published: small non-zero counts are hidden as ``<min_count``."""
-    if 0 < count < min_count:
-        return f"<{min_count}"
-    return str(count)
-
-
-def protect_totals(rows: list[dict], columns: list[str], total_key="cohort") -> list[dict]:
-    """Blank a total where a cell it sums is suppressed, so the cell cannot be worked out by
-    subtracting the others from the total (secondary suppression, per column)."""
-    totals = [r for r in rows if r[total_key] == "total"]
-    parts = [r for r in rows if r[total_key] != "total"]
-    for column in columns:
-        if any(str(r[column]).startswith("<") for r in parts):
-            for total in totals:
-                if not str(total[column]).startswith("<"):
-                    total[column] = ""
-    return rows
-
-
 def age_band(age: int | None) -> str:
     if age is None:
         return "unknown"
@@ -123,7 +104,12 @@ def _write(path: Path, columns: list[str], rows) -> int:
 
 
 def write_pseudonymised_bundle(
-    path, *, key: bytes, min_count: int = 3, as_of: dt.date | None = None, acting_user=None
+    path,
+    *,
+    key: bytes,
+    min_count: int | None = None,
+    as_of: dt.date | None = None,
+    acting_user=None,
 ) -> dict:
     """Write the pseudonymised bundle into the folder ``path``; returns {file: rows}."""
     from django.utils import timezone
@@ -145,6 +131,10 @@ def write_pseudonymised_bundle(
 
     if not isinstance(key, bytes) or len(key) < MIN_KEY_BYTES:
         raise ExportKeyError(f"the export key must be at least {MIN_KEY_BYTES} bytes")
+    if min_count is None:
+        from mikrolaan.reports.suppression import threshold
+
+        min_count = threshold()  # the same setting as the report's for aggregate roles
     if min_count < 1:
         raise ValueError("min_count must be at least 1")
     as_of = as_of or timezone.localdate()
@@ -307,7 +297,16 @@ def write_pseudonymised_bundle(
 
 
 def _write_aggregates(folder: Path, *, citizens, loans, spells, cohorts, min_count, as_of, funnel):
-    """Counts per cohort of borrowers (the loan's cohort), with small counts suppressed."""
+    """Counts per cohort of borrowers (the loan's cohort), with small counts suppressed.
+
+    The three tables of borrowers (by gender, by age, by status now) share their row totals
+    (the borrowers of a cohort) and their column totals, so they are suppressed together, as
+    one publication (``reports.suppression``); the funnel and the dropouts likewise.
+    """
+    from mikrolaan.outcomes.funnel import suppress_funnel
+    from mikrolaan.reports.suppression import Grid, get_at
+    from mikrolaan.reports.suppression import suppress as suppress_grid
+
     by_pk = {c.pk: c for c in citizens}
     spells_of = defaultdict(list)
     for s in spells:
@@ -325,72 +324,96 @@ def _write_aggregates(folder: Path, *, citizens, loans, spells, cohorts, min_cou
             return [c for g in groups for c in borrowers[g]]
         return borrowers[group]
 
-    written = {}
-    gender_cols = ["cohort", "borrowers", "F", "M", "unknown"]
-    rows = []
+    def age_of(c):
+        year = c.birth_year or (c.birth_date.year if c.birth_date else None)
+        return age_band(as_of.year - year if year else None)
+
+    def status_of(c):
+        spell = rules.covering(spells_of[c.pk], as_of)
+        if spell is None:
+            return "no_status"
+        return "self_supporting" if rules.is_self_supporting(spell) else "public_support"
+
+    gender_cols = ["F", "M", "unknown"]
+    bands = [name for name, _low, _high in AGE_BANDS] + ["61+", "unknown"]
+    status_cols = ["self_supporting", "public_support", "no_status"]
+    tables = {
+        "gender": (gender_cols, lambda c: c.gender or "unknown"),
+        "age": (bands, age_of),
+        "status": (status_cols, status_of),
+    }
+    counts = {}
     for g in groups_total:
         people = members(g)
-        count = Counter(c.gender or "unknown" for c in people)
-        rows.append(
-            {
-                "cohort": g,
-                "borrowers": suppress(len(people), min_count),
-                **{k: suppress(count[k], min_count) for k in ("F", "M", "unknown")},
-            }
-        )
+        counts[("borrowers", g)] = len(people)
+        for name, (columns, classify) in tables.items():
+            found = Counter(classify(c) for c in people)
+            for col in columns:
+                counts[(name, g, col)] = found[col]
+    grid = Grid()
+    for key, n in counts.items():
+        grid.cell(key, n, margin=key[0] == "borrowers" or key[1] == "total")
+    for g in groups_total:
+        for name, (columns, _classify) in tables.items():
+            grid.add_sum(("borrowers", g), [(name, g, col) for col in columns])
+    for name, (columns, _classify) in tables.items():
+        for col in columns:
+            grid.add_sum((name, "total", col), [(name, g, col) for g in groups])
+    grid.add_sum(("borrowers", "total"), [("borrowers", g) for g in groups])
+    hidden = suppress_grid(grid, min_count)
+
+    def shown(key, n):
+        if key not in hidden:
+            return str(n)
+        # A small count says so; a count hidden so that a small one cannot be worked out
+        # (secondary suppression: totals and complementary cells) is left empty.
+        return f"<{min_count}" if 0 < n < min_count else ""
+
+    def row(name, g):
+        columns = tables[name][0]
+        return {
+            "cohort": g,
+            **{col: shown((name, g, col), counts[(name, g, col)]) for col in columns},
+        }
+
+    written = {}
+    rows = [
+        {"borrowers": shown(("borrowers", g), counts[("borrowers", g)]), **row("gender", g)}
+        for g in groups_total
+    ]
     written["aggregates/borrowers_by_gender.csv"] = _write(
-        folder / "borrowers_by_gender.csv", gender_cols, protect_totals(rows, gender_cols[1:])
+        folder / "borrowers_by_gender.csv", ["cohort", "borrowers", *gender_cols], rows
     )
-
-    bands = [name for name, _low, _high in AGE_BANDS] + ["61+", "unknown"]
-    rows = []
-    for g in groups_total:
-        count = Counter(
-            age_band(
-                as_of.year - (c.birth_year or (c.birth_date.year if c.birth_date else 0))
-                if (c.birth_year or c.birth_date)
-                else None
-            )
-            for c in members(g)
-        )
-        rows.append({"cohort": g, **{b: suppress(count[b], min_count) for b in bands}})
     written["aggregates/borrowers_by_age.csv"] = _write(
-        folder / "borrowers_by_age.csv", ["cohort", *bands], protect_totals(rows, bands)
+        folder / "borrowers_by_age.csv", ["cohort", *bands], [row("age", g) for g in groups_total]
     )
-
-    status_cols = ["self_supporting", "public_support", "no_status"]
-    rows = []
-    for g in groups_total:
-        count = Counter()
-        for c in members(g):
-            spell = rules.covering(spells_of[c.pk], as_of)
-            if spell is None:
-                count["no_status"] += 1
-            elif rules.is_self_supporting(spell):
-                count["self_supporting"] += 1
-            else:
-                count["public_support"] += 1
-        rows.append({"cohort": g, **{k: suppress(count[k], min_count) for k in status_cols}})
     written["aggregates/borrowers_status_now.csv"] = _write(
         folder / "borrowers_status_now.csv",
         ["cohort", *status_cols],
-        protect_totals(rows, status_cols),
+        [row("status", g) for g in groups_total],
     )
+
+    published = suppress_funnel(funnel, min_count)
+    hidden_funnel = set(published["suppression"]["cells"])
+
+    def shown_funnel(ptr):
+        n = get_at(funnel, ptr)
+        if ptr not in hidden_funnel:
+            return str(n)
+        return f"<{min_count}" if 0 < n < min_count else ""
 
     steps = funnel["steps"]
     rows = [
-        {"cohort": row["cohort"] or "", **{s: suppress(row[s], min_count) for s in steps}}
-        for row in funnel["cohorts"]
+        {"cohort": r["cohort"] or "", **{s: shown_funnel(f"/cohorts/{i}/{s}") for s in steps}}
+        for i, r in enumerate(funnel["cohorts"])
     ]
-    rows.append({"cohort": "total", **{s: suppress(funnel["totals"][s], min_count) for s in steps}})
-    written["aggregates/funnel.csv"] = _write(
-        folder / "funnel.csv", ["cohort", *steps], protect_totals(rows, steps)
-    )
+    rows.append({"cohort": "total", **{s: shown_funnel(f"/totals/{s}") for s in steps}})
+    written["aggregates/funnel.csv"] = _write(folder / "funnel.csv", ["cohort", *steps], rows)
 
     rows = [
-        {"kind": kind, "code": code, "count": suppress(n, min_count)}
+        {"kind": kind, "code": code, "count": shown_funnel(f"/totals/{key}/{code}")}
         for kind, key in (("reason", "dropout_reasons"), ("destination", "dropout_destinations"))
-        for code, n in funnel["totals"][key].items()
+        for code in funnel["totals"][key]
     ]
     written["aggregates/dropouts.csv"] = _write(
         folder / "dropouts.csv", ["kind", "code", "count"], rows

@@ -24,6 +24,8 @@ from mikrolaan.outcomes.forms import (
 )
 from mikrolaan.outcomes.models import SupportSpell
 from mikrolaan.outcomes.summary import citizen_outcomes
+from mikrolaan.reports.suppression import HIDDEN, MARKER, is_hidden, marked, set_at
+from mikrolaan.reports.tables import suppression_note
 
 
 def _has_case_page() -> bool:
@@ -161,11 +163,17 @@ def funnel_page(request):
     if not access.may_read_aggregates(request.user):
         raise PermissionDenied
     form, as_of = _as_of(request)
-    result = funnel.compute_funnel(as_of)
+    # Exact for roles with case access, small numbers hidden for the others.
+    result = funnel.funnel_for(request.user, as_of)
     return render(
         request,
         "outcomes/funnel.html",
-        {"form": form, "as_of": as_of, "funnel": funnel_display(result)},
+        {
+            "form": form,
+            "as_of": as_of,
+            "funnel": funnel_display(marked(result)),
+            "suppression_note": suppression_note(result),
+        },
     )
 
 
@@ -174,6 +182,11 @@ def economics_page(request):
         raise PermissionDenied
     form, as_of = _as_of(request)
     result = economics.compute_economics(as_of)
+    published = economics.as_json(result)
+    if not request.user.sees_case_data:
+        published = economics.suppress_economics(published)
+        for ptr in published["suppression"]["cells"]:
+            set_at(result, ptr, HIDDEN)
     return render(
         request,
         "outcomes/economics.html",
@@ -182,7 +195,9 @@ def economics_page(request):
             "as_of": as_of,
             "result": result,
             "table": economics_display(result),
-            "json": json.dumps(economics.as_json(result), ensure_ascii=False, indent=2),
+            "json": json.dumps(published, ensure_ascii=False, indent=2),
+            "suppression_note": suppression_note(published),
+            "marker": MARKER,
         },
     )
 
@@ -216,6 +231,7 @@ def economics_display(result: dict) -> dict:
                 "money": is_money,
                 "strong": strong,
                 "values": [fig[key] for fig in figures],
+                "cells": [(fig[key], is_hidden(fig[key])) for fig in figures],
             }
             for label, key, is_money, strong in ECONOMICS_LINES
         ],
@@ -263,7 +279,9 @@ def funnel_display(result: dict) -> dict:
                     "step": step,
                     "label": step_labels[step],
                     "count": row[step],
-                    "pct": funnel.percent(row[step], total) or 0,
+                    "pct": HIDDEN
+                    if is_hidden(row[step]) or is_hidden(total)
+                    else funnel.percent(row[step], total) or 0,
                 }
                 for step in funnel.STEPS
             ],

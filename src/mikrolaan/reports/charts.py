@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from mikrolaan.reports.services import REPAYMENT_BANDS, SIZE_BANDS
+from mikrolaan.reports.suppression import MARKER, is_hidden, marked
 from mikrolaan.reports.tables import thousands
 
 BLUE = "#004993"
@@ -43,14 +44,16 @@ def loan_sizes(report: dict) -> SafeString:
     }
     width, height, left, bottom, top = 560, 260, 40, 50, 20
     counts = [sizes["bands"][b] for b in SIZE_BANDS]
-    peak = max(counts + [1])
+    # A hidden count gets no bar (its height would give it away) and the scale is set by the
+    # shown counts only.
+    peak = max([n for n in counts if not is_hidden(n)] + [1])
     slot = (width - left - 10) / len(counts)
     body = [
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" '
         'stroke="#747474"/>'
     ]
     for i, (band, n) in enumerate(zip(SIZE_BANDS, counts, strict=True)):
-        bar = (height - bottom - top) * n / peak
+        bar = 0 if is_hidden(n) else (height - bottom - top) * n / peak
         x = left + i * slot + slot * 0.15
         y = height - bottom - bar
         body.append(
@@ -91,10 +94,17 @@ def repayment_bands(report: dict) -> SafeString:
     for i, c in enumerate(cohorts):
         y = top + i * row_h
         body.append(_text(left - 8, y + row_h * 0.6, c["cohort"], anchor="end", weight="bold"))
+        if is_hidden(c["borrowers"]):
+            body.append(_text(left + 4, y + row_h * 0.6, MARKER, size=11))
+            continue
         total = c["borrowers"] or 1
         x = left
+        hidden = 0
         for band, colour in zip(REPAYMENT_BANDS, BAND_COLOURS, strict=True):
             n = c["repayment_bands"][band]
+            if is_hidden(n):
+                hidden += 1
+                continue
             if not n:
                 continue
             w = span * n / total
@@ -114,6 +124,14 @@ def repayment_bands(report: dict) -> SafeString:
                 )
             )
             x += w
+        if hidden:
+            # The hidden bands together, in grey: their sum is the cohort minus the shown bands.
+            w = left + span - x
+            body.append(
+                f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" '
+                'fill="#bfbfbf" stroke="#fff"/>'
+            )
+            body.append(_text(x + w / 2, y + row_h * 0.6, MARKER, size=11, anchor="middle"))
     body.append(
         _text(
             left,
@@ -132,20 +150,24 @@ def self_support(report: dict) -> SafeString:
     row_h, left, right, top = 34, 60, 230, 16
     width = 620
     height = top + row_h * max(len(cohorts), 1) + 30
-    peak = max([c["self_supporting_days"] for c in cohorts] + [1])
+    peak = max(
+        [c["self_supporting_days"] for c in cohorts if not is_hidden(c["self_supporting_days"])]
+        + [1]
+    )
     span = width - left - right
     body = []
     for i, c in enumerate(cohorts):
         y = top + i * row_h
-        w = span * c["self_supporting_days"] / peak
+        days = c["self_supporting_days"]
+        w = 0 if is_hidden(days) else span * days / peak
         body.append(_text(left - 8, y + row_h * 0.6, c["cohort"], anchor="end", weight="bold"))
         body.append(
             f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" fill="#358000"/>'
         )
-        label = _("%(days)s days · %(n)d of %(of)d · ⌀ %(mean)s") % {
+        label = _("%(days)s days · %(n)s of %(of)s · ⌀ %(mean)s") % {
             "days": thousands(c["self_supporting_days"]),
-            "n": c["self_supporting"],
-            "of": c["borrowers"],
+            "n": str(c["self_supporting"]),
+            "of": str(c["borrowers"]),
             "mean": thousands(c["self_supporting_days_mean"]),
         }
         body.append(_text(left + w + 6, y + row_h * 0.6, label, size=11))
@@ -162,6 +184,7 @@ def self_support(report: dict) -> SafeString:
 
 
 def all_charts(report: dict) -> dict[str, SafeString]:
+    report = marked(report)
     return {
         "loan_sizes": loan_sizes(report),
         "repayment_bands": repayment_bands(report),

@@ -7,12 +7,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mikrolaan.reports.charts import all_charts
-from mikrolaan.reports.tables import build_tables, display_rows, thousands
+from mikrolaan.reports.suppression import HIDDEN, is_hidden, marked
+from mikrolaan.reports.tables import build_tables, display_rows, suppression_note, thousands
 
 
 def context(report: dict) -> dict:
     tables = [display_rows(t) for t in build_tables(report)]
+    note = suppression_note(report)
+    report = marked(report)
     totals = report["totals"]
+    borrowers, self_supporting = report["borrowers"], totals["self_supporting"]
     return {
         "report": report,
         "as_of": dt.date.fromisoformat(report["as_of"]),
@@ -20,16 +24,21 @@ def context(report: dict) -> dict:
         "table_list": tables,
         "charts": all_charts(report),
         "cohort_codes": [c["cohort"] for c in report["cohorts"]],
+        "suppression_note": note,
         "key": {
-            "borrowers": report["borrowers"],
-            "self_supporting": totals["self_supporting"],
-            "self_supporting_pct": round(100 * totals["self_supporting"] / report["borrowers"])
-            if report["borrowers"]
-            else None,
+            "borrowers": borrowers,
+            "self_supporting": self_supporting,
+            "self_supporting_pct": (
+                HIDDEN
+                if is_hidden(borrowers) or is_hidden(self_supporting)
+                else round(100 * self_supporting / borrowers)
+                if borrowers
+                else None
+            ),
             "days": thousands(totals["self_supporting_days"]),
             "days_mean": thousands(totals["self_supporting_days_mean"]),
-            "original": thousands(int(float(totals["original_debt"]))),
-            "current": thousands(int(float(totals["current_debt"]))),
+            "original": _kroner(totals["original_debt"]),
+            "current": _kroner(totals["current_debt"]),
             "repaid_pct": totals["repaid_pct"],
             "fully_repaid": totals["fully_repaid"],
             "collection": totals["transferred_to_collection"],
@@ -37,6 +46,10 @@ def context(report: dict) -> dict:
         },
         "generated": timezone.localdate(),
     }
+
+
+def _kroner(value) -> str:
+    return thousands(value) if is_hidden(value) else thousands(int(float(value)))
 
 
 def render_html(report: dict) -> str:

@@ -277,3 +277,147 @@ def build_report(as_of: dt.date, cohorts: list[str] | None = None) -> dict:
             ),
         },
     }
+
+
+def report_grid(report: dict):
+    """The report's counts, the sums between them and the figures that depend on them, for
+    ``suppression.suppress`` (keys are JSON pointers into the report; implicit cells, which
+    the report does not print but a reader can work out, start with ``~``)."""
+    from mikrolaan.reports.suppression import Grid, pointer
+
+    grid = Grid()
+    totals, sizes = report["totals"], report["open_loan_sizes"]
+    n_all, open_all = pointer("borrowers"), pointer("open_loan_sizes", "count")
+    s_all, full_all = pointer("totals", "self_supporting"), pointer("totals", "fully_repaid")
+    grid.cell(n_all, report["borrowers"], margin=True)
+    grid.cell(open_all, sizes["count"], margin=True)
+    grid.cell(s_all, totals["self_supporting"], margin=True)
+    grid.cell(full_all, totals["fully_repaid"], margin=True)
+    grid.cell(
+        "~not_self_supporting", report["borrowers"] - totals["self_supporting"], published=False
+    )
+    grid.add_sum(n_all, [s_all, "~not_self_supporting"])
+    grid.add_sum(n_all, [open_all, full_all])
+    transferred = pointer("totals", "transferred_to_collection")
+    grid.cell(transferred, totals["transferred_to_collection"])
+    grid.cell(
+        "~open_not_transferred",
+        sizes["count"] - totals["transferred_to_collection"],
+        published=False,
+    )
+    grid.add_sum(open_all, [transferred, "~open_not_transferred"])
+
+    n_parts, s_parts, o_parts, full_parts = [], [], [], []
+    for i, c in enumerate(report["cohorts"]):
+        n, s, o = (pointer("cohorts", i, k) for k in ("borrowers", "self_supporting", "open_loans"))
+        grid.cell(n, c["borrowers"])
+        grid.cell(s, c["self_supporting"])
+        grid.cell(o, c["open_loans"])
+        grid.cell(
+            f"~cohorts/{i}/not_self_supporting",
+            c["borrowers"] - c["self_supporting"],
+            published=False,
+        )
+        bands = [pointer("cohorts", i, "repayment_bands", b) for b in REPAYMENT_BANDS]
+        for key, band in zip(bands, REPAYMENT_BANDS, strict=True):
+            grid.cell(key, c["repayment_bands"][band])
+        grid.add_sum(n, bands)
+        grid.add_sum(n, [s, f"~cohorts/{i}/not_self_supporting"])
+        grid.add_sum(n, [o, bands[-1]])
+        grid.depend(
+            s,
+            *(
+                pointer("cohorts", i, k)
+                for k in ("self_supporting_days", "self_supporting_days_mean")
+            ),
+        )
+        grid.depend(
+            o, *(pointer("cohorts", i, k) for k in ("original_debt", "current_debt", "repaid_pct"))
+        )
+        n_parts.append(n)
+        s_parts.append(s)
+        o_parts.append(o)
+        full_parts.append(bands[-1])
+    # Borrowers whose loan has no cohort count in the totals only: a group of their own.
+    rest = {
+        "n": report["borrowers"] - sum(c["borrowers"] for c in report["cohorts"]),
+        "s": totals["self_supporting"] - sum(c["self_supporting"] for c in report["cohorts"]),
+        "o": sizes["count"] - sum(c["open_loans"] for c in report["cohorts"]),
+        "full": totals["fully_repaid"]
+        - sum(c["repayment_bands"]["100"] for c in report["cohorts"]),
+    }
+    if rest["n"]:
+        for k, v in rest.items():
+            grid.cell(f"~no_cohort/{k}", v, published=False)
+        grid.cell("~no_cohort/not_s", rest["n"] - rest["s"], published=False)
+        grid.add_sum("~no_cohort/n", ["~no_cohort/s", "~no_cohort/not_s"])
+        grid.add_sum("~no_cohort/n", ["~no_cohort/o", "~no_cohort/full"])
+        n_parts.append("~no_cohort/n")
+        s_parts.append("~no_cohort/s")
+        o_parts.append("~no_cohort/o")
+        full_parts.append("~no_cohort/full")
+    grid.add_sum(n_all, n_parts)
+    grid.add_sum(s_all, s_parts)
+    grid.add_sum(open_all, o_parts)
+    grid.add_sum(full_all, full_parts)
+    grid.add_magnitude_sum(s_all, s_parts)  # days
+    grid.add_magnitude_sum(open_all, o_parts)  # debts
+    grid.depend(
+        s_all,
+        pointer("totals", "self_supporting_days"),
+        pointer("totals", "self_supporting_days_mean"),
+    )
+    grid.depend(
+        open_all,
+        pointer("totals", "original_debt"),
+        pointer("totals", "current_debt"),
+        pointer("totals", "repaid_pct"),
+        pointer("open_loan_sizes", "mean"),
+    )
+
+    def breakdown(total, keys_values):
+        keys = []
+        for key, value in keys_values:
+            grid.cell(key, value)
+            keys.append(key)
+        grid.add_sum(total, keys)
+
+    breakdown(n_all, [(pointer("gender", g), n) for g, n in report["gender"].items()])
+    age = report["age"]
+    breakdown(
+        n_all,
+        [(pointer("age", "bands", b), n) for b, n in age["bands"].items()]
+        + [(pointer("age", "unknown"), age["unknown"])],
+    )
+    grid.depend(n_all, pointer("age", "mean"))
+    breakdown(
+        n_all, [(pointer("benefit_before", k), n) for k, n in report["benefit_before"].items()]
+    )
+    breakdown(
+        open_all, [(pointer("open_loan_sizes", "bands", b), n) for b, n in sizes["bands"].items()]
+    )
+    return grid
+
+
+# Single people's values: the youngest and oldest borrower, the smallest and largest loan.
+EXTREMES = ("/age/min", "/age/max", "/open_loan_sizes/min", "/open_loan_sizes/max")
+
+
+def suppress_report(report: dict, min_count: int | None = None) -> dict:
+    """The report for roles without case access: small counts and what could give them away
+    hidden (``null``, listed under ``suppression``; docs/INTERCHANGE.md)."""
+    from mikrolaan.reports import suppression
+
+    min_count = suppression.threshold() if min_count is None else min_count
+    grid = report_grid(report)
+    hidden = suppression.hidden_figures(grid, suppression.suppress(grid, min_count))
+    extremes = [p for p in EXTREMES if suppression.get_at(report, p) is not None]
+    return suppression.blank(report, [*hidden, *extremes], min_count)
+
+
+def report_for(user, as_of: dt.date, cohorts: list[str] | None = None) -> dict:
+    """The report as ``user`` may see it: exact for roles with case access, else suppressed."""
+    report = build_report(as_of, cohorts)
+    if getattr(user, "sees_case_data", False):
+        return report
+    return suppress_report(report)

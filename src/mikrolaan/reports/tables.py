@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from mikrolaan.reports.services import AGE_BANDS, REPAYMENT_BANDS, SIZE_BANDS
+from mikrolaan.reports.suppression import HIDDEN, MARKER, is_hidden, marked
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Table:
 
 
 def _pct(part: int, whole: int) -> int | None:
+    if is_hidden(part) or is_hidden(whole):
+        return HIDDEN
     if not whole:
         return None
     return int((Decimal(100) * part / whole).quantize(Decimal(1), ROUND_HALF_UP))
@@ -39,10 +42,21 @@ def _date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
+def _dec(value):
+    """A money string as Decimal; a hidden figure stays hidden."""
+    return HIDDEN if is_hidden(value) else Decimal(value)
+
+
+def _sum(values):
+    return HIDDEN if any(is_hidden(v) for v in values) else sum(values)
+
+
 def thousands(value) -> str:
     """Danish number formatting: 26.337,93 and 763.800."""
     if value is None:
         return "–"
+    if is_hidden(value):
+        return MARKER
     if isinstance(value, Decimal):
         whole = f"{value:,.2f}"
         return whole.replace(",", "X").replace(".", ",").replace("X", ".")
@@ -54,12 +68,42 @@ def thousands(value) -> str:
 def money_kr(value: Decimal | None, *, decimals: bool = False) -> str:
     if value is None:
         return "–"
+    if is_hidden(value):
+        return MARKER
     if not decimals and value == value.to_integral_value():
         return thousands(int(value))
     return thousands(value)
 
 
+def suppression_note(report: dict) -> str | None:
+    """The footnote under a suppressed report, table or chart (None if nothing is hidden)."""
+    found = report.get("suppression")
+    if not found or not found.get("cells"):
+        return None
+    return pgettext(
+        "suppression",
+        "%(marker)s: hidden to protect individuals. Numbers below %(n)d are not shown, and "
+        "neither are the numbers, totals and figures they could be worked out from.",
+    ) % {"marker": MARKER, "n": found["threshold"]}
+
+
 def build_tables(report: dict) -> list[Table]:
+    note = suppression_note(report)
+    report = marked(report)
+    tables = _build_tables(report)
+    if note:
+        for table in tables:
+            if _has_hidden(table):
+                table.notes.append(note)
+    return tables
+
+
+def _has_hidden(table: Table) -> bool:
+    rows = [*table.rows, *([table.total] if table.total else [])]
+    return any(is_hidden(v) for row in rows for v in row) or any(MARKER in n for n in table.notes)
+
+
+def _build_tables(report: dict) -> list[Table]:
     as_of = _date(report["as_of"])
     cohorts = report["cohorts"]
     total = report["borrowers"]
@@ -121,7 +165,9 @@ def build_tables(report: dict) -> list[Table]:
         label = band
         if band == "<=30":
             # The review labels the youngest band from its youngest borrower ("27-30").
-            label = f"{age['min']}-30" if age["min"] is not None and age["min"] <= 30 else "≤30"
+            youngest = age["min"]
+            known = youngest is not None and not is_hidden(youngest)
+            label = f"{youngest}-30" if known and youngest <= 30 else "≤30"
         t3.rows.append([label, n, _pct(n, total)])
     if age["unknown"]:
         t3.rows.append(
@@ -137,7 +183,9 @@ def build_tables(report: dict) -> list[Table]:
         % {
             "min": age["min"] if age["min"] is not None else "–",
             "max": age["max"] if age["max"] is not None else "–",
-            "mean": f"{age['mean']:.1f}".replace(".", ",") if age["mean"] is not None else "–",
+            "mean": thousands(age["mean"])
+            if is_hidden(age["mean"])
+            else (f"{age['mean']:.1f}".replace(".", ",") if age["mean"] is not None else "–"),
         },
     ]
     tables.append(t3)
@@ -205,10 +253,10 @@ def build_tables(report: dict) -> list[Table]:
     tables.append(t5)
 
     sizes = report["open_loan_sizes"]
-    smallest = Decimal(sizes["min"]) if sizes["min"] else None
+    smallest = _dec(sizes["min"]) if sizes["min"] else None
     low = (
         f"{thousands(int(smallest // 1000 * 1000))} - 19.999"
-        if smallest and smallest < 20000
+        if smallest and not is_hidden(smallest) and smallest < 20000
         else pgettext("review table", "Under 20.000")
     )
     labels = {
@@ -230,9 +278,9 @@ def build_tables(report: dict) -> list[Table]:
     t6.notes = [
         pgettext("review table", "Smallest loan: %(v)s kr") % {"v": money_kr(smallest)},
         pgettext("review table", "Largest loan: %(v)s kr")
-        % {"v": money_kr(Decimal(sizes["max"]) if sizes["max"] else None)},
+        % {"v": money_kr(_dec(sizes["max"]) if sizes["max"] else None)},
         pgettext("review table", "Average loan: %(v)s kr")
-        % {"v": thousands(Decimal(sizes["mean"])) if sizes["mean"] else "–"},
+        % {"v": thousands(_dec(sizes["mean"])) if sizes["mean"] else "–"},
         pgettext(
             "review table",
             "* The table holds only the citizens who have not repaid the whole loan.",
@@ -255,24 +303,24 @@ def build_tables(report: dict) -> list[Table]:
         t7.rows.append(
             [
                 c["cohort"],
-                Decimal(c["original_debt"]),
-                Decimal(c["current_debt"]),
+                _dec(c["original_debt"]),
+                _dec(c["current_debt"]),
                 c["repaid_pct"],
             ]
         )
     t7.total = [
         pgettext("review table", "Total"),
-        Decimal(totals["original_debt"]),
-        Decimal(totals["current_debt"]),
+        _dec(totals["original_debt"]),
+        _dec(totals["current_debt"]),
         totals["repaid_pct"],
     ]
     t7.notes = [
-        pgettext("review table", "Loans not repaid in full: %(open)d. Repaid in full: %(full)d.")
-        % {"open": sizes["count"], "full": totals["fully_repaid"]},
+        pgettext("review table", "Loans not repaid in full: %(open)s. Repaid in full: %(full)s.")
+        % {"open": _n(sizes["count"]), "full": _n(totals["fully_repaid"])},
         pgettext(
-            "review table", "Handed over to state debt collection: %(n)d of the %(open)d loans."
+            "review table", "Handed over to state debt collection: %(n)s of the %(open)s loans."
         )
-        % {"n": totals["transferred_to_collection"], "open": sizes["count"]},
+        % {"n": _n(totals["transferred_to_collection"]), "open": _n(sizes["count"])},
     ]
     tables.append(t7)
 
@@ -288,13 +336,20 @@ def build_tables(report: dict) -> list[Table]:
     )
     for band in REPAYMENT_BANDS:
         counts = [c["repayment_bands"][band] for c in cohorts]
-        t8.rows.append([f"{band} %"] + counts + [sum(counts)])
+        t8.rows.append([f"{band} %"] + counts + [_sum(counts)])
     t8.total = [pgettext("review table", "Total")] + [c["borrowers"] for c in cohorts] + [total]
     tables.append(t8)
     return tables
 
 
+def _n(value) -> str:
+    """A count in a note, as the notes always printed it (``%d``), or the marker."""
+    return MARKER if is_hidden(value) else str(int(value))
+
+
 def display(value, *, money: bool = False) -> str:
+    if is_hidden(value):
+        return MARKER
     if value is None:
         return "–"
     if money and isinstance(value, Decimal):

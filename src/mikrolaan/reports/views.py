@@ -11,10 +11,12 @@ from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.reports.charts import all_charts
 from mikrolaan.reports.forms import ReportForm
-from mikrolaan.reports.services import build_report
-from mikrolaan.reports.tables import build_tables, display_rows
+from mikrolaan.reports.services import report_for
+from mikrolaan.reports.suppression import marked
+from mikrolaan.reports.tables import build_tables, display_rows, suppression_note
 
-# The report holds aggregates only, so evaluators see exactly what managers see.
+# The report holds aggregates only. Roles with case access (project leaders) see the exact
+# figures; the others see them with small numbers suppressed (services.report_for).
 REPORT_ROLES = (Role.MANAGER, Role.EVALUATOR, Role.PROJECT_LEADER)
 
 
@@ -35,7 +37,7 @@ def _selection(request):
 def index(request):
     _authorise(request)
     form, as_of, cohorts = _selection(request)
-    report = build_report(as_of, cohorts)
+    report = report_for(request.user, as_of, cohorts)
     query = urlencode(
         {"as_of": as_of.isoformat(), **({"cohorts": cohorts} if cohorts else {})}, doseq=True
     )
@@ -44,8 +46,9 @@ def index(request):
         "reports/index.html",
         {
             "form": form,
-            "report": report,
+            "report": marked(report),
             "as_of": as_of,
+            "suppression_note": suppression_note(report),
             "tables": [display_rows(t) for t in build_tables(report)],
             "charts": all_charts(report),
             "query": query,
@@ -56,11 +59,12 @@ def index(request):
 def download(request, fmt: str):
     _authorise(request)
     _form, as_of, cohorts = _selection(request)
-    report = build_report(as_of, cohorts)
+    report = report_for(request.user, as_of, cohorts)
     log(
         request.user,
         Action.EXTRACT,
-        what=f"chapter-7 report {fmt} as of {as_of}, cohorts {cohorts or 'all'}",
+        what=f"chapter-7 report {fmt} as of {as_of}, cohorts {cohorts or 'all'}"
+        + (", small numbers suppressed" if "suppression" in report else ""),
     )
     name = f"mikrolaan-rapport-{as_of.isoformat()}"
     if fmt == "json":

@@ -8,7 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from mikrolaan.reports.tables import build_tables
+from mikrolaan.reports.suppression import MARKER, is_hidden, marked
+from mikrolaan.reports.tables import build_tables, suppression_note
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
@@ -22,7 +23,11 @@ def render_xlsx(report: dict) -> bytes:
     overview["A1"].font = TITLE
     overview.append([_("As of"), report["as_of"]])
     overview.append([_("Cohorts"), ", ".join(c["cohort"] for c in report["cohorts"])])
-    overview.append([_("Borrowers"), report["borrowers"]])
+    overview.append([_("Borrowers"), _cells([marked(report)["borrowers"]])[0]])
+    note = suppression_note(report)
+    if note:
+        overview.append([])
+        overview.append([note])
     overview.column_dimensions["A"].width = 28
     overview.column_dimensions["B"].width = 30
     for table in build_tables(report):
@@ -59,4 +64,5 @@ def render_xlsx(report: dict) -> bytes:
 
 def _cells(row: list) -> list:
     # Money stays exact: openpyxl writes a Decimal as a number without float rounding.
-    return ["" if v is None else v for v in row]
+    # A hidden figure is written as the marker (text), explained in the table's notes.
+    return [MARKER if is_hidden(v) else "" if v is None else v for v in row]

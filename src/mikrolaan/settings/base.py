@@ -160,3 +160,5 @@ AUTHENTICATION_BACKENDS = [
     "mikrolaan.accounts.oidc.StaffOIDCBackend",
 ]
 MIDDLEWARE += ["mikrolaan.accounts.oidc.StaffSessionRefresh"]
+# Small numbers stay hidden for roles without case access (reports/suppression.py).
+SUPPRESSION_THRESHOLD = int(env_str("MIKROLAAN_SUPPRESSION_THRESHOLD", "3"))

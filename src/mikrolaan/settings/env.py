@@ -50,6 +50,13 @@ _declare(
 _declare("MIKROLAAN_LETTERS_DIR", "var/letters", "Outbox folder of the default letter transport.")
 _declare("MIKROLAAN_EXPORTS_DIR", "var/exports", "Folder for debt-collection and other exports.")
 _declare("MIKROLAAN_LOG_LEVEL", "INFO", "Log level of the root logger.")
+_declare(
+    "MIKROLAAN_SUPPRESSION_THRESHOLD",
+    "3",
+    "Smallest count shown to roles without case access (report, funnel, economic gain) and in "
+    "the research export's aggregate tables; smaller counts, and what would give them away, "
+    "are hidden.",
+)
 
 
 def _declare_oidc(prefix: str, who: str) -> None:

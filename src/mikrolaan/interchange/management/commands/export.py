@@ -26,7 +26,12 @@ class Command(BaseCommand):
             "suppressed in the aggregate tables",
         )
         parser.add_argument("--key-file", help="with --pseudonymised: the export key's file")
-        parser.add_argument("--min-count", type=int, default=3, help="with --pseudonymised")
+        parser.add_argument(
+            "--min-count",
+            type=int,
+            default=None,
+            help="with --pseudonymised (default: MIKROLAAN_SUPPRESSION_THRESHOLD)",
+        )
         parser.add_argument("--as-of", help="with --pseudonymised: date of the aggregates")
 
     def handle(self, *args, path, pseudonymised, key_file, min_count, as_of, **options):
@@ -36,7 +41,9 @@ class Command(BaseCommand):
                     "--pseudonymised needs --key-file: the key that keeps pseudonyms stable "
                     "between exports (a new key makes them unlinkable)"
                 )
-            kwargs = {"key_file": key_file, "min_count": min_count}
+            kwargs = {"key_file": key_file}
+            if min_count is not None:
+                kwargs["min_count"] = min_count
             if as_of:
                 kwargs["as_of"] = as_of
             call_command("research_export", path, stdout=self.stdout, **kwargs)

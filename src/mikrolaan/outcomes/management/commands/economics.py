@@ -2,10 +2,16 @@
 
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mikrolaan.outcomes.economics import MONEY_FIELDS, as_json, compute_economics
+from mikrolaan.outcomes.economics import (
+    MONEY_FIELDS,
+    as_json,
+    compute_economics,
+    suppress_economics,
+)
 from mikrolaan.outcomes.management.commands.funnel import parse_date
 
 
@@ -15,10 +21,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="date YYYY-MM-DD (default: today)")
         parser.add_argument("--format", choices=["json", "text"], default="json")
+        parser.add_argument(
+            "--suppress",
+            action="store_true",
+            help="hide small numbers as for roles without case access (json only)",
+        )
 
-    def handle(self, *args, as_of=None, format="json", **options):
+    def handle(self, *args, as_of=None, format="json", suppress=False, **options):
         day = parse_date(as_of) if as_of else timezone.localdate()
         result = as_json(compute_economics(day))
+        if suppress:
+            if format != "json":
+                raise CommandError(_("--suppress needs --format json."))
+            result = suppress_economics(result)
         if format == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
             return

@@ -26,7 +26,12 @@ class Command(BaseCommand):
             help=f"file holding the export key (at least {MIN_KEY_BYTES} bytes); keep it to "
             "make later exports linkable, use a new one to make them unlinkable",
         )
-        parser.add_argument("--min-count", type=int, default=3)
+        parser.add_argument(
+            "--min-count",
+            type=int,
+            default=None,
+            help="smallest count shown (default: MIKROLAAN_SUPPRESSION_THRESHOLD, 3)",
+        )
         parser.add_argument("--as-of", help="date for the aggregate tables (default: today)")
 
     def handle(self, *args, path, key_file, min_count, as_of=None, **options):
@@ -34,7 +39,7 @@ class Command(BaseCommand):
             key = Path(key_file).read_bytes().strip()
         except OSError as exc:
             raise CommandError(f"--key-file: cannot read {key_file}: {exc.strerror}") from exc
-        if min_count < 1:
+        if min_count is not None and min_count < 1:
             raise CommandError("--min-count must be at least 1")
         try:
             written = write_pseudonymised_bundle(

@@ -1,4 +1,7 @@
-"""``mikrolaan report --as-of D --format json|xlsx|pdf [-o FILE] [--cohorts M3,M4]``."""
+"""``mikrolaan report --as-of D --format json|xlsx|pdf [-o FILE] [--cohorts M3,M4] [--suppress]``.
+
+Exact, as the contract says; ``--suppress`` gives the version roles without case access see.
+"""
 
 import datetime as dt
 import json
@@ -7,7 +10,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from mikrolaan.reports.services import build_report
+from mikrolaan.reports.services import build_report, suppress_report
 
 
 def _date(value: str) -> dt.date:
@@ -25,11 +28,18 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
         parser.add_argument("-o", "--output", help="file to write (json: default stdout)")
         parser.add_argument("--cohorts", help="comma-separated cohort codes, e.g. M3,M4,M5,M6")
+        parser.add_argument(
+            "--suppress",
+            action="store_true",
+            help="hide small numbers as for roles without case access (the aggregate version)",
+        )
 
-    def handle(self, *args, as_of, format, output, cohorts, **options):
+    def handle(self, *args, as_of, format, output, cohorts, suppress=False, **options):
         day = _date(as_of)
         codes = [c.strip() for c in cohorts.split(",") if c.strip()] if cohorts else None
         report = build_report(day, codes)
+        if suppress:
+            report = suppress_report(report)
         if format == "json":
             text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
             if output:
