@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mikrolaan.accounts import views as accounts_views
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
+    path("account/", include("mikrolaan.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("mikrolaan.cases.urls")),
     path("courses/", include("mikrolaan.courses.urls")),

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "mikrolaan.accounts"
     label = "accounts"
+
+    def ready(self):
+        from mikrolaan.accounts import signals  # noqa: F401 - connects the audit receivers

@@ -42,3 +42,11 @@ def change_role(
         why=why,
     )
     return True
+
+
+@transaction.atomic
+def change_password(user: User, new_password: str) -> None:
+    """The user sets a new password of their own (already validated by the form)."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    log(user, Action.CHANGE, obj=user, what="password changed by the user", why="own password")

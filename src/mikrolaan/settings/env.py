@@ -50,6 +50,23 @@ _declare(
 _declare("MIKROLAAN_LETTERS_DIR", "var/letters", "Outbox folder of the default letter transport.")
 _declare("MIKROLAAN_EXPORTS_DIR", "var/exports", "Folder for debt-collection and other exports.")
 _declare("MIKROLAAN_LOG_LEVEL", "INFO", "Log level of the root logger.")
+_declare(
+    "MIKROLAAN_ENVIRONMENT",
+    "development",
+    "`development` or `production`. In production the demo refuses to load and demo users "
+    "get no exemption from the second factor.",
+)
+_declare(
+    "MIKROLAAN_LOGIN_FAILURE_LIMIT",
+    "5",
+    "Failed log-ins in a row, per user name and per IP address, before log-in is locked.",
+)
+_declare(
+    "MIKROLAAN_LOGIN_COOLOFF_MINUTES",
+    "15",
+    "Minutes a locked user name or IP address waits before it may try again.",
+)
+_declare("MIKROLAAN_PASSWORD_MIN_LENGTH", "12", "Shortest password a user may choose.")
 
 
 def env_str(name: str, default: str) -> str:
