@@ -15,10 +15,15 @@ from mikrolaan.people.models import Citizen
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def accounts_only(monkeypatch):
-    """Load only the demo's users and units: the rules here do not need the whole programme."""
+    """Load only the demo's users and units: the rules here do not need the whole programme.
+
+    The console runner closes every database connection when the command ends, which would
+    take the test's own transaction with it on PostgreSQL.
+    """
     monkeypatch.setattr(demo_command, "ORDER", ["accounts"])
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
 
 
 def _rows():
