@@ -80,7 +80,13 @@ def confirm_app_setup(request, device: TOTPDevice, token: str) -> list[str] | No
     session counts as verified from here on.
     """
     user = request.user
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(pk=device.pk, user=user, confirmed=False)
+        .first()
+    )
+    if device is None:  # confirmed meanwhile (the form sent twice): set up again
+        return None
     if not _TOTP_CODE.match(_normalise(token)) or not device.verify_token(_normalise(token)):
         log(user, Action.LOGIN_FAILED, obj=user, what="second factor set-up: wrong code")
         return None
