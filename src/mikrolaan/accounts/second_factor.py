@@ -174,8 +174,8 @@ class SecondFactorMiddleware:
         if (
             not request.path.startswith(_OPEN_PREFIXES)
             and request.path not in {reverse(name) for name in _OPEN_URL_NAMES}
-            and second_factor_required(request)
             and not request.user.is_verified()
+            and second_factor_required(request)
         ):
             target = (
                 "accounts:second_factor"
