@@ -9,6 +9,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from mikrolaan.accounts import second_factor as sf
 from mikrolaan.accounts.services import change_password
@@ -47,6 +48,12 @@ def second_factor(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if sf.verify_second_factor(request, form.cleaned_data["code"]):
+            if isinstance(request.user.otp_device, StaticDevice):
+                messages.warning(
+                    request,
+                    _("You used a recovery code. Recovery codes left: %(count)s.")
+                    % {"count": sf.remaining_recovery_codes(request.user)},
+                )
             return redirect(target)
         form.add_error(
             "code",
