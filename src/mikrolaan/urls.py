@@ -7,7 +7,9 @@ from mikrolaan.accounts import views as accounts_views
 urlpatterns = [
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
+    path("account/", include("mikrolaan.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("mikrolaan.cases.urls")),
     path("courses/", include("mikrolaan.courses.urls")),
@@ -21,7 +23,7 @@ urlpatterns = [
     path("outcomes/", include("mikrolaan.outcomes.urls")),
     path("reports/", include("mikrolaan.reports.urls")),
     path("", include("mikrolaan.web.urls")),
-    path("oidc/", include("mikrolaan.accounts.urls")),
+    path("oidc/", include("mikrolaan.accounts.oidc_urls")),
 ]
 
 handler400 = "mikrolaan.web.errors.bad_request"

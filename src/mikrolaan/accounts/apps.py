@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from mikrolaan.accounts import checks  # noqa: F401 (registers the system checks)
+        from mikrolaan.accounts import (
+            checks,  # noqa: F401 (registers the system checks)
+            signals,  # noqa: F401 - connects the audit receivers
+        )

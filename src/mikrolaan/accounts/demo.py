@@ -1,8 +1,12 @@
-"""Demo: the job-centre units and one user per role (two knowledge persons)."""
+"""Demo: the job-centre units and one user per role (two knowledge persons).
+
+The demo makes no superuser: its administrator has the administrator role and may use the
+admin site (``is_staff``) for what that role's permissions allow.
+"""
 
 from mikrolaan.accounts.models import Unit, User
 from mikrolaan.accounts.roles import Role
-from mikrolaan.core.demo import DEMO_PASSWORD
+from mikrolaan.core.models import DemoLogin
 
 UNITS = [
     ("dagpenge-kontanthjaelp", "Dagpenge og kontanthjælp"),
@@ -42,8 +46,8 @@ def populate(ctx):
             role=role,
             unit=ctx.units[unit_code] if unit_code else None,
             is_staff=role == Role.ADMINISTRATOR,
-            is_superuser=role == Role.ADMINISTRATOR,
         )
-        user.set_password(DEMO_PASSWORD)
+        user.set_password(ctx.password)
         user.save()
+        DemoLogin.objects.create(user=user, password=ctx.password)
         ctx.users[username] = user

@@ -141,3 +141,11 @@ def sign_in_staff(claims: dict, *, config) -> User:
             log(None, Action.CHANGE, obj=user, what=", ".join(changed), why=SIGN_IN_WHY)
     change_role(user, role=role, unit=unit, acting_user=None, why=SIGN_IN_WHY)
     return user
+
+
+@transaction.atomic
+def change_password(user: User, new_password: str) -> None:
+    """The user sets a new password of their own (already validated by the form)."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    log(user, Action.CHANGE, obj=user, what="password changed by the user", why="own password")

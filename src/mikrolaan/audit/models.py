@@ -16,6 +16,10 @@ class Action(models.TextChoices):
     EXTRACT = "extract", _("Extract")
     DELETE = "delete", _("Delete")
     DENIED = "denied", _("Access denied")
+    LOGIN = "login", _("Log-in")
+    LOGIN_FAILED = "login_failed", _("Failed log-in")
+    LOCKOUT = "lockout", _("Lock-out")
+    LOGOUT = "logout", _("Log-out")
 
 
 class AuditRecord(models.Model):

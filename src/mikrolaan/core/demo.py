@@ -2,11 +2,17 @@
 
 import datetime as dt
 import random
+import secrets
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-DEMO_PASSWORD = "mikrolaan-demo"  # noqa: S105 - printed on screen for the demo on purpose
+_UNAMBIGUOUS = "abcdefghjkmnpqrstuvwxyz23456789"  # nothing to mistake for 1, l, 0 or o
+
+
+def new_demo_password() -> str:
+    """A random password per installation, e.g. ``k7mq-x2pa-9hdt-bw4e``; shown on screen."""
+    return "-".join("".join(secrets.choice(_UNAMBIGUOUS) for _ in range(4)) for _ in range(4))
 
 
 @dataclass
@@ -17,6 +23,8 @@ class DemoContext:
     units: dict = field(default_factory=dict)  # code -> Unit
     users: dict = field(default_factory=dict)  # username -> User
     data: dict = field(default_factory=dict)  # free for apps to pass things on
+    # The demo users' password, new for every installation (never the random seed's).
+    password: str = field(default_factory=new_demo_password)
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)

@@ -48,3 +48,25 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(f"{type(self).__name__} is append-only; add a correction")
+
+
+class DemoLogin(models.Model):
+    """A user the demo made, with the password the demo gave it.
+
+    Its rows mark an installation the demo made: ``mikrolaan demo logins`` prints them again,
+    and only these users may skip the second factor, and only outside production. The
+    password is random per installation; it is stored readable because the demo shows it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demo_login"
+    )
+    password = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("demo log-in")
+        verbose_name_plural = _("demo log-ins")
+
+    def __str__(self) -> str:
+        return str(self.user)

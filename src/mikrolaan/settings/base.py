@@ -4,6 +4,7 @@ Each variable is documented once, in ``ENVIRONMENT`` below; ``docs/configuration
 generated from that list (``mikrolaan settings-doc``).
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -107,8 +108,12 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(env_str("MIKROLAAN_PASSWORD_MIN_LENGTH", "12"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "da"
@@ -149,16 +154,44 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one line per log-in; the audit trail records them
     },
 }
 
 # Sign-in: local passwords, and staff through the municipality's OpenID Connect provider
 # (accounts/oidc.py; off while MIKROLAAN_OIDC_ISSUER is empty). One entry per provider.
 OIDC_PROVIDERS = {"staff": oidc_provider_settings("MIKROLAAN_OIDC_")}
-AUTHENTICATION_BACKENDS = [
-    "mikrolaan.accounts.backends.LocalPasswordBackend",
-    "mikrolaan.accounts.oidc.StaffOIDCBackend",
-]
 MIDDLEWARE += ["mikrolaan.accounts.oidc.StaffSessionRefresh"]
 # Small numbers stay hidden for roles without case access (reports/suppression.py).
 SUPPRESSION_THRESHOLD = int(env_str("MIKROLAAN_SUPPRESSION_THRESHOLD", "3"))
+# --- Local passwords made safe: lock-out, second factor (accounts/lockout.py, second_factor.py)
+MIKROLAAN_ENVIRONMENT = env_str("MIKROLAAN_ENVIRONMENT", "development")
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "mikrolaan.accounts.second_factor.SecondFactorMiddleware",
+    # django-axes wants to be last: it turns a locked-out log-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked user name or address is refused before its password is checked.
+    "mikrolaan.accounts.lockout.LockoutBackend",
+    # Local passwords; with OpenID Connect on, only the break-glass administrator's.
+    "mikrolaan.accounts.backends.LocalPasswordBackend",
+    "mikrolaan.accounts.oidc.StaffOIDCBackend",
+]
+AXES_FAILURE_LIMIT = int(env_str("MIKROLAAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env_str("MIKROLAAN_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mikrolaan.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+# A user whose role shows personal data signs in with a second factor (TOTP). Only the test
+# settings turn this off, for tests that are not about signing in; no variable can.
+SECOND_FACTOR_REQUIRED = True
+OTP_TOTP_ISSUER = "Mikrolån"

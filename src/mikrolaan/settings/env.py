@@ -108,6 +108,23 @@ _declare(
     "With OpenID Connect on, the one user name that may still sign in with a local password "
     "(the emergency administrator). Empty: nobody.",
 )
+_declare(
+    "MIKROLAAN_ENVIRONMENT",
+    "development",
+    "`development` or `production`. In production the demo refuses to load and demo users "
+    "get no exemption from the second factor.",
+)
+_declare(
+    "MIKROLAAN_LOGIN_FAILURE_LIMIT",
+    "5",
+    "Failed log-ins in a row, per user name and per IP address, before log-in is locked.",
+)
+_declare(
+    "MIKROLAAN_LOGIN_COOLOFF_MINUTES",
+    "15",
+    "Minutes a locked user name or IP address waits before it may try again.",
+)
+_declare("MIKROLAAN_PASSWORD_MIN_LENGTH", "12", "Shortest password a user may choose.")
 
 
 def env_str(name: str, default: str) -> str:

@@ -11,3 +11,6 @@ WHITENOISE_AUTOREFRESH = True
 _tmp = Path(tempfile.mkdtemp(prefix="mikrolaan-test-"))
 LETTERS_DIR = _tmp / "letters"
 EXPORTS_DIR = _tmp / "exports"
+# Tests about signing in switch these on (accounts/tests); the rest log in without them.
+AXES_ENABLED = False
+SECOND_FACTOR_REQUIRED = False
