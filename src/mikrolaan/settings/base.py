@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mikrolaan.outcomes",
     "mikrolaan.interchange",
     "mikrolaan.reports",
+    "mikrolaan.privacy",
     "mikrolaan.web",
 ]
 
@@ -150,3 +151,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The citizen's insight (GDPR art. 15) shows staff by role, or by role and name.
+INSIGHT_STAFF_NAMES = env_str("MIKROLAAN_INSIGHT_STAFF_NAMES", "role")

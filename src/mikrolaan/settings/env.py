@@ -50,6 +50,12 @@ _declare(
 _declare("MIKROLAAN_LETTERS_DIR", "var/letters", "Outbox folder of the default letter transport.")
 _declare("MIKROLAAN_EXPORTS_DIR", "var/exports", "Folder for debt-collection and other exports.")
 _declare("MIKROLAAN_LOG_LEVEL", "INFO", "Log level of the root logger.")
+_declare(
+    "MIKROLAAN_INSIGHT_STAFF_NAMES",
+    "role",
+    "How the citizen's insight (`mikrolaan citizen-insight`, GDPR art. 15) shows staff: "
+    "`role` (the role only) or `name` (role and name), as the municipality's policy says.",
+)
 
 
 def env_str(name: str, default: str) -> str:

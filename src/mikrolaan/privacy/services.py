@@ -1,0 +1,47 @@
+"""The citizen's right of access: find the citizen, produce the insight, record the extract."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mikrolaan.audit.models import Action
+from mikrolaan.audit.services import log
+from mikrolaan.people import cpr as cprlib
+from mikrolaan.people.models import Citizen
+from mikrolaan.privacy import insight, writers
+
+WHY = "indsigt"  # the purpose recorded in the audit log (GDPR art. 15)
+
+
+def find_citizen(cpr: str) -> Citizen:
+    """The citizen with this CPR number, or ``ValidationError`` saying what is wrong."""
+    number = cprlib.validate(cpr)
+    citizen = Citizen.objects.filter(cpr=number).first()
+    if citizen is None:
+        raise ValidationError(
+            _("No citizen with CPR number %(cpr)s is registered in the system.")
+            % {"cpr": cprlib.format_cpr(number)},
+            code="unknown",
+        )
+    return citizen
+
+
+@transaction.atomic
+def produce_insight(citizen: Citizen, *, acting_user, channel: str) -> writers.Files:
+    """Everything held on ``citizen`` as a JSON and a PDF file, recorded as an extract.
+
+    ``acting_user`` is the data protection officer in the browser, ``None`` in the shell.
+    The audit record is written after the data is collected, so it shows in the next insight.
+    """
+    data = insight.collect(citizen)
+    files = writers.render(data, timezone.localdate())
+    log(
+        acting_user,
+        Action.EXTRACT,
+        obj=citizen,
+        citizen=citizen,
+        what=f"citizen insight (GDPR art. 15), PDF and JSON, {channel}",
+        why=WHY,
+    )
+    return files
