@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
@@ -63,6 +64,14 @@ def _plan_segment(row: dict, obj: PlanSegment) -> dict:
     }
 
 
+def _case_event(row: dict, obj: CaseEvent) -> dict:
+    # Event kinds are open-ended (each app adds its own); the case page names them.
+    from mikrolaan.cases.page import event_label
+
+    row["kind_label"] = event_label(obj.kind)
+    return row
+
+
 def _letter(row: dict, obj: Letter) -> dict:
     # The PDF's file name only: the folder is the server's business, not the citizen's.
     row["pdf_path"] = PurePath(obj.pdf_path).name if obj.pdf_path else ""
@@ -85,7 +94,7 @@ class Section:
 
 SECTIONS: list[Section] = [
     Section("cases", Case, "citizen", _("Cases")),
-    Section("case_events", CaseEvent, "case__citizen", _("Case timeline")),
+    Section("case_events", CaseEvent, "case__citizen", _("Case timeline"), transform=_case_event),
     Section("referrals", Referral, "case__citizen", _("Referral")),
     Section("screenings", Screening, "case__citizen", _("Screenings")),
     Section("dropouts", Dropout, "case__citizen", _("Leaving the programme")),
@@ -159,6 +168,17 @@ NOT_INCLUDED: dict[str, str] = {
 
 COVERED = {s.model._meta.label for s in SECTIONS} | set(NOT_INCLUDED)
 
+
+# The audit log's actions as the citizen reads them (own words: "Read" here is "Læst").
+ACTION_LABELS = {
+    Action.READ: pgettext_lazy("insight access log", "Read"),
+    Action.SEARCH: pgettext_lazy("insight access log", "Searched"),
+    Action.CREATE: pgettext_lazy("insight access log", "Recorded"),
+    Action.CHANGE: pgettext_lazy("insight access log", "Changed"),
+    Action.EXTRACT: pgettext_lazy("insight access log", "Extracted"),
+    Action.DELETE: pgettext_lazy("insight access log", "Deleted"),
+    Action.DENIED: pgettext_lazy("insight access log", "Access refused"),
+}
 
 # --- staff -------------------------------------------------------------------------------
 
@@ -284,7 +304,7 @@ def _rows(section: Section, citizen: Citizen, staff: Staff) -> list[dict]:
 
 def access_log(citizen: Citizen, staff: Staff) -> list[dict]:
     """Who looked at or changed the citizen's data: when, which role, what and why."""
-    labels = dict(Action.choices)
+    labels = {**dict(Action.choices), **ACTION_LABELS}
     return [
         {
             "at": _value(r.at),

@@ -62,7 +62,7 @@ def _kr(text: str) -> str:
     amount = Decimal(text)
     whole, _sep, ore = f"{abs(amount):.2f}".partition(".")
     grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{'-' if amount < 0 else ''}{grouped},{ore} kr."
+    return f"{'-' if amount < 0 else ''}{grouped},{ore}\u00a0kr."  # kept on one line
 
 
 def _display(value, field: models.Field | None, money: bool = False) -> str:
@@ -79,7 +79,7 @@ def _display(value, field: models.Field | None, money: bool = False) -> str:
         return _kr(value)
     if isinstance(value, str) and _DATETIME.match(value):
         moment = dt.datetime.fromisoformat(value)
-        return moment.strftime("%d.%m.%Y %H:%M")
+        return moment.strftime("%d.%m.%Y\u00a0%H:%M")
     if isinstance(value, str) and _DATE.match(value):
         return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
     return str(value)
@@ -102,7 +102,7 @@ _EXTRA_LABELS = {
     "planned_before": gettext_lazy("Planned before"),
     "at": gettext_lazy("Time"),
     "by": gettext_lazy("Who (role)"),
-    "action": gettext_lazy("Action"),
+    "action": gettext_lazy("Kind of access"),
     "what": gettext_lazy("What"),
     "why": gettext_lazy("Why"),
 }
@@ -114,12 +114,13 @@ def _label(key: str, fields: dict[str, models.Field], section: str) -> str:
     field = fields.get(key)
     if key == "id":
         label = str(_EXTRA_LABELS["id"])
-    elif field is None or section in ("repayment_plan", "access_log"):
+    elif field is None or (section in ("repayment_plan", "access_log") and key in _EXTRA_LABELS):
         label = str(_EXTRA_LABELS.get(key, key))
     elif field.is_relation and key == field.attname:
-        label = f"{field.verbose_name} ({_EXTRA_LABELS['id']})"
+        label = f"{_(str(field.verbose_name))} ({_EXTRA_LABELS['id']})"
     else:
-        label = str(field.verbose_name)
+        # A field without a translated name (``created_at``) may still be in a catalogue.
+        label = _(str(field.verbose_name))
     return label[:1].upper() + label[1:]
 
 

@@ -97,3 +97,12 @@ def test_the_real_console_command(tmp_path):
     with sqlite3.connect(db) as conn:
         rows = conn.execute("select action, user_id, why from audit_auditrecord").fetchall()
     assert rows == [("extract", None, "indsigt")]
+
+
+def test_the_help_is_danish():
+    from django.core.management import load_command_class
+
+    command = load_command_class("mikrolaan.privacy", "citizen-insight")
+    text = command.create_parser("mikrolaan", "citizen-insight").format_help()
+    assert "Skriv alt, hvad systemet har om en borger" in text
+    assert "Borgerens CPR-nummer" in text

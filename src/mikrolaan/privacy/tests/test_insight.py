@@ -20,6 +20,7 @@ def test_the_insight_holds_everything_on_a_citizen_with_a_full_history(history):
     (case,) = data["cases"]
     kinds = [e["kind"] for e in data["case_events"]]
     assert kinds[0] == "referral"
+    assert data["case_events"][0]["kind_label"] == "Henvisning"
     assert {"first_screening", "final_screening", "decision", "loan_paid_out"} <= set(kinds)
     assert {"loan_deferral", "conversation"} <= set(kinds)
     assert all(e["case_id"] == case["id"] for e in data["case_events"])
@@ -82,7 +83,8 @@ def test_the_access_log_shows_role_and_time_not_names_by_default(history, settin
         "role_label": "Debitorsagsbehandler",
         "name": None,
     }
-    assert read["action"] == "read" and read["at"].startswith("20")
+    assert (read["action"], read["action_label"]) == ("read", "Læst")
+    assert read["at"].startswith("20")
     assert "Finn" not in json.dumps(data, ensure_ascii=False)
     text = json.dumps(data, ensure_ascii=False)
     assert "Pia" not in text  # also not where a summary named the approver
@@ -138,5 +140,14 @@ def test_the_pdf_is_readable_danish(history):
     context = writers.pdf_context(data)
     titles = [p["title"] for p in context["parts"]]
     assert "Lån" in titles and "Breve sendt" in titles
+    assert context["access"]["headers"] == [
+        "Tidspunkt",
+        "Hvem (rolle)",
+        "Type af adgang",
+        "Hvad",
+        "Hvorfor",
+    ]
+    (ledger,) = [p for p in context["parts"] if p["key"] == "ledger_entries"]
+    assert ledger["rows"][0][1:4] == ["01.06.2026", "Udbetaling", "8.400,00\u00a0kr."]
     pdf = writers.to_pdf(data)
     assert pdf.startswith(b"%PDF")
