@@ -278,11 +278,12 @@ def record(obj: models.Model, staff: Staff, exclude: tuple[str, ...] = ()) -> di
 # --- the insight -------------------------------------------------------------------------
 
 
-def _users(qs):
+def _joined(qs):
+    """Join what a record shows by name (staff, cohort, unit, policy …): no query per row."""
     names = [
         f.name
         for f in qs.model._meta.concrete_fields
-        if f.is_relation and (f.related_model is User or issubclass(f.related_model, User))
+        if f.is_relation and f.related_model._meta.label not in COVERED
     ]
     return qs.select_related(*names) if names else qs
 
@@ -294,7 +295,7 @@ def _rows(section: Section, citizen: Citizen, staff: Staff) -> list[dict]:
     if section.order_by:
         qs = qs.order_by(*section.order_by)
     rows = []
-    for obj in _users(qs):
+    for obj in _joined(qs):
         row = record(obj, staff, section.exclude)
         if section.transform is not None:
             row = section.transform(row, obj)

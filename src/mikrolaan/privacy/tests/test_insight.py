@@ -10,9 +10,13 @@ from mikrolaan.privacy import insight, writers
 pytestmark = pytest.mark.django_db
 
 
-def test_the_insight_holds_everything_on_a_citizen_with_a_full_history(history):
+def test_the_insight_holds_everything_on_a_citizen_with_a_full_history(
+    history, django_assert_max_num_queries
+):
     citizen, loan = history
-    data = insight.collect(citizen)
+    # One query per part, whatever the number of rows (names and staff are joined).
+    with django_assert_max_num_queries(len(insight.SECTIONS) + 3):
+        data = insight.collect(citizen)
 
     assert data["format"] == "mikrolaan-citizen-insight/1"
     assert data["citizen"]["cpr"] == citizen.cpr
