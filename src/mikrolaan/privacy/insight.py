@@ -183,6 +183,17 @@ ACTION_LABELS = {
 # --- staff -------------------------------------------------------------------------------
 
 
+def check_staff_name_policy(app_configs=None, **kwargs):
+    """System check: a wrong value stops ``mikrolaan serve`` and every command at start."""
+    from django.core import checks
+
+    try:
+        staff_name_policy()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="privacy.E001")]
+    return []
+
+
 def staff_name_policy() -> str:
     policy = getattr(settings, "INSIGHT_STAFF_NAMES", "role")
     if policy not in STAFF_NAME_POLICIES:

@@ -27,16 +27,16 @@ def find_citizen(cpr: str) -> Citizen:
     return citizen
 
 
-@transaction.atomic
-def produce_insight(citizen: Citizen, *, acting_user, channel: str) -> writers.Files:
-    """Everything held on ``citizen`` as a JSON and a PDF file, recorded as an extract.
+def insight_files(citizen: Citizen) -> writers.Files:
+    """Everything held on ``citizen`` as a JSON and a PDF file. Changes nothing: the caller
+    records the extract (``record_extract``) when the files are handed out."""
+    return writers.render(insight.collect(citizen), timezone.localdate())
 
-    ``acting_user`` is the data protection officer in the browser, ``None`` in the shell.
-    The audit record is written after the data is collected, so it shows in the next insight.
-    """
-    data = insight.collect(citizen)
-    files = writers.render(data, timezone.localdate())
-    log(
+
+@transaction.atomic
+def record_extract(citizen: Citizen, *, acting_user, channel: str):
+    """The audit record of an insight: who (``None`` in the shell), whose data, why."""
+    return log(
         acting_user,
         Action.EXTRACT,
         obj=citizen,
@@ -44,4 +44,15 @@ def produce_insight(citizen: Citizen, *, acting_user, channel: str) -> writers.F
         what=f"citizen insight (GDPR art. 15), PDF and JSON, {channel}",
         why=WHY,
     )
+
+
+def produce_insight(citizen: Citizen, *, acting_user, channel: str) -> writers.Files:
+    """The insight files, recorded as an extract.
+
+    The PDF is rendered before the (short) transaction that writes the audit record, so no
+    write lock is held while WeasyPrint works; the record is written after the data is
+    collected, so it shows in the next insight.
+    """
+    files = insight_files(citizen)
+    record_extract(citizen, acting_user=acting_user, channel=channel)
     return files

@@ -103,14 +103,22 @@ def test_staff_names_are_shown_when_the_municipality_says_so(history, settings):
     read = next(r for r in data["access_log"] if r["why"] == "opfølgning på betaling")
     assert read["by"]["name"] == "Finn Bogholder"
     assert data["decisions"][0]["recorded_by"]["name"] == "Pia Projektleder"
+    summaries = [e["summary"] for e in data["case_events"]]
+    assert "Lånebevilling godkendt af projektleder Pia Projektleder" in summaries
     assert data["staff_names"] == "name"
 
 
-def test_an_unknown_staff_name_policy_is_refused(history, settings):
-    citizen, _loan = history
+def test_an_unknown_staff_name_policy_is_refused(settings):
+    from mikrolaan.people.tests.factories import CitizenFactory
+
+    citizen = CitizenFactory()
     settings.INSIGHT_STAFF_NAMES = "initials"
     with pytest.raises(ImproperlyConfigured, match="MIKROLAAN_INSIGHT_STAFF_NAMES"):
         insight.collect(citizen)
+    (error,) = insight.check_staff_name_policy()
+    assert error.id == "privacy.E001" and "'initials'" in error.msg
+    settings.INSIGHT_STAFF_NAMES = "name"
+    assert insight.check_staff_name_policy() == []
 
 
 def test_every_model_pointing_at_a_citizen_case_or_loan_is_in_the_insight():

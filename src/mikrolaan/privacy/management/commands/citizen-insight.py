@@ -38,9 +38,10 @@ class Command(BaseCommand):
             citizen = services.find_citizen(cpr)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
+        files = services.insight_files(citizen)
         # One transaction: if the files cannot be written, no extract is recorded.
         with transaction.atomic():
-            files = services.produce_insight(citizen, acting_user=None, channel="command")
+            services.record_extract(citizen, acting_user=None, channel="command")
             try:
                 paths = writers.write(files, directory)
             except OSError as exc:
