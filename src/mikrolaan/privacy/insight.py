@@ -78,6 +78,11 @@ def _letter(row: dict, obj: Letter) -> dict:
     return row
 
 
+def _claim(row: dict, obj: Claim) -> dict:
+    row["export_file"] = PurePath(obj.export_file).name if obj.export_file else ""
+    return row
+
+
 @dataclass(frozen=True)
 class Section:
     """One kind of record in the insight: which rows belong to the citizen, and its title."""
@@ -146,7 +151,13 @@ SECTIONS: list[Section] = [
     Section("reminders", Reminder, "loan__citizen", _("Reminders")),
     Section("tasks", Task, "loan__citizen", _("Tasks for staff")),
     Section("task_events", TaskEvent, "task__loan__citizen", _("What was done with the tasks")),
-    Section("claims", Claim, "loan__citizen", _("Claims handed to debt collection")),
+    Section(
+        "claims",
+        Claim,
+        "loan__citizen",
+        _("Claims handed to debt collection"),
+        transform=_claim,
+    ),
     Section(
         "claim_receipts",
         ClaimReceipt,

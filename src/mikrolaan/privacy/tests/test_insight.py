@@ -163,3 +163,11 @@ def test_the_pdf_is_readable_danish(history):
     assert ledger["rows"][0][1:4] == ["01.06.2026", "Udbetaling", "8.400,00\u00a0kr."]
     pdf = writers.to_pdf(data)
     assert pdf.startswith(b"%PDF")
+
+
+def test_server_paths_are_cut_to_file_names():
+    from mikrolaan.servicing.models import Claim
+
+    claim = Claim(export_file="/srv/mikrolaan/var/exports/gaeld/fordringer-2026-11-02.csv")
+    row = insight._claim({"export_file": claim.export_file}, claim)
+    assert row["export_file"] == "fordringer-2026-11-02.csv"
