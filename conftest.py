@@ -7,6 +7,8 @@ import pytest
 
 # A real OpenID Connect provider for the sign-in tests (fixture ``oidc_provider``).
 pytest_plugins = ["tests.oidc_provider.fixture"]
+# The provider is a project of its own, not tests (its command is called test_provider).
+collect_ignore = ["tests/oidc_provider"]
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # next to one unless told it is safe (it is: one thread, no real async code).

@@ -22,6 +22,7 @@ urlpatterns = [
     path("letters/", include("mikrolaan.letters.urls")),
     path("outcomes/", include("mikrolaan.outcomes.urls")),
     path("reports/", include("mikrolaan.reports.urls")),
+    path("privacy/", include("mikrolaan.privacy.urls")),
     path("", include("mikrolaan.web.urls")),
     path("oidc/", include("mikrolaan.accounts.oidc_urls")),
 ]

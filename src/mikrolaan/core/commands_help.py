@@ -51,6 +51,15 @@ GROUPS = [
         ],
     ),
     (
+        gettext_lazy("Data protection"),
+        [
+            (
+                "citizen-insight",
+                gettext_lazy("everything held on one citizen, for their right of access"),
+            ),
+        ],
+    ),
+    (
         gettext_lazy("Measuring"),
         [("bench", gettext_lazy("benchmarks on a generated portfolio (separate database)"))],
     ),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mikrolaan.outcomes",
     "mikrolaan.interchange",
     "mikrolaan.reports",
+    "mikrolaan.privacy",
     "mikrolaan.web",
 ]
 
@@ -195,3 +196,5 @@ AXES_VERBOSE = False
 # settings turn this off, for tests that are not about signing in; no variable can.
 SECOND_FACTOR_REQUIRED = True
 OTP_TOTP_ISSUER = "Mikrolån"
+# The citizen's insight (GDPR art. 15) shows staff by role, or by role and name.
+INSIGHT_STAFF_NAMES = env_str("MIKROLAAN_INSIGHT_STAFF_NAMES", "role")

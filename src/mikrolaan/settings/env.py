@@ -125,6 +125,12 @@ _declare(
     "Minutes a locked user name or IP address waits before it may try again.",
 )
 _declare("MIKROLAAN_PASSWORD_MIN_LENGTH", "12", "Shortest password a user may choose.")
+_declare(
+    "MIKROLAAN_INSIGHT_STAFF_NAMES",
+    "role",
+    "How the citizen's insight (`mikrolaan citizen-insight`, GDPR art. 15) shows staff: "
+    "`role` (the role only) or `name` (role and name), as the municipality's policy says.",
+)
 
 
 def env_str(name: str, default: str) -> str:

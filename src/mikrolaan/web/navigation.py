@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.privacy.menu import INSIGHT_MENU_LABEL
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ MENU: list[MenuItem] = [
         frozenset({Role.MANAGER, Role.EVALUATOR, Role.PROJECT_LEADER}),
     ),
     MenuItem(_("Policy"), "policy:list", frozenset({Role.ADMINISTRATOR, Role.MANAGER})),
+    MenuItem(INSIGHT_MENU_LABEL, "privacy:insight", frozenset({Role.DATA_PROTECTION_OFFICER})),
 ]
 
 
