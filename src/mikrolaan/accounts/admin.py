@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from mikrolaan.accounts.models import Unit, User
 from mikrolaan.accounts.roles import Role
 from mikrolaan.accounts.services import RoleChangeRefused, change_role
+from mikrolaan.audit.models import Action
+from mikrolaan.audit.services import log
 
 LOCKED_FIELDS = (
     "role",
@@ -80,6 +83,35 @@ class UserAdmin(BaseUserAdmin):
             # Nor may one deactivate oneself and leave the system without an administrator.
             return (*self.readonly_fields, "is_active")
         return self.readonly_fields
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        # Django's admin log is not the audit log: every change to a user is recorded there too.
+        super().save_model(request, obj, form, change)
+        if change:
+            fields = ", ".join(sorted(form.changed_data))
+            if fields:
+                log(
+                    request.user,
+                    Action.CHANGE,
+                    obj=obj,
+                    what=f"user changed in the admin: {fields}",
+                )
+        else:
+            log(request.user, Action.CREATE, obj=obj, what="user created in the admin")
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password lets one sign in as them: recorded in the audit log.
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                log(
+                    request.user,
+                    Action.CHANGE,
+                    obj=User.objects.get(pk=id),
+                    what="password set in the admin",
+                )
+        return response
 
     def get_urls(self):
         return [

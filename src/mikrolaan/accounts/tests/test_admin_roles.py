@@ -130,3 +130,25 @@ def test_only_someone_else_can_give_the_administrator_a_case_role(
         {"role": Role.BENEFITS_CASEWORKER, "why": "Vikar for ydelsesmedarbejder"},
     )
     assert User.objects.get(pk=administrator.pk).role == Role.BENEFITS_CASEWORKER
+
+
+def test_every_user_change_in_the_admin_reaches_the_audit_log(
+    client, administrator, benefits_caseworker
+):
+    client.force_login(administrator)
+    data = {**_change_form(benefits_caseworker), "first_name": "Lone"}
+    data.pop("is_active")  # deactivated
+    client.post(reverse("admin:accounts_user_change", args=[benefits_caseworker.pk]), data)
+    client.post(
+        reverse("admin:auth_user_password_change", args=[benefits_caseworker.pk]),
+        {"password1": "Et-nyt-kodeord-42", "password2": "Et-nyt-kodeord-42"},
+    )
+    whats = set(
+        AuditRecord.objects.filter(
+            user=administrator, object_id=str(benefits_caseworker.pk)
+        ).values_list("what", flat=True)
+    )
+    assert whats == {
+        "user changed in the admin: first_name, is_active",
+        "password set in the admin",
+    }
