@@ -145,3 +145,11 @@ def test_private_folders_and_files_whatever_the_umask(tmp_path):
         os.umask(old)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / "claim.json").stat().st_mode) == 0o600
+
+
+def test_check_deploy_warns_about_personal_data_readable_by_others(tmp_path):
+    (tmp_path / "var" / "letters").mkdir(parents=True, mode=0o755)
+    (tmp_path / "var" / "letters").chmod(0o755)
+    result = run(tmp_path, "check", "--deploy", **production())
+    assert "core.W001" in result.stderr
+    assert f"{tmp_path / 'var' / 'letters'} can be read by other users" in result.stderr
