@@ -83,6 +83,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost, so every response gets the headers, also one a later middleware makes.
+    "csp.middleware.CSPMiddleware",
+    "mikrolaan.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mikrolaan.web.middleware.DanishByDefaultMiddleware",
@@ -92,9 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mikrolaan.web.middleware.LoginRequiredMiddleware",
-    "csp.middleware.CSPMiddleware",
     "mikrolaan.web.security.IdleTimeoutMiddleware",
-    "mikrolaan.web.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "mikrolaan.urls"

@@ -172,3 +172,10 @@ def test_an_idle_htmx_request_is_sent_to_the_login_page(client, project_leader):
 def test_the_idle_limit_and_the_absolute_limit_are_settings():
     assert settings.SESSION_IDLE_SECONDS == 30 * 60
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+
+
+def test_the_headers_are_on_redirects_too(client):
+    response = client.get(reverse("cases:list"))  # to the login page
+    assert response.status_code == 302
+    assert "Content-Security-Policy" in response
+    assert "Permissions-Policy" in response
