@@ -152,3 +152,25 @@ def test_every_user_change_in_the_admin_reaches_the_audit_log(
         "user changed in the admin: first_name, is_active",
         "password set in the admin",
     }
+
+
+def test_a_user_created_in_the_admin_has_no_role_until_given_one(client, administrator):
+    client.force_login(administrator)
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 200
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "ny-medarbejder",
+            "usable_password": "true",
+            "password1": "Et-nyt-kodeord-42",
+            "password2": "Et-nyt-kodeord-42",
+            "role": Role.BENEFITS_CASEWORKER,  # not a field of the form: ignored
+            "is_superuser": "on",
+        },
+    )
+    assert response.status_code == 302
+    created = User.objects.get(username="ny-medarbejder")
+    assert (created.role, created.is_superuser, created.is_staff) == ("", False, False)
+    assert AuditRecord.objects.filter(
+        user=administrator, action="create", object_id=str(created.pk)
+    ).exists()
