@@ -174,3 +174,20 @@ def test_a_user_created_in_the_admin_has_no_role_until_given_one(client, adminis
     assert AuditRecord.objects.filter(
         user=administrator, action="create", object_id=str(created.pk)
     ).exists()
+
+
+def test_the_first_administrator_gets_its_role_from_the_server(db):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    first = UserFactory(username="foerste", role="", is_staff=True, is_superuser=True)
+    out = io.StringIO()
+    call_command("set_role", "foerste", "administrator", why="Installation", stdout=out)
+    assert "foerste har nu rollen Administrator" in out.getvalue()
+    first.refresh_from_db()
+    assert first.role == Role.ADMINISTRATOR
+    (record,) = AuditRecord.objects.filter(object_id=str(first.pk))
+    assert (record.user, record.why) == (None, "Installation")  # the system acted
+    with pytest.raises(CommandError, match="ingen bruger ved navn nogen"):
+        call_command("set_role", "nogen", "administrator", why="x")
