@@ -170,6 +170,7 @@ LOGGING = {
 # HTTPS and the browser's protections (docs/deployment.md). Production gets the safe value of
 # each; the local demo (`./dev start`) stays plain HTTP on 127.0.0.1.
 SECURE_SSL_REDIRECT = env_bool("MIKROLAAN_SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the monitor may ask the server directly over HTTP
 ONE_YEAR = 365 * 24 * 60 * 60
 SECURE_HSTS_SECONDS = env_int("MIKROLAAN_SECURE_HSTS_SECONDS", ONE_YEAR if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MIKROLAAN_SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
