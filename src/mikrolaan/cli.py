@@ -5,6 +5,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    from mikrolaan.core.private_files import use_private_umask
+
+    use_private_umask()  # before settings: they may create var/ and the secret key
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mikrolaan.settings.base")
     from django.core.management import execute_from_command_line
 

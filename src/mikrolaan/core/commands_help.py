@@ -12,10 +12,12 @@ GROUPS = [
         gettext_lazy("Getting started"),
         [
             ("demo", gettext_lazy("load the demo programme (never on a production database)")),
+            ("demo logins", gettext_lazy("show the demo programme's log-ins again")),
             ("serve", gettext_lazy("run the web server")),
             ("migrate", gettext_lazy("create or update the database")),
             ("check --deploy", gettext_lazy("check the production settings")),
             ("settings_doc", gettext_lazy("print every setting and its environment variable")),
+            ("set_role", gettext_lazy("give a user a role and unit (recorded in the audit log)")),
         ],
     ),
     (

@@ -31,6 +31,7 @@ from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.audit.services import log
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case, CaseEvent
+from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
 from mikrolaan.interchange import schema
 from mikrolaan.interchange.bulk import insert
@@ -803,9 +804,9 @@ def write_bundle(tables: dict[str, list[dict]], path: Path) -> dict[str, int]:
             for name, data in contents.items():
                 archive.writestr(name, data)
     else:
-        path.mkdir(parents=True, exist_ok=True)
+        private_dir(path)
         for name, data in contents.items():
-            (path / name).write_bytes(data)
+            write_private(path / name, data)
     return {name: len(tables.get(name, [])) for name in contents}
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
+from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.letters.models import Letter, LetterStatus
 from mikrolaan.letters.transports import Transport, default_transport
 
@@ -53,9 +54,9 @@ def send_letter(
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     archive = Path(settings.LETTERS_DIR) / "archive"
-    archive.mkdir(parents=True, exist_ok=True)
+    private_dir(archive)
     path = archive / f"{letter.pk:08d}-{kind}.pdf"
-    path.write_bytes(pdf)
+    write_private(path, pdf)
     letter.pdf_path = str(path)
     letter.save(update_fields=["pdf_path"])
     log(acting_user, Action.CREATE, obj=letter, citizen=citizen, what=f"letter {kind}: {subject}")

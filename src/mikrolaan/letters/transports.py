@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.letters.models import Letter, LetterStatus
 
 
@@ -44,9 +45,9 @@ class FolderTransport:
         self.folder = Path(folder or settings.LETTERS_DIR)
 
     def send(self, letter: Letter, pdf: bytes) -> Result:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_dir(self.folder)
         stem = f"{letter.pk:08d}-{letter.kind}"
-        (self.folder / f"{stem}.pdf").write_bytes(pdf)
+        write_private(self.folder / f"{stem}.pdf", pdf)
         citizen = letter.citizen
         meta = {
             "letter_id": letter.pk,
@@ -61,9 +62,7 @@ class FolderTransport:
             "created": timezone.localtime(letter.created_at).isoformat(),
             "pdf": f"{stem}.pdf",
         }
-        (self.folder / f"{stem}.json").write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+        write_private(self.folder / f"{stem}.json", json.dumps(meta, ensure_ascii=False, indent=2))
         return Result(LetterStatus.DELIVERED, reference=stem)
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from django.db.models import Q
 
+from mikrolaan.core.private_files import private_dir
 from mikrolaan.outcomes import rules
 
 PSEUDONYM_LENGTH = 20  # hex characters: 80 bits
@@ -139,8 +140,8 @@ def write_pseudonymised_bundle(
         raise ValueError("min_count must be at least 1")
     as_of = as_of or timezone.localdate()
     out = Path(path)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "aggregates").mkdir(exist_ok=True)
+    private_dir(out)
+    private_dir(out / "aggregates")
 
     citizens = list(Citizen.objects.select_related("support_before", "unit").order_by("pk"))
     ref = {c.pk: pseudonym(key, person_identity(c)) for c in citizens}

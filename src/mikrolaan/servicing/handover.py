@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.cases.events import record_event
+from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.letters.models import LetterStatus
 from mikrolaan.loans import ledger
 from mikrolaan.loans.arrears import arrears_for
@@ -226,7 +227,7 @@ def confirm_handover(cycle: ReminderCycle, *, on: dt.date, acting_user) -> Claim
         notice_on=notice_date(notice),
     )
     folder = Path(settings.EXPORTS_DIR) / "gaeldsstyrelsen"
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     path = folder / f"fordring-{claim.claim_ref}.json"
     claim.export_file = str(path)
     try:
@@ -242,9 +243,7 @@ def confirm_handover(cycle: ReminderCycle, *, on: dt.date, acting_user) -> Claim
     cycle.closed_on = on
     cycle.close_reason = CloseReason.HANDED_OVER
     cycle.save(update_fields=["closed_on", "close_reason"])
-    path.write_text(
-        json.dumps(claim_data(claim, loan), ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    write_private(path, json.dumps(claim_data(claim, loan), ensure_ascii=False, indent=2))
     log(
         acting_user,
         Action.EXTRACT,

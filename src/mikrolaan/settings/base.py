@@ -8,15 +8,27 @@ import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
-from mikrolaan.settings.env import env_bool, env_list, env_str, oidc_provider_settings
+from mikrolaan.settings.env import env_bool, env_int, env_list, env_str, oidc_provider_settings
 
 SRC_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = SRC_DIR.parent.parent
 VAR_DIR = Path(env_str("MIKROLAAN_VAR_DIR", str(REPO_DIR / "var")))
 
+MIKROLAAN_ENVIRONMENT = env_str("MIKROLAAN_ENVIRONMENT", "development")
+PRODUCTION = MIKROLAAN_ENVIRONMENT == "production"
+if MIKROLAAN_ENVIRONMENT not in {"development", "production"}:
+    raise ImproperlyConfigured("MIKROLAAN_ENVIRONMENT must be 'development' or 'production'.")
+
 DEBUG = env_bool("MIKROLAAN_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("MIKROLAAN_DEBUG must be off in production.")
 SECRET_KEY = env_str("MIKROLAAN_SECRET_KEY", "")
+if PRODUCTION and not SECRET_KEY:
+    # A generated key on disk would silently differ between servers and after a restore.
+    raise ImproperlyConfigured("MIKROLAAN_SECRET_KEY must be set in production.")
 if not SECRET_KEY:
     # An embedded single-machine install keeps a generated key in var/ so sessions survive
     # restarts; production sets MIKROLAAN_SECRET_KEY.
@@ -50,6 +62,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "mikrolaan.core",
     "mikrolaan.accounts",
     "mikrolaan.audit",
@@ -72,6 +85,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost, so every response gets the headers, also one a later middleware makes.
+    "csp.middleware.CSPMiddleware",
+    "mikrolaan.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mikrolaan.web.middleware.DanishByDefaultMiddleware",
@@ -81,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mikrolaan.web.middleware.LoginRequiredMiddleware",
+    "mikrolaan.web.security.IdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "mikrolaan.urls"
@@ -139,7 +156,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("MIKROLAAN_STATIC_FROM_SOURCE", DEBUG)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Where letters and exports are written by the default (folder) transports.
@@ -166,7 +182,6 @@ MIDDLEWARE += ["mikrolaan.accounts.oidc.StaffSessionRefresh"]
 # Small numbers stay hidden for roles without case access (reports/suppression.py).
 SUPPRESSION_THRESHOLD = int(env_str("MIKROLAAN_SUPPRESSION_THRESHOLD", "3"))
 # --- Local passwords made safe: lock-out, second factor (accounts/lockout.py, second_factor.py)
-MIKROLAAN_ENVIRONMENT = env_str("MIKROLAAN_ENVIRONMENT", "development")
 INSTALLED_APPS += [
     "axes",
     "django_otp",
@@ -198,3 +213,47 @@ SECOND_FACTOR_REQUIRED = True
 OTP_TOTP_ISSUER = "Mikrolån"
 # The citizen's insight (GDPR art. 15) shows staff by role, or by role and name.
 INSIGHT_STAFF_NAMES = env_str("MIKROLAAN_INSIGHT_STAFF_NAMES", "role")
+# HTTPS and the browser's protections (docs/deployment.md). Production gets the safe value of
+# each; the local demo (`./dev start`) stays plain HTTP on 127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("MIKROLAAN_SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the monitor may ask the server directly over HTTP
+ONE_YEAR = 365 * 24 * 60 * 60
+SECURE_HSTS_SECONDS = env_int("MIKROLAAN_SECURE_HSTS_SECONDS", ONE_YEAR if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MIKROLAAN_SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("MIKROLAAN_SECURE_HSTS_PRELOAD", PRODUCTION)
+_proxy_header = env_str(
+    "MIKROLAAN_SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if PRODUCTION else ""
+).strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("MIKROLAAN_SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page
+# Lax, not Strict: the identity provider's redirect back must carry the session cookie.
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_AGE = env_int("MIKROLAAN_SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_IDLE_SECONDS = env_int("MIKROLAAN_SESSION_IDLE_MINUTES", 30) * 60
+
+# No inline script or style anywhere: JavaScript and CSS come from static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)

@@ -131,6 +131,43 @@ _declare(
     "How the citizen's insight (`mikrolaan citizen-insight`, GDPR art. 15) shows staff: "
     "`role` (the role only) or `name` (role and name), as the municipality's policy says.",
 )
+_declare(
+    "MIKROLAAN_SECURE_SSL_REDIRECT",
+    "true in production",
+    "Redirect every plain-HTTP request to HTTPS.",
+)
+_declare(
+    "MIKROLAAN_SECURE_HSTS_SECONDS",
+    "31536000 in production, else 0",
+    "Strict-Transport-Security max-age in seconds (0: no HSTS header).",
+)
+_declare(
+    "MIKROLAAN_SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "true in production",
+    "HSTS covers the subdomains too.",
+)
+_declare("MIKROLAAN_SECURE_HSTS_PRELOAD", "true in production", "HSTS asks for browser preloading.")
+_declare(
+    "MIKROLAAN_SECURE_PROXY_SSL_HEADER",
+    "X-Forwarded-Proto in production",
+    "Header by which the reverse proxy (nginx) says the request came over HTTPS; its value "
+    "must be `https`. Empty: trust no header.",
+)
+_declare(
+    "MIKROLAAN_SECURE_COOKIES",
+    "true in production",
+    "Session and CSRF cookies only over HTTPS (Secure).",
+)
+_declare(
+    "MIKROLAAN_SESSION_COOKIE_AGE",
+    "28800",
+    "Absolute session lifetime in seconds, however active the user is (8 hours).",
+)
+_declare(
+    "MIKROLAAN_SESSION_IDLE_MINUTES",
+    "30",
+    "Minutes without a request after which the user is logged out.",
+)
 
 
 def env_str(name: str, default: str) -> str:
@@ -191,3 +228,8 @@ def oidc_provider_settings(prefix: str) -> dict:
         "role_map": role_map,
         "break_glass_user": value("BREAK_GLASS_USER"),
     }
+
+
+def env_int(name: str, default: int) -> int:
+    value = env_str(name, "").strip()
+    return int(value) if value else default
