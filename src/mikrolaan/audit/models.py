@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mikrolaan.accounts.roles import role_label
 from mikrolaan.core.models import AppendOnlyQuerySet
 
 
@@ -16,6 +17,20 @@ class Action(models.TextChoices):
     EXTRACT = "extract", _("Extract")
     DELETE = "delete", _("Delete")
     DENIED = "denied", _("Access denied")
+    LIST = "list", _("Shown in a list")
+    COMMAND = "command", _("Command run")
+
+
+# Actions through which a user saw a citizen's data (what the data protection officer asks about).
+SEEING_ACTIONS = (Action.READ, Action.SEARCH, Action.LIST, Action.EXTRACT)
+
+
+class Channel(models.TextChoices):
+    """Where the work came from (the values of ``mikrolaan.audit.context.Channel``)."""
+
+    WEB = "web", _("Web")
+    SHELL = "shell", _("Shell command")
+    SYSTEM = "system", _("System")
 
 
 class AuditRecord(models.Model):
@@ -32,12 +47,23 @@ class AuditRecord(models.Model):
     object_id = models.CharField(_("object id"), max_length=100, blank=True)
     what = models.CharField(_("what"), max_length=500, blank=True)
     why = models.CharField(_("why"), max_length=500, blank=True)
+    # The user's role when acting: roles change, and the record should say what it was then.
+    role = models.CharField(_("role"), max_length=40, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.SYSTEM
+    )
+    client_ip = models.GenericIPAddressField(_("client IP address"), null=True, blank=True)
+    os_user = models.CharField(_("operating-system user"), max_length=100, blank=True)
+    command = models.CharField(_("command line"), max_length=1000, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["citizen", "at"])]
+        indexes = [
+            models.Index(fields=["citizen", "at"]),
+            models.Index(fields=["user", "at"], name="audit_user_at_idx"),
+        ]
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
 
@@ -48,3 +74,7 @@ class AuditRecord(models.Model):
         if not self._state.adding:
             raise ValueError("audit records are append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)

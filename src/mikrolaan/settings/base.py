@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mikrolaan.web.middleware.LoginRequiredMiddleware",
+    "mikrolaan.audit.middleware.AuditOriginMiddleware",
 ]
 
 ROOT_URLCONF = "mikrolaan.urls"
@@ -150,3 +151,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# What the data protection officer's page calls unusual (mikrolaan.audit.patterns).
+AUDIT_WORKDAY_START = int(env_str("MIKROLAAN_AUDIT_WORKDAY_START", "7"))
+AUDIT_WORKDAY_END = int(env_str("MIKROLAAN_AUDIT_WORKDAY_END", "18"))
+AUDIT_READS_THRESHOLD = int(env_str("MIKROLAAN_AUDIT_READS_THRESHOLD", "300"))
