@@ -20,7 +20,7 @@ def columns() -> list[str]:
         _("User"),
         _("Username"),
         _("Role"),
-        _("Action"),
+        _("Action taken"),
         _("Channel"),
         _("Citizen"),
         _("CPR number"),

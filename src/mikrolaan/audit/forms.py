@@ -17,17 +17,22 @@ def _since():
 
 
 class PeriodForm(DkfdsForm):
-    since = forms.DateField(label=_("From"), widget=DateInput(), initial=_since)
-    until = forms.DateField(label=_("To"), widget=DateInput(), initial=timezone.localdate)
+    """A period of whole days; left empty, the last 30 days."""
+
+    since = forms.DateField(label=_("From"), widget=DateInput(), initial=_since, required=False)
+    until = forms.DateField(
+        label=_("To"), widget=DateInput(), initial=timezone.localdate, required=False
+    )
 
     def clean(self):
         data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since and until:
-            if since > until:
-                raise ValidationError(_("The period must start before it ends."))
-            if (until - since).days > MAX_DAYS:
-                raise ValidationError(_("Choose a period of at most a year."))
+        default = Period.last_days()
+        data["since"] = data.get("since") or default.since
+        data["until"] = data.get("until") or default.until
+        if data["since"] > data["until"]:
+            raise ValidationError(_("The period must start before it ends."))
+        if (data["until"] - data["since"]).days > MAX_DAYS:
+            raise ValidationError(_("Choose a period of at most a year."))
         return data
 
     def period(self) -> Period:

@@ -4,21 +4,22 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mikrolaan.accounts.roles import role_label
 from mikrolaan.core.models import AppendOnlyQuerySet
 
 
 class Action(models.TextChoices):
-    READ = "read", _("Read")
-    SEARCH = "search", _("Search")
-    CREATE = "create", _("Create")
-    CHANGE = "change", _("Change")
-    EXTRACT = "extract", _("Extract")
-    DELETE = "delete", _("Delete")
-    DENIED = "denied", _("Access denied")
-    LIST = "list", _("Shown in a list")
-    COMMAND = "command", _("Command run")
+    READ = "read", pgettext_lazy("audit action", "Read")
+    SEARCH = "search", pgettext_lazy("audit action", "Search")
+    CREATE = "create", pgettext_lazy("audit action", "Create")
+    CHANGE = "change", pgettext_lazy("audit action", "Change")
+    EXTRACT = "extract", pgettext_lazy("audit action", "Extract")
+    DELETE = "delete", pgettext_lazy("audit action", "Delete")
+    DENIED = "denied", pgettext_lazy("audit action", "Access denied")
+    LIST = "list", pgettext_lazy("audit action", "Shown in a list")
+    COMMAND = "command", pgettext_lazy("audit action", "Command run")
 
 
 # Actions through which a user saw a citizen's data (what the data protection officer asks about).
@@ -28,9 +29,9 @@ SEEING_ACTIONS = (Action.READ, Action.SEARCH, Action.LIST, Action.EXTRACT)
 class Channel(models.TextChoices):
     """Where the work came from (the values of ``mikrolaan.audit.context.Channel``)."""
 
-    WEB = "web", _("Web")
-    SHELL = "shell", _("Shell command")
-    SYSTEM = "system", _("System")
+    WEB = "web", pgettext_lazy("audit channel", "Web")
+    SHELL = "shell", pgettext_lazy("audit channel", "Shell command")
+    SYSTEM = "system", pgettext_lazy("audit channel", "System")
 
 
 class AuditRecord(models.Model):

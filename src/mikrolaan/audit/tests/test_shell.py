@@ -39,7 +39,10 @@ def test_the_console_command_records_the_os_user_and_the_command_line(tmp_path):
     me = getpass.getuser()
     commands = [r for r in rows if r[0] == Action.COMMAND]
     # ``migrate`` is recorded once the table exists, after the run
-    assert [r[3] for r in commands] == ["mikrolaan migrate -v0", f"mikrolaan export {tmp_path}/bundle"]
+    assert [r[3] for r in commands] == [
+        "mikrolaan migrate -v0",
+        f"mikrolaan export {tmp_path}/bundle",
+    ]
     assert all(r[1] == "shell" and r[2] == me and r[5] is None for r in commands)
     (extract,) = [r for r in rows if r[0] == Action.EXTRACT]
     assert extract[1:4] == ("shell", me, f"mikrolaan export {tmp_path}/bundle")
