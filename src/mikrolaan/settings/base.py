@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mikrolaan.audit.middleware.AuditOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mikrolaan.web.middleware.DanishByDefaultMiddleware",
@@ -79,7 +80,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mikrolaan.web.middleware.LoginRequiredMiddleware",
-    "mikrolaan.audit.middleware.AuditOriginMiddleware",
 ]
 
 ROOT_URLCONF = "mikrolaan.urls"
