@@ -1,5 +1,6 @@
 """Finding: lists were not logged, and a CPR number travelled in ``GET /cases/?q=…``."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -8,7 +9,10 @@ from django.urls import reverse
 from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.tests.factories import referred_case
+from mikrolaan.courses.tests.factories import in_pre_course_case
 from mikrolaan.loans.tests.factories import disbursed_loan
+from mikrolaan.servicing.run import run
+from mikrolaan.servicing.tests.factories import FIRST_DUE, paid_out_loan
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +94,26 @@ def test_the_start_page_records_the_citizens_in_its_panels(client, knowledge_per
     response = client.get(reverse("web:home"))
     assert case.citizen.full_name in response.content.decode()
     assert _listed(knowledge_person, "start page") == {case.citizen_id}
+
+
+def test_the_servicing_queues_and_tasks_record_their_citizens(
+    client, finance_clerk, project_leader, django_capture_on_commit_callbacks
+):
+    loan = paid_out_loan()
+    exempt = paid_out_loan(exempt=True)
+    for days in (10, 20, 30):
+        with django_capture_on_commit_callbacks(execute=True):
+            run(FIRST_DUE + dt.timedelta(days=days))
+    client.force_login(finance_clerk)
+    assert client.get(reverse("servicing:queues")).status_code == 200
+    assert {loan.citizen_id, exempt.citizen_id} <= _listed(finance_clerk, "servicing queues")
+    client.force_login(project_leader)
+    assert client.get(reverse("servicing:tasks")).status_code == 200
+    assert exempt.citizen_id in _listed(project_leader, "servicing tasks")
+
+
+def test_the_cohort_page_records_its_participants(client, project_leader):
+    case = in_pre_course_case(project_leader=project_leader)
+    client.force_login(project_leader)
+    assert client.get(reverse("courses:cohort", args=[case.cohort_id])).status_code == 200
+    assert _listed(project_leader, f"cohort {case.cohort.code}") == {case.citizen_id}
