@@ -65,7 +65,7 @@ def _named(rows, role_key: str) -> list[dict]:
 
 def who_saw(citizen: Citizen, period: Period) -> list[dict]:
     """Per user (or shell user): how often they saw and changed the citizen, first and last."""
-    rows = list(
+    groups = (
         about_citizen(citizen, period)
         .order_by()
         .values("user", "user__username", "user__first_name", "user__last_name", "os_user")
@@ -76,8 +76,21 @@ def who_saw(citizen: Citizen, period: Period) -> list[dict]:
             last=Max("at"),
             role=Max("role"),
         )
-        .order_by("-last")
     )
+    # A user who worked both in the browser and through a shell command is one row.
+    merged: dict = {}
+    for row in groups:
+        key = row["user"] or ("shell", row["os_user"])
+        if key not in merged:
+            merged[key] = row
+            continue
+        into = merged[key]
+        into["seen"] += row["seen"]
+        into["changed"] += row["changed"]
+        into["first"] = min(into["first"], row["first"])
+        if row["last"] > into["last"]:
+            into["last"], into["role"] = row["last"], row["role"]
+    rows = sorted(merged.values(), key=lambda row: row["last"], reverse=True)
     return _named(rows, "role")
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -126,7 +126,7 @@ def result(request):
 def download(request, fmt: str):
     _require_dpo(request.user)
     if fmt not in FORMATS:
-        raise PermissionDenied
+        raise Http404
     lookup = _lookup(request)
     if lookup is None:
         messages.info(request, _("The search has expired. Search again."))

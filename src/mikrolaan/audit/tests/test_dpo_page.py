@@ -201,3 +201,17 @@ def test_the_export_holds_the_records_and_keeps_formulas_as_text(as_dpo, knowled
     cells = [c for row in sheet.iter_rows() for c in row if c.value == '=HYPERLINK("x")']
     assert cells and cells[0].data_type == "s"
     assert AuditRecord.objects.filter(action=Action.EXTRACT, citizen=case.citizen).count() == 2
+
+
+def test_a_user_working_in_the_browser_and_the_shell_is_one_row(unit, knowledge_person):
+    from mikrolaan.audit import context
+
+    case = referred_case(unit=unit)
+    log_read(knowledge_person, case)
+    with context.origin(context.Origin(channel="shell", os_user="drift", command="mikrolaan x")):
+        log_read(knowledge_person, case)
+        log(None, Action.EXTRACT, citizen=case.citizen, what="bundle")
+    rows = queries.who_saw(case.citizen, queries.Period.last_days())
+    mine = [r for r in rows if r["user"] == knowledge_person.pk]
+    assert len(mine) == 1 and mine[0]["seen"] == 2
+    assert [r["name"] for r in rows if r["user"] is None] == ["drift"]
