@@ -108,6 +108,7 @@ def citizens_seen_by(user: User, period: Period) -> int:
     return (
         period.filter(AuditRecord.objects.filter(user=user, action__in=SEEING_ACTIONS))
         .exclude(citizen=None)
+        .order_by()
         .values("citizen")
         .distinct()
         .count()

@@ -128,6 +128,7 @@ def test_a_role_change_is_on_the_page_of_the_user_it_changed(as_dpo, dpo):
 def test_what_a_user_looked_at(as_dpo, knowledge_person, unit):
     cases = [referred_case(unit=unit) for _ in range(3)]
     log_list(knowledge_person, [c.citizen for c in cases], what="case list")
+    log_read(knowledge_person, cases[0])  # seen again later: still three citizens
     response = as_dpo.post(
         reverse("audit:index"), {"lookup": "user", "user-user": knowledge_person.pk}
     )
