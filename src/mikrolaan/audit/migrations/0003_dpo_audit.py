@@ -19,47 +19,69 @@ class SqliteAppendOnlyTriggerAgain(AppendOnlyTrigger):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only'),
-        ('people', '0002_support_categories'),
+        ("audit", "0002_append_only"),
+        ("people", "0002_support_categories"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditrecord',
-            name='channel',
-            field=models.CharField(choices=[('web', 'Web'), ('shell', 'Shell command'), ('system', 'System')], default='system', max_length=10, verbose_name='channel'),
+            model_name="auditrecord",
+            name="channel",
+            field=models.CharField(
+                choices=[("web", "Web"), ("shell", "Shell command"), ("system", "System")],
+                default="system",
+                max_length=10,
+                verbose_name="channel",
+            ),
         ),
         migrations.AddField(
-            model_name='auditrecord',
-            name='client_ip',
-            field=models.GenericIPAddressField(blank=True, null=True, verbose_name='client IP address'),
+            model_name="auditrecord",
+            name="client_ip",
+            field=models.GenericIPAddressField(
+                blank=True, null=True, verbose_name="client IP address"
+            ),
         ),
         migrations.AddField(
-            model_name='auditrecord',
-            name='command',
-            field=models.CharField(blank=True, max_length=1000, verbose_name='command line'),
+            model_name="auditrecord",
+            name="command",
+            field=models.CharField(blank=True, max_length=1000, verbose_name="command line"),
         ),
         migrations.AddField(
-            model_name='auditrecord',
-            name='os_user',
-            field=models.CharField(blank=True, max_length=100, verbose_name='operating-system user'),
+            model_name="auditrecord",
+            name="os_user",
+            field=models.CharField(
+                blank=True, max_length=100, verbose_name="operating-system user"
+            ),
         ),
         migrations.AddField(
-            model_name='auditrecord',
-            name='role',
-            field=models.CharField(blank=True, max_length=40, verbose_name='role'),
+            model_name="auditrecord",
+            name="role",
+            field=models.CharField(blank=True, max_length=40, verbose_name="role"),
         ),
         migrations.AlterField(
-            model_name='auditrecord',
-            name='action',
-            field=models.CharField(choices=[('read', 'Read'), ('search', 'Search'), ('create', 'Create'), ('change', 'Change'), ('extract', 'Extract'), ('delete', 'Delete'), ('denied', 'Access denied'), ('list', 'Shown in a list'), ('command', 'Command run')], max_length=20, verbose_name='action'),
+            model_name="auditrecord",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("read", "Read"),
+                    ("search", "Search"),
+                    ("create", "Create"),
+                    ("change", "Change"),
+                    ("extract", "Extract"),
+                    ("delete", "Delete"),
+                    ("denied", "Access denied"),
+                    ("list", "Shown in a list"),
+                    ("command", "Command run"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditrecord',
-            index=models.Index(fields=['user', 'at'], name='audit_user_at_idx'),
+            model_name="auditrecord",
+            index=models.Index(fields=["user", "at"], name="audit_user_at_idx"),
         ),
         SqliteAppendOnlyTriggerAgain("audit_auditrecord"),
     ]

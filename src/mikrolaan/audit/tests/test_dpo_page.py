@@ -122,7 +122,7 @@ def test_a_role_change_is_on_the_page_of_the_user_it_changed(as_dpo, dpo):
     (record,) = [r for r in page.context["records"] if r.action == Action.CHANGE]
     assert record.user == admin and "role job_consultant -> project_leader" in record.what
     html = page.content.decode()
-    assert "ny stilling" in html and "Ændring" in html
+    assert "ny stilling" in html and "Ændret" in html
 
 
 def test_what_a_user_looked_at(as_dpo, knowledge_person, unit):
