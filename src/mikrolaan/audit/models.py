@@ -64,6 +64,7 @@ class AuditRecord(models.Model):
         indexes = [
             models.Index(fields=["citizen", "at"]),
             models.Index(fields=["user", "at"], name="audit_user_at_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
         ]
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")

@@ -83,5 +83,9 @@ class Migration(migrations.Migration):
             model_name="auditrecord",
             index=models.Index(fields=["user", "at"], name="audit_user_at_idx"),
         ),
+        migrations.AddIndex(
+            model_name="auditrecord",
+            index=models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ),
         SqliteAppendOnlyTriggerAgain("audit_auditrecord"),
     ]
