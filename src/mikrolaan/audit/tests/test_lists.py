@@ -117,3 +117,28 @@ def test_the_cohort_page_records_its_participants(client, project_leader):
     client.force_login(project_leader)
     assert client.get(reverse("courses:cohort", args=[case.cohort_id])).status_code == 200
     assert _listed(project_leader, f"cohort {case.cohort.code}") == {case.citizen_id}
+
+
+def test_no_page_of_a_citizen_puts_the_cpr_number_in_a_url(client, project_leader, unit):
+    loan = disbursed_loan()
+    case = loan.case
+    cpr = case.citizen.cpr
+    client.force_login(project_leader)
+    pages = [
+        reverse("web:home"),
+        reverse("cases:list"),
+        reverse("cases:detail", args=[case.pk]),
+        reverse("cases:citizen", args=[case.citizen.pk]),
+        reverse("loans:list"),
+        reverse("loans:detail", args=[loan.pk]),
+    ]
+    shown_on = []
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        if cpr in html.replace("-", ""):
+            shown_on.append(url)
+        links = re.findall(r'(?:href|action|src|hx-get|hx-post)="([^"]*)"', html)
+        assert not [u for u in links if cpr[:6] in u.replace("-", "")], url
+    assert reverse("cases:list") in shown_on  # the number is on the pages, never in a URL
