@@ -32,6 +32,7 @@ USERS = [
     ("demo-evaluator", "Rasmus", "Dam", Role.EVALUATOR, None),
     ("demo-leder", "Karen", "Mortensen", Role.MANAGER, None),
     ("demo-admin", "Peter", "Vang", Role.ADMINISTRATOR, None),
+    ("demo-databeskyttelse", "Dorthe", "Winther", Role.DATA_PROTECTION_OFFICER, None),
 ]
 
 

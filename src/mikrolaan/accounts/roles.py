@@ -30,3 +30,8 @@ NO_CASE_ROLES = {
 PERSONAL_DATA_ROLES = (
     UNIT_SCOPED_ROLES | ALL_CASES_ROLES | {Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER}
 )
+
+
+def role_label(value: str) -> str:
+    """The role in words, or the stored value when it is no longer a role."""
+    return str(Role(value).label) if value in Role.values else value

@@ -4,22 +4,38 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from mikrolaan.accounts.roles import role_label
 from mikrolaan.core.models import AppendOnlyQuerySet
 
 
 class Action(models.TextChoices):
-    READ = "read", _("Read")
-    SEARCH = "search", _("Search")
-    CREATE = "create", _("Create")
-    CHANGE = "change", _("Change")
-    EXTRACT = "extract", _("Extract")
-    DELETE = "delete", _("Delete")
-    DENIED = "denied", _("Access denied")
-    LOGIN = "login", _("Log-in")
-    LOGIN_FAILED = "login_failed", _("Failed log-in")
-    LOCKOUT = "lockout", _("Lock-out")
-    LOGOUT = "logout", _("Log-out")
+    READ = "read", pgettext_lazy("audit action", "Read")
+    SEARCH = "search", pgettext_lazy("audit action", "Search")
+    CREATE = "create", pgettext_lazy("audit action", "Create")
+    CHANGE = "change", pgettext_lazy("audit action", "Change")
+    EXTRACT = "extract", pgettext_lazy("audit action", "Extract")
+    DELETE = "delete", pgettext_lazy("audit action", "Delete")
+    DENIED = "denied", pgettext_lazy("audit action", "Access denied")
+    LIST = "list", pgettext_lazy("audit action", "Shown in a list")
+    COMMAND = "command", pgettext_lazy("audit action", "Command run")
+    LOGIN = "login", pgettext_lazy("audit action", "Log-in")
+    LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Failed log-in")
+    LOCKOUT = "lockout", pgettext_lazy("audit action", "Lock-out")
+    LOGOUT = "logout", pgettext_lazy("audit action", "Log-out")
+
+
+# Actions through which a user saw a citizen's data (what the data protection officer asks about).
+SEEING_ACTIONS = (Action.READ, Action.SEARCH, Action.LIST, Action.EXTRACT)
+
+
+class Channel(models.TextChoices):
+    """Where the work came from (the values of ``mikrolaan.audit.context.Channel``)."""
+
+    WEB = "web", pgettext_lazy("audit channel", "Web")
+    SHELL = "shell", pgettext_lazy("audit channel", "Shell command")
+    SYSTEM = "system", pgettext_lazy("audit channel", "System")
 
 
 class AuditRecord(models.Model):
@@ -36,12 +52,24 @@ class AuditRecord(models.Model):
     object_id = models.CharField(_("object id"), max_length=100, blank=True)
     what = models.CharField(_("what"), max_length=500, blank=True)
     why = models.CharField(_("why"), max_length=500, blank=True)
+    # The user's role when acting: roles change, and the record should say what it was then.
+    role = models.CharField(_("role"), max_length=40, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.SYSTEM
+    )
+    client_ip = models.GenericIPAddressField(_("client IP address"), null=True, blank=True)
+    os_user = models.CharField(_("operating-system user"), max_length=100, blank=True)
+    command = models.CharField(_("command line"), max_length=1000, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["citizen", "at"])]
+        indexes = [
+            models.Index(fields=["citizen", "at"]),
+            models.Index(fields=["user", "at"], name="audit_user_at_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ]
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
 
@@ -52,3 +80,7 @@ class AuditRecord(models.Model):
         if not self._state.adding:
             raise ValueError("audit records are append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)

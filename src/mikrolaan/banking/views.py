@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mikrolaan.accounts.roles import Role
-from mikrolaan.audit.services import log_read
+from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.banking import services
 from mikrolaan.banking.forms import PostToLoanForm, ReasonForm, UploadForm
 from mikrolaan.banking.matching import REASON_LABELS, reason_text
@@ -38,6 +38,15 @@ def _rows(entries):
     ]
 
 
+def _log_shown(user, rows, what):
+    """The loans named in the rows are the citizens' (the loan reference leads to them)."""
+    log_list(
+        user,
+        (r["handling"].loan.citizen_id for r in rows if r["handling"] and r["handling"].loan),
+        what=what,
+    )
+
+
 def queue(request):
     _require_clerk(request)
     entries = (
@@ -46,7 +55,9 @@ def queue(request):
         .select_related("statement")
         .order_by("booking_date", "pk")
     )
-    return render(request, "banking/queue.html", {"rows": _rows(entries)})
+    rows = _rows(entries)
+    _log_shown(request.user, rows, "payment queue")
+    return render(request, "banking/queue.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,7 +111,9 @@ def statement(request, pk):
     _require_clerk(request)
     obj = get_object_or_404(Statement.objects.for_user(request.user).select_related("file"), pk=pk)
     entries = obj.entries.order_by("position")
-    return render(request, "banking/statement.html", {"statement": obj, "rows": _rows(entries)})
+    rows = _rows(entries)
+    _log_shown(request.user, rows, f"bank statement {obj.pk}")
+    return render(request, "banking/statement.html", {"statement": obj, "rows": rows})
 
 
 ACTIONS = {

@@ -16,6 +16,7 @@ def _rows(cases):
     return [
         {
             "url": reverse("cases:detail", args=[case.pk]),
+            "citizen": case.citizen_id,
             "cells": [
                 case.citizen.full_name,
                 case.get_stage_display(),

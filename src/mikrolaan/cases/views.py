@@ -12,8 +12,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.audit import searches
 from mikrolaan.audit.models import Action
-from mikrolaan.audit.services import log, log_read
+from mikrolaan.audit.services import log, log_list, log_read
 from mikrolaan.cases import forms
 from mikrolaan.cases.constants import SCREENING_STEPS, EventKind
 from mikrolaan.cases.models import Case, CaseEvent
@@ -48,11 +49,23 @@ def _case(request, pk) -> Case:
 
 
 def case_list(request):
+    """The cases this user may see; a search is posted and shown under a token (no CPR in URLs).
+
+    ``GET /cases/?q=…`` does not search: a CPR number in a query string ends up in the web
+    server's access log.
+    """
     _require_case_data(request.user)
-    form = forms.SearchForm(request.GET or None)
+    form = forms.SearchForm(request.POST) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        if query := form.cleaned_data["q"].strip():
+            token = searches.remember(request, "cases", {"q": query})
+            return redirect(f"{reverse('cases:list')}?s={token}")
+        return redirect("cases:list")
+    criteria = searches.recall(request, "cases", request.GET.get("s"))
+    query = "" if form is not None else (criteria or {}).get("q", "")
+    form = form or forms.SearchForm(initial={"q": query})
     cases = Case.objects.for_user(request.user).select_related("citizen", "unit", "cohort")
-    query = ""
-    if form.is_valid() and (query := form.cleaned_data["q"].strip()):
+    if query:
         digits = cprlib.normalise(query)
         condition = Q(citizen__first_name__icontains=query) | Q(citizen__last_name__icontains=query)
         parts = query.split()
@@ -64,11 +77,17 @@ def case_list(request):
             condition |= Q(citizen__cpr__startswith=digits)
         cases = cases.filter(condition)
         log(request.user, Action.SEARCH, what=f"case search: q={query!r}"[:500])
+    shown = list(cases[:200])
+    log_list(
+        request.user,
+        (case.citizen_id for case in shown),
+        what=f"case search result: q={query!r}"[:500] if query else "case list",
+    )
     may_register = request.user.has_role(Role.JOB_CONSULTANT, Role.PROJECT_LEADER)
     return render(
         request,
         "cases/case_list.html",
-        {"form": form, "cases": cases[:200], "query": query, "may_register": may_register},
+        {"form": form, "cases": shown, "query": query, "may_register": may_register},
     )
 
 

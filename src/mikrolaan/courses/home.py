@@ -56,6 +56,7 @@ def job_consultant_conversations_due(user):
         "rows": [
             {
                 "url": reverse("cases:detail", args=[case.pk]),
+                "citizen": case.citizen_id,
                 "cells": [
                     case.citizen.full_name,
                     _short(due) + (" " + _("(overdue)") if due < today else ""),
@@ -118,6 +119,7 @@ def conversation_warnings(user):
             rows.append(
                 {
                     "url": reverse("cases:detail", args=[case.pk]),
+                    "citizen": case.citizen_id,
                     "cells": [
                         case.citizen.full_name,
                         str(case.cohort or ""),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
-from mikrolaan.audit.services import log_read
+from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.cases.models import Case
 from mikrolaan.courses import forms
 from mikrolaan.courses.models import Cohort, PlannedActivity
@@ -75,6 +75,12 @@ def cohort_detail(request, pk):
         participations = participations.none()
     else:
         participations = participations.filter(case__in=Case.objects.for_user(request.user))
+    participations = list(participations)
+    log_list(
+        request.user,
+        (p.case.citizen_id for p in participations),
+        what=f"cohort {cohort.code}: participants",
+    )
     return render(
         request,
         "courses/cohort_detail.html",

@@ -17,7 +17,11 @@ LIMIT = 25
 
 
 def _case_row(case, *cells):
-    return {"cells": [str(case.citizen), *cells], "url": case_page_url(case)}
+    return {
+        "cells": [str(case.citizen), *cells],
+        "url": case_page_url(case),
+        "citizen": case.citizen_id,
+    }
 
 
 @register_panel(order=50)
@@ -96,6 +100,7 @@ def grants_awaiting_me(user):
                     ", ".join(str(Role(r).label) for r in sorted(d.approved_roles)) or "—",
                 ],
                 "url": reverse("decisions:approve", args=[d.pk]),
+                "citizen": d.case.citizen_id,
             }
             for d in grants_awaiting(user)[:LIMIT]
         ],

@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from mikrolaan.accounts.models import Unit
 from mikrolaan.audit.models import Action, AuditRecord
-from mikrolaan.audit.services import log
+from mikrolaan.audit.services import log, origin_fields
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.core.private_files import private_dir, write_private
@@ -632,6 +632,7 @@ class _Writer:
         written = CaseEvent.objects.filter(recorded_at=self.now).values_list(
             "pk", "case_id", "kind", "summary"
         )
+        origin = origin_fields()  # the shell user and command line of ``mikrolaan import``
         insert(
             AuditRecord,
             [
@@ -644,6 +645,7 @@ class _Writer:
                     "object_id": str(pk),
                     "what": f"{kind}: {summary}"[:500],
                     "why": "",
+                    **origin,
                 }
                 for pk, case_id, kind, summary in written
             ],

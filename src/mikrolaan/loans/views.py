@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mikrolaan.audit.services import log_read
+from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.cases.models import Case
 from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import services
@@ -66,6 +66,11 @@ def loan_list(request):
     arrears = arrears_for(today, [loan.pk for loan in loans if loan.disbursed_on])
     for loan in loans:
         loan.arrears = arrears.get(loan.pk)
+    log_list(
+        request.user,
+        (loan.citizen_id for loan in loans),
+        what=f"loan list: status={status}" if status in LoanStatus.values else "loan list",
+    )
     return render(
         request,
         "loans/list.html",

@@ -78,6 +78,7 @@ def missing_support_status_panel(user):
                     formats.date_format(m["course_end"], "SHORT_DATE_FORMAT"),
                 ],
                 "url": case_page_url(m["case"]) if m["case"] else None,
+                "citizen": m["citizen"].pk,
             }
         )
     return {

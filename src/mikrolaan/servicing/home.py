@@ -24,6 +24,7 @@ def servicing_tasks_panel(user):
         "rows": [
             {
                 "url": f"{url}#task-{t.pk}",
+                "citizen": t.loan.citizen_id,
                 "cells": [
                     t.get_kind_display(),
                     t.loan.citizen.full_name,
@@ -52,6 +53,7 @@ def handover_panel(user):
         "rows": [
             {
                 "url": f"{url}#candidates",
+                "citizen": c.loan.citizen_id,
                 "cells": [c.loan.loan_ref, c.loan.citizen.full_name, c.opened_on],
             }
             for c in cycles

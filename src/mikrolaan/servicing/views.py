@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import Action
-from mikrolaan.audit.services import log
+from mikrolaan.audit.services import log, log_list
 from mikrolaan.servicing import queues
 from mikrolaan.servicing.forms import TakeBackForm, TaskDoneForm
 from mikrolaan.servicing.handover import (
@@ -31,16 +31,30 @@ def _require_clerk(user):
 def queue_page(request):
     _require_clerk(request.user)
     today = timezone.localdate()
+    reminders = list(queues.recent_reminders(today))
+    candidate_rows = queues.candidate_rows(today)
+    claims = queues.claims()
+    clerk_tasks = list(queues.open_tasks(request.user))
+    log_list(
+        request.user,
+        [
+            *(r.loan.citizen_id for r in reminders),
+            *(row["loan"].citizen_id for row in candidate_rows),
+            *(c.loan.citizen_id for c in claims),
+            *(t.loan.citizen_id for t in clerk_tasks),
+        ],
+        what="servicing queues",
+    )
     return render(
         request,
         "servicing/queues.html",
         {
             "today": today,
-            "reminders": queues.recent_reminders(today),
-            "candidates": queues.candidate_rows(today),
-            "claims": queues.claims(),
+            "reminders": reminders,
+            "candidates": candidate_rows,
+            "claims": claims,
             "runs": queues.latest_runs(),
-            "clerk_tasks": queues.open_tasks(request.user),
+            "clerk_tasks": clerk_tasks,
             "take_back_form": TakeBackForm(),
         },
     )
@@ -107,14 +121,17 @@ def take_back(request, claim_id):
 def task_page(request):
     if request.user.role not in (Role.PROJECT_LEADER, Role.FINANCE_CLERK):
         raise PermissionDenied
+    open_tasks = list(queues.open_tasks(request.user))
+    done_tasks = list(queues.done_tasks(request.user))
+    log_list(
+        request.user,
+        (t.loan.citizen_id for t in [*open_tasks, *done_tasks]),
+        what="servicing tasks",
+    )
     return render(
         request,
         "servicing/tasks.html",
-        {
-            "open_tasks": queues.open_tasks(request.user),
-            "done_tasks": queues.done_tasks(request.user),
-            "form": TaskDoneForm(),
-        },
+        {"open_tasks": open_tasks, "done_tasks": done_tasks, "form": TaskDoneForm()},
     )
 
 

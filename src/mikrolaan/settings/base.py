@@ -88,6 +88,7 @@ MIDDLEWARE = [
     # Outermost, so every response gets the headers, also one a later middleware makes.
     "csp.middleware.CSPMiddleware",
     "mikrolaan.web.security.SecurityHeadersMiddleware",
+    "mikrolaan.audit.middleware.AuditOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mikrolaan.web.middleware.DanishByDefaultMiddleware",
@@ -257,3 +258,7 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"
 )
+# What the data protection officer's page calls unusual (mikrolaan.audit.patterns).
+AUDIT_WORKDAY_START = int(env_str("MIKROLAAN_AUDIT_WORKDAY_START", "7"))
+AUDIT_WORKDAY_END = int(env_str("MIKROLAAN_AUDIT_WORKDAY_END", "18"))
+AUDIT_READS_THRESHOLD = int(env_str("MIKROLAAN_AUDIT_READS_THRESHOLD", "300"))

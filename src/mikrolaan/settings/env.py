@@ -168,6 +168,24 @@ _declare(
     "30",
     "Minutes without a request after which the user is logged out.",
 )
+_declare(
+    "MIKROLAAN_AUDIT_WORKDAY_START",
+    "7",
+    "Audit: hour (0-23, local time) the working day starts; reads before it are unusual.",
+)
+_declare(
+    "MIKROLAAN_AUDIT_WORKDAY_END",
+    "18",
+    "Audit: hour (1-24, local time) the working day ends; reads from it on, and on Saturdays "
+    "and Sundays, are unusual.",
+)
+_declare(
+    "MIKROLAAN_AUDIT_READS_THRESHOLD",
+    "300",
+    "Audit: distinct citizens a user of an all-cases role may read in the period the data "
+    "protection officer looks at before it counts as unusual (unit-scoped roles are held to "
+    "their unit's number of citizens).",
+)
 
 
 def env_str(name: str, default: str) -> str:

@@ -2,7 +2,8 @@
 
 Apps contribute panels by registering a function ``panel(user) -> dict | None`` with
 ``register_panel``; a panel is a heading, rows and an optional link, rendered by
-``web/home.html``. Each panel function does its own scoping through ``for_user``.
+``web/home.html``. Each panel function does its own scoping through ``for_user``. A row that
+names a citizen says which (``"citizen": pk``), so the start page can record whom it showed.
 """
 
 from collections.abc import Callable
@@ -26,3 +27,7 @@ def panels_for(user) -> list[dict]:
         if panel:
             result.append(panel)
     return result
+
+
+def citizens_shown(panels: list[dict]) -> list[int]:
+    return [row["citizen"] for panel in panels for row in panel["rows"] if row.get("citizen")]

@@ -1,11 +1,14 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from mikrolaan.web.home import panels_for
+from mikrolaan.audit.services import log_list
+from mikrolaan.web.home import citizens_shown, panels_for
 
 
 def home(request):
-    return render(request, "web/home.html", {"panels": panels_for(request.user)})
+    panels = panels_for(request.user)
+    log_list(request.user, citizens_shown(panels), what="start page")
+    return render(request, "web/home.html", {"panels": panels})
 
 
 def healthz(request):

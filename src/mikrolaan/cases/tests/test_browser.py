@@ -145,5 +145,8 @@ def test_a_knowledge_person_cannot_open_a_citizen_of_another_unit(
     response = page.goto(f"/cases/citizens/{theirs.citizen.pk}/")
     assert response.status == 404
     # a search does not find her either
-    page.goto("/cases/?q=" + theirs.citizen.last_name)
+    page.goto("/cases/")
+    page.fill("input[name=q]", theirs.citizen.last_name)
+    page.click("button.button-search")
+    page.wait_for_url("**/cases/?s=*")
     assert theirs.citizen.full_name not in page.inner_text("main")

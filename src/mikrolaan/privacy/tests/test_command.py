@@ -95,8 +95,11 @@ def test_the_real_console_command(tmp_path):
     assert "Der er ingen borger med CPR-nummer 010101-1234" in unknown.stderr
 
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("select action, user_id, why from audit_auditrecord").fetchall()
-    assert rows == [("extract", None, "indsigt")]
+        rows = conn.execute(
+            "select action, user_id, why, os_user from audit_auditrecord where action='extract'"
+        ).fetchall()
+    assert [row[:3] for row in rows] == [("extract", None, "indsigt")]
+    assert rows[0][3]  # the shell's operating-system user is on the record
 
 
 def test_the_help_is_danish():
