@@ -11,3 +11,7 @@ WHITENOISE_AUTOREFRESH = True
 _tmp = Path(tempfile.mkdtemp(prefix="mikrolaan-test-"))
 LETTERS_DIR = _tmp / "letters"
 EXPORTS_DIR = _tmp / "exports"
+
+# The test suite's flush on SQLite holds an erasure permit (see core/test_sqlite).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "mikrolaan.core.test_sqlite"  # noqa: F405
