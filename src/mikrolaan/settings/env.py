@@ -50,6 +50,23 @@ _declare(
 _declare("MIKROLAAN_LETTERS_DIR", "var/letters", "Outbox folder of the default letter transport.")
 _declare("MIKROLAAN_EXPORTS_DIR", "var/exports", "Folder for debt-collection and other exports.")
 _declare("MIKROLAAN_LOG_LEVEL", "INFO", "Log level of the root logger.")
+_declare(
+    "MIKROLAAN_RETENTION_CASE_YEARS",
+    "5",
+    "Years a citizen's case data is kept after the last case ended and every loan was closed "
+    "(repaid or written off); then `mikrolaan retention run` anonymises it.",
+)
+_declare(
+    "MIKROLAAN_RETENTION_ACCOUNTING_YEARS",
+    "5",
+    "Years ledger and bank records keep their free text after the end of their financial year "
+    "(calendar year), as the bookkeeping act (bogføringsloven) requires.",
+)
+_declare(
+    "MIKROLAAN_RETENTION_AUDIT_YEARS",
+    "5",
+    "Years audit records (who read or changed what) are kept; older ones are deleted.",
+)
 
 
 def env_str(name: str, default: str) -> str:
