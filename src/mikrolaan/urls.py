@@ -18,5 +18,6 @@ urlpatterns = [
     path("letters/", include("mikrolaan.letters.urls")),
     path("outcomes/", include("mikrolaan.outcomes.urls")),
     path("reports/", include("mikrolaan.reports.urls")),
+    path("retention/", include("mikrolaan.retention.urls")),
     path("", include("mikrolaan.web.urls")),
 ]

@@ -51,6 +51,7 @@ MENU: list[MenuItem] = [
         frozenset({Role.MANAGER, Role.EVALUATOR, Role.PROJECT_LEADER}),
     ),
     MenuItem(_("Policy"), "policy:list", frozenset({Role.ADMINISTRATOR, Role.MANAGER})),
+    MenuItem(_("Retention"), "retention:overview", frozenset({Role.DATA_PROTECTION_OFFICER})),
 ]
 
 
