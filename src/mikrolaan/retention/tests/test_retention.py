@@ -17,6 +17,7 @@ from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.core.erasure import erase_fields, erasure_permit
 from mikrolaan.core.models import ErasurePermit
 from mikrolaan.interchange.services import import_bundle
+from mikrolaan.letters.models import Letter
 from mikrolaan.loans.models import LedgerEntry, Loan, LoanStatus
 from mikrolaan.people.models import Citizen
 from mikrolaan.reports.services import build_report
@@ -51,7 +52,7 @@ def identifying_values(citizen_ids) -> list:
     return [value for row in rows for value in row if value]
 
 
-def check_retention_keeps_the_report(as_of, cohorts=None):
+def check_retention_keeps_the_report(as_of, cohorts=None, *, on_commit):
     before = report_json(as_of, cohorts)
     people = {c.pk: (c.full_name, c.cpr) for c in Citizen.objects.all()}
 
@@ -65,7 +66,8 @@ def check_retention_keeps_the_report(as_of, cohorts=None):
     some_case = Case.objects.filter(citizen_id__in=planned.citizens).first()
     assert some_case is None or f" {some_case.pk}: " in dry.getvalue()
 
-    outcome = services.run(LATER)
+    with on_commit(execute=True):
+        outcome = services.run(LATER)
 
     assert outcome.counts == planned.counts
     assert report_json(as_of, cohorts) == before
@@ -103,9 +105,12 @@ def check_retention_keeps_the_report(as_of, cohorts=None):
     return outcome
 
 
-def test_retention_on_the_demo_keeps_the_chapter_7_report():
+def test_retention_on_the_demo_keeps_the_chapter_7_report(django_capture_on_commit_callbacks):
     call_command("demo", stdout=StringIO())
-    outcome = check_retention_keeps_the_report(dt.date(2026, 6, 30))
+    outcome = check_retention_keeps_the_report(
+        dt.date(2026, 6, 30), on_commit=django_capture_on_commit_callbacks
+    )
+
     assert outcome.counts["case_events"] > 0 and outcome.counts["referrals"] > 0
     # Borrowers who repaid are among the anonymised (their loans count in the report).
     assert Loan.objects.filter(
@@ -138,11 +143,15 @@ def _generate(folder: Path, people: int) -> None:
                 w.writerow([ref, last[ref] + dt.timedelta(days=60), f"{rest:.2f}", f"END{n}"])
 
 
-def test_retention_on_a_generated_bundle_keeps_the_chapter_7_report(tmp_path):
+def test_retention_on_a_generated_bundle_keeps_the_chapter_7_report(
+    tmp_path, django_capture_on_commit_callbacks
+):
     _generate(tmp_path / "bundle", 40)
     import_bundle(tmp_path / "bundle")
     assert Loan.objects.filter(status=LoanStatus.REPAID).count() == 20
-    outcome = check_retention_keeps_the_report(dt.date(2003, 12, 31))
+    outcome = check_retention_keeps_the_report(
+        dt.date(2003, 12, 31), on_commit=django_capture_on_commit_callbacks
+    )
     assert len(outcome.citizens) == 20
     assert not Loan.objects.filter(
         citizen_id__in=outcome.citizens, status=LoanStatus.ACTIVE
@@ -184,3 +193,28 @@ def test_the_command_refuses_a_bad_date():
         call_command("retention", "run", "--date", "1/1/2045")
     assert not RetentionRun.objects.exists()
 
+
+
+def test_the_archived_letter_of_an_anonymised_citizen_goes_after_commit(
+    project_leader, django_capture_on_commit_callbacks
+):
+    from mikrolaan.cases.tests.factories import CaseFactory
+    from mikrolaan.letters.services import send_letter
+
+    old = CaseFactory(stage="closed", opened_on=dt.date(2012, 3, 1))
+    young = CaseFactory(stage="closed", opened_on=dt.date(2029, 3, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        letters = [
+            send_letter(case.citizen, kind="notice", subject="Varsel", pdf=b"%PDF-1.7 test",
+                        acting_user=project_leader, case=case)
+            for case in (old, young)
+        ]  # fmt: skip
+    paths = [Path(letter.pdf_path) for letter in letters]
+    assert all(path.exists() for path in paths)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.run(dt.date(2030, 1, 1), rules=services.Rules(5, 5, 5))
+
+    assert outcome.citizens == [old.citizen_id] and outcome.counts["letters"] == 1
+    assert not paths[0].exists() and paths[1].exists()
+    assert Letter.objects.get(pk=letters[0].pk).pdf_path == ""
