@@ -15,10 +15,10 @@ from mikrolaan.core.models import AppendOnlyQuerySet
 
 PERMIT_TABLE = "core_erasurepermit"
 
-_PG_FUNCTION = f"""
+_PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION mikrolaan_append_only() RETURNS trigger AS $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM {PERMIT_TABLE}) THEN
+  IF EXISTS (SELECT 1 FROM core_erasurepermit) THEN
     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
     RETURN NEW;
   END IF;
@@ -58,11 +58,13 @@ def _statements(table: str, vendor: str) -> list[str]:
         ]
     statements = []
     for name, op in zip(trigger_names(table, vendor), ("UPDATE", "DELETE"), strict=True):
+        # Table names come from the models, never from input.
+        permit = f"SELECT 1 FROM {PERMIT_TABLE}"  # noqa: S608
+        refuse = f"SELECT RAISE(ABORT, 'append-only table {table}: {op} refused')"  # noqa: S608
         statements += [
             f"DROP TRIGGER IF EXISTS {name}",
-            f"CREATE TRIGGER {name} BEFORE {op} ON {table} "
-            f"WHEN NOT EXISTS (SELECT 1 FROM {PERMIT_TABLE}) "
-            f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: {op} refused'); END",
+            f"CREATE TRIGGER {name} BEFORE {op} ON {table} WHEN NOT EXISTS ({permit}) "
+            f"BEGIN {refuse}; END",
         ]
     return statements
 

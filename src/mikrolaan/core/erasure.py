@@ -42,17 +42,12 @@ def erasure_permit(why: str, *, acting_user=None, using: str = DEFAULT_DB_ALIAS)
 
 
 def permit_held(using: str = DEFAULT_DB_ALIAS) -> bool:
-    return (
-        connections[using].in_atomic_block
-        and ErasurePermit.objects.using(using).exists()
-    )
+    return connections[using].in_atomic_block and ErasurePermit.objects.using(using).exists()
 
 
 def _require_permit(queryset) -> None:
     if not permit_held(queryset.db):
-        raise AppendOnlyError(
-            f"{queryset.model.__name__} rows change only under an erasure permit"
-        )
+        raise AppendOnlyError(f"{queryset.model.__name__} rows change only under an erasure permit")
 
 
 def erase_fields(queryset, **values) -> int:

@@ -65,3 +65,6 @@ class ErasurePermit(models.Model):
     class Meta:
         verbose_name = _("erasure permit")
         verbose_name_plural = _("erasure permits")
+
+    def __str__(self) -> str:
+        return self.why

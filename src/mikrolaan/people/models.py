@@ -1,5 +1,6 @@
 from django.db import models
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.people import cpr as cprlib
 

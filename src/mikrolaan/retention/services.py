@@ -26,6 +26,7 @@ The rules (settings, from the environment):
 changes nothing. A second run on the same date finds nothing left to do.
 """
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -219,7 +220,9 @@ def due_citizens(as_of: dt.date, rules: Rules) -> list[int]:
     open_cases = Case.objects.filter(stage__in=OPEN_STAGES).exclude(
         stage=Stage.MAIN_COURSE, cohort__main_course_end__lt=as_of
     )
-    blocked = set(open_cases.values_list("citizen_id", flat=True)) | set(Loan.objects.exclude(status__in=CLOSED_LOANS).values_list("citizen_id", flat=True))
+    blocked = set(open_cases.values_list("citizen_id", flat=True)) | set(
+        Loan.objects.exclude(status__in=CLOSED_LOANS).values_list("citizen_id", flat=True)
+    )
     ends: dict[int, dt.date] = {}
 
     def latest(queryset, citizen: str, day: str) -> None:
@@ -274,10 +277,8 @@ def _anonymise_citizens(ids: list[int], as_of: dt.date) -> None:
             # Keep exactly what the reports derive: birth year and gender.
             citizen.birth_year = report_birth_year(citizen)
             if not citizen.gender and citizen.cpr:
-                try:
+                with contextlib.suppress(ValueError):
                     citizen.gender = cprlib.gender(citizen.cpr)
-                except ValueError:
-                    pass
             for name, value in CITIZEN_FIELDS.items():
                 setattr(citizen, name, value)
             citizen.anonymised_on = as_of
@@ -325,7 +326,9 @@ def run(as_of: dt.date, *, acting_user=None, rules: Rules | None = None) -> Outc
         )
         record = RetentionRun.objects.create(
             run_on=as_of,
-            run_by=acting_user if acting_user is not None and acting_user.is_authenticated else None,
+            run_by=acting_user
+            if acting_user is not None and acting_user.is_authenticated
+            else None,
             citizens=len(due),
             counts=counts,
             rules=rules.as_dict(),

@@ -85,9 +85,11 @@ def check_retention_keeps_the_report(as_of, cohorts=None, *, on_commit):
             assert not Citizen.objects.filter(pk=pk, last_name__icontains=last).exists()
     shown = anonymised.first()
     assert shown.cpr_display == shown.full_name == "anonymiseret"
-    assert not CaseEvent.objects.filter(case__citizen__in=anonymised).filter(
-        ~Q(summary="") | ~Q(why="")
-    ).exists()
+    assert (
+        not CaseEvent.objects.filter(case__citizen__in=anonymised)
+        .filter(~Q(summary="") | ~Q(why=""))
+        .exists()
+    )
     assert not ErasurePermit.objects.exists()
 
     run = RetentionRun.objects.get()
@@ -113,9 +115,7 @@ def test_retention_on_the_demo_keeps_the_chapter_7_report(django_capture_on_comm
 
     assert outcome.counts["case_events"] > 0 and outcome.counts["referrals"] > 0
     # Borrowers who repaid are among the anonymised (their loans count in the report).
-    assert Loan.objects.filter(
-        citizen_id__in=outcome.citizens, status=LoanStatus.REPAID
-    ).exists()
+    assert Loan.objects.filter(citizen_id__in=outcome.citizens, status=LoanStatus.REPAID).exists()
 
 
 def _generate(folder: Path, people: int) -> None:
@@ -178,7 +178,9 @@ def test_old_audit_records_are_deleted_and_young_ones_kept(project_leader):
 
     old = log(project_leader, "read", what="old")
     with erasure_permit("test: backdate an audit record"):  # nothing else may change it
-        erase_fields(AuditRecord.objects.filter(pk=old.pk), at=dt.datetime(2015, 1, 1, tzinfo=dt.UTC))
+        erase_fields(
+            AuditRecord.objects.filter(pk=old.pk), at=dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
+        )
     young = log(project_leader, "read", what="young")
     outcome = services.run(dt.date(2026, 1, 1), rules=services.Rules(5, 5, 5))
     assert outcome.counts["audit_records"] == 1
@@ -192,7 +194,6 @@ def test_the_command_refuses_a_bad_date():
     with pytest.raises(CommandError):
         call_command("retention", "run", "--date", "1/1/2045")
     assert not RetentionRun.objects.exists()
-
 
 
 def test_the_archived_letter_of_an_anonymised_citizen_goes_after_commit(

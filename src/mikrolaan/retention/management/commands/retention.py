@@ -17,7 +17,9 @@ def parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(_("--date: not a date (YYYY-MM-DD): %(value)s") % {"value": value}) from exc
+        raise CommandError(
+            _("--date: not a date (YYYY-MM-DD): %(value)s") % {"value": value}
+        ) from exc
 
 
 class Command(BaseCommand):
