@@ -129,7 +129,10 @@ class Kind:
         qs = qs.filter(**{f"{self.citizen}__{k}": v for k, v in citizens.items()})
         if self.accounting_date:
             qs = qs.filter(**{f"{self.accounting_date}__lt": rules.accounting_before(as_of)})
-        return qs.exclude(**self.values).distinct()
+        # By primary key in a subquery: no duplicates from multi-valued joins (bank entries
+        # reach the citizen through their handling), and an UPDATE that needs no join.
+        matching = qs.exclude(**self.values).values("pk")
+        return self.model._base_manager.filter(pk__in=matching)
 
 
 KINDS: list[Kind] = [
@@ -309,9 +312,6 @@ def run(as_of: dt.date, *, acting_user=None, rules: Rules | None = None) -> Outc
         counts = {"citizens": len(due)}
         for kind in KINDS:
             rows = kind.rows(rules, as_of, anonymised)
-            # Update by primary key: an UPDATE cannot join (bank entries reach the citizen
-            # through their handling).
-            rows = kind.model._base_manager.filter(pk__in=list(rows.values_list("pk", flat=True)))
             if kind.model is Letter:
                 files = [p for p in rows.values_list("pdf_path", flat=True) if p]
                 transaction.on_commit(lambda files=files: _remove_files(files))

@@ -1,4 +1,5 @@
 import datetime as dt
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -190,3 +191,48 @@ def test_a_table_rebuild_loses_no_trigger_after_migrate(project_leader):
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as c:
             c.execute("UPDATE loans_ledgerentry SET amount = 1 WHERE id = %s", [row.pk])
         transaction.set_rollback(True)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_permit_is_seen_by_its_own_transaction_only(project_leader):
+    """While one transaction holds a permit, another session's UPDATE is still refused."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (SQLite has one writer at a time)")
+    with transaction.atomic():
+        event, other = (
+            record_event(
+                CaseFactory(), "note", acting_user=project_leader,
+                occurred_on=dt.date(2026, 2, 1), summary="first",
+            )
+            for _ in range(2)
+        )  # fmt: skip
+    held, done = threading.Event(), threading.Event()
+    seen = {}
+
+    def other_session():
+        held.wait(10)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM core_erasurepermit")
+                seen["permits"] = cursor.fetchone()[0]
+                cursor.execute(
+                    "UPDATE cases_caseevent SET summary = 'other' WHERE id = %s", [other.pk]
+                )
+            seen["result"] = "updated"
+        except IntegrityError:
+            seen["result"] = "refused"
+        finally:
+            connection.close()
+            done.set()
+
+    thread = threading.Thread(target=other_session)
+    thread.start()
+    with erasure_permit("test: held while another session tries"):
+        erase_fields(CaseEvent.objects.filter(pk=event.pk), summary="")
+        held.set()
+        assert done.wait(10)
+    thread.join()
+    assert seen == {"permits": 0, "result": "refused"}
+    assert CaseEvent.objects.get(pk=event.pk).summary == ""
+    assert CaseEvent.objects.get(pk=other.pk).summary == "first"
