@@ -5,9 +5,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mikrolaan.core.models import AppendOnlyQuerySet
+
 
 class RetentionRun(models.Model):
-    """One real run of ``mikrolaan retention run --date D`` (a dry run leaves no row)."""
+    """One real run of ``mikrolaan retention run --date D`` (a dry run leaves no row).
+
+    Append-only like the audit log: its manager alone makes the database refuse UPDATE and
+    DELETE (``mikrolaan.core.append_only`` finds it from the code; no migration operation).
+    """
 
     run_on = models.DateField(_("retention date"))
     started_at = models.DateTimeField(_("run at"), default=timezone.now)
@@ -23,6 +29,8 @@ class RetentionRun(models.Model):
     # kind -> rows changed or deleted, e.g. {"case_events": 12, "audit_records": 40}
     counts = models.JSONField(_("rows per kind"), default=dict)
     rules = models.JSONField(_("rules used"), default=dict)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-pk"]
