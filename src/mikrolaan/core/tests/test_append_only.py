@@ -237,3 +237,23 @@ def test_a_permit_is_seen_by_its_own_transaction_only(project_leader):
     assert seen == {"permits": 0, "result": "refused"}
     assert CaseEvent.objects.get(pk=event.pk).summary == ""
     assert CaseEvent.objects.get(pk=other.pk).summary == "first"
+
+
+def test_the_test_flush_on_sqlite_holds_a_permit_and_a_plain_flush_is_refused(event):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL flushes with TRUNCATE, which row triggers do not see")
+    from django.core.management.color import no_style
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    tables = ["cases_caseevent", ErasurePermit._meta.db_table]
+    plain = DatabaseOperations(connection).sql_flush(no_style(), tables)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        for sql in plain:
+            cursor.execute(sql)
+    assert CaseEvent.objects.filter(pk=event.pk).exists()
+
+    with transaction.atomic():
+        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
+        assert not CaseEvent.objects.exists()
+        assert not ErasurePermit.objects.exists()
+        transaction.set_rollback(True)
