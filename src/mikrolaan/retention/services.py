@@ -49,6 +49,7 @@ from mikrolaan.cases.models import Case, CaseEvent, Dropout, Referral, Screening
 from mikrolaan.core.erasure import erase_fields, erase_rows, erasure_permit
 from mikrolaan.core.models import AppendOnlyQuerySet
 from mikrolaan.courses.models import Conversation, Participation, PlannedActivity
+from mikrolaan.decisions.main_course import EVENT_MAIN_COURSE_STARTED
 from mikrolaan.decisions.models import Decision, FitForWork, GrantApproval, MainCourseStart
 from mikrolaan.letters.models import Letter
 from mikrolaan.loans.models import (
@@ -138,8 +139,12 @@ class Kind:
 KINDS: list[Kind] = [
     Kind("case_events", _("Case events: summaries and notes"), CaseEvent, "case__citizen",
          {"summary": "", "why": ""}),
-    Kind("corrections", _("Corrections: old and new values"), CaseEvent, "case__citizen",
-         {"data": {}}, only={"kind": EventKind.CORRECTION}),
+    # Event data is structured (amounts, codes) except where it repeats free text or an
+    # identifier: a correction's old and new values, the CVR number of a main-course start
+    # (whose figures live on in MainCourseStart).
+    Kind("event_data", _("Case events: corrected values and CVR numbers"), CaseEvent,
+         "case__citizen",
+         {"data": {}}, only={"kind__in": [EventKind.CORRECTION, EVENT_MAIN_COURSE_STARTED]}),
     Kind("referrals", _("Referrals: talent, idea and notes"), Referral, "case__citizen",
          {"talent": MARK, "idea": "", "notes": ""}),
     Kind("screenings", _("Screenings: assessments and notes"), Screening, "case__citizen",

@@ -16,6 +16,7 @@ from mikrolaan.audit.models import AuditRecord
 from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.core.erasure import erase_fields, erasure_permit
 from mikrolaan.core.models import ErasurePermit
+from mikrolaan.decisions.models import MainCourseStart
 from mikrolaan.interchange.services import import_bundle
 from mikrolaan.letters.models import Letter
 from mikrolaan.loans.models import LedgerEntry, Loan, LoanStatus
@@ -114,6 +115,11 @@ def test_retention_on_the_demo_keeps_the_chapter_7_report(django_capture_on_comm
     )
 
     assert outcome.counts["case_events"] > 0 and outcome.counts["referrals"] > 0
+    # The CVR number goes from the main-course start and from its event.
+    starts = MainCourseStart.objects.filter(case__citizen_id__in=outcome.citizens)
+    assert starts.exists() and not starts.exclude(cvr="").exists()
+    assert outcome.counts["event_data"] >= starts.count()
+    assert not CaseEvent.objects.filter(pk__in=starts.values("event_id")).exclude(data={}).exists()
     # Borrowers who repaid are among the anonymised (their loans count in the report).
     assert Loan.objects.filter(citizen_id__in=outcome.citizens, status=LoanStatus.REPAID).exists()
 
