@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/", include("mikrolaan.reports.urls")),
     path("privacy/", include("mikrolaan.privacy.urls")),
     path("audit/", include("mikrolaan.audit.urls")),
+    path("retention/", include("mikrolaan.retention.urls")),
     path("", include("mikrolaan.web.urls")),
     path("oidc/", include("mikrolaan.accounts.oidc_urls")),
 ]

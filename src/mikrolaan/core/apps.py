@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -6,4 +7,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from mikrolaan.core import checks  # noqa: F401 - registers the deploy checks
+        from mikrolaan.core import checks  # noqa: F401 - registers the checks
+        from mikrolaan.core.append_only import install_after_migrate
+
+        # Once per migrate (sender=self), after every app's migrations have run.
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="append_only")

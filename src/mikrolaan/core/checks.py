@@ -1,14 +1,19 @@
-"""``mikrolaan check --deploy``: folders and files with personal data must be private.
+"""System checks of the installation itself.
 
-New ones are created private (``core.private_files``); this catches those made by an older
-version or by hand, e.g. a ``var/`` left readable by every user of the host.
+``mikrolaan check --deploy``: folders and files with personal data must be private. New ones
+are created private (``core.private_files``); this catches those made by an older version or
+by hand, e.g. a ``var/`` left readable by every user of the host.
+
+``mikrolaan check --database default``: an append-only table without its triggers.
 """
 
 import stat
 from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.core.checks import Warning, register
+from django.db import connections
 
 
 def _private_paths() -> list[Path]:
@@ -38,3 +43,20 @@ def personal_data_is_private(app_configs=None, **kwargs):
                 )
             )
     return warnings
+
+
+@checks.register(checks.Tags.database)
+def append_only_triggers(app_configs=None, databases=None, **kwargs):
+    from mikrolaan.core.append_only import missing_triggers
+
+    errors = []
+    for alias in databases or []:
+        for name in missing_triggers(connections[alias]):
+            errors.append(
+                checks.Error(
+                    f"append-only trigger {name} is missing in database {alias!r}",
+                    hint="Run `mikrolaan migrate`: it re-creates the triggers.",
+                    id="mikrolaan.E001",
+                )
+            )
+    return errors

@@ -59,6 +59,10 @@ GROUPS = [
                 "citizen-insight",
                 gettext_lazy("everything held on one citizen, for their right of access"),
             ),
+            (
+                "retention run",
+                gettext_lazy("anonymise case data that is due, delete old audit records"),
+            ),
         ],
     ),
     (

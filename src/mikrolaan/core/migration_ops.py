@@ -6,8 +6,11 @@ from django.db import migrations
 class AppendOnlyTrigger(migrations.RunSQL):
     """Refuse UPDATE on a table in the database (and DELETE on PostgreSQL).
 
-    SQLite's test flush empties tables with DELETE, so there DELETE is refused by the ORM
-    only; PostgreSQL's flush uses TRUNCATE, which row triggers do not see.
+    Kept for the migrations that use it. The triggers that hold are those of
+    ``mikrolaan.core.append_only``: after every ``migrate`` it re-creates, for every
+    append-only model found in the code, triggers refusing UPDATE and DELETE on both
+    databases unless an erasure permit is held (``mikrolaan.core.erasure``). New append-only
+    models need no migration operation.
     """
 
     def __init__(self, table: str):

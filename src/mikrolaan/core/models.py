@@ -22,8 +22,9 @@ class AppendOnlyModel(models.Model):
     """A record that is written once and never changed or deleted.
 
     A correction is a new record whose ``corrects`` points at the record it corrects (where
-    the model has such a field). The database refuses UPDATE (and, on PostgreSQL, DELETE)
-    too: see ``mikrolaan.core.migration_ops.AppendOnlyTrigger``.
+    the model has such a field). The database refuses UPDATE and DELETE too, on PostgreSQL
+    and SQLite: ``mikrolaan.core.append_only`` (re)creates the triggers after every migrate.
+    The one sanctioned way through them is ``mikrolaan.core.erasure.erasure_permit``.
     """
 
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
@@ -70,3 +71,22 @@ class DemoLogin(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class ErasurePermit(models.Model):
+    """While a row exists here, the append-only triggers let UPDATE and DELETE through.
+
+    Written only by ``mikrolaan.core.erasure.erasure_permit`` inside one transaction and
+    deleted again before it commits, so no other transaction ever sees a row (on PostgreSQL
+    an uncommitted row is invisible to other sessions; SQLite has one writer at a time).
+    """
+
+    why = models.CharField(max_length=300)
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("erasure permit")
+        verbose_name_plural = _("erasure permits")
+
+    def __str__(self) -> str:
+        return self.why

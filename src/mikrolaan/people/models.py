@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.people import cpr as cprlib
@@ -85,6 +86,8 @@ class Citizen(models.Model):
         _("bundle key"), max_length=100, unique=True, null=True, blank=True
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set by mikrolaan.retention when names, CPR and contact data were removed for good.
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
 
     objects = CitizenQuerySet.as_manager()
 
@@ -103,10 +106,14 @@ class Citizen(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.anonymised_on:
+            return gettext("anonymised")
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
     def cpr_display(self) -> str:
+        if self.anonymised_on:
+            return gettext("anonymised")
         return cprlib.format_cpr(self.cpr) if self.cpr else ""
 
     def age_on(self, day) -> int | None:

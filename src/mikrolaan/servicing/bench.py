@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mikrolaan.core.erasure import erasure_permit
 from mikrolaan.loans import bench as loans_bench
 from mikrolaan.loans.models import Loan
 from mikrolaan.loans.schedule import next_bank_day
@@ -50,12 +51,14 @@ def reset() -> None:
     """Forget earlier benchmark runs (benchmark databases only)."""
     if Loan.objects.exclude(loan_ref__startswith=loans_bench.PREFIX).exists():
         raise loans_bench.BenchError("this database holds real loans; use a benchmark database")
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(TABLES)}")
-        else:
-            for table in TABLES:
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        return
+    # SQLite empties with DELETE, which the append-only tables refuse without a permit.
+    with erasure_permit("benchmark reset"), connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
 
 
 def handle(command, *, loans, as_of, reuse, render, **options) -> None:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "mikrolaan.interchange",
     "mikrolaan.reports",
     "mikrolaan.privacy",
+    "mikrolaan.retention",
     "mikrolaan.web",
 ]
 
@@ -162,6 +163,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Where letters and exports are written by the default (folder) transports.
 LETTERS_DIR = Path(env_str("MIKROLAAN_LETTERS_DIR", str(VAR_DIR / "letters")))
 EXPORTS_DIR = Path(env_str("MIKROLAAN_EXPORTS_DIR", str(VAR_DIR / "exports")))
+
+# Retention (mikrolaan.retention): years after the end of a case, a financial year, a record.
+RETENTION_CASE_YEARS = int(env_str("MIKROLAAN_RETENTION_CASE_YEARS", "5"))
+RETENTION_ACCOUNTING_YEARS = int(env_str("MIKROLAAN_RETENTION_ACCOUNTING_YEARS", "5"))
+RETENTION_AUDIT_YEARS = int(env_str("MIKROLAAN_RETENTION_AUDIT_YEARS", "5"))
 
 LOGGING = {
     "version": 1,

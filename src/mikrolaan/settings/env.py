@@ -186,6 +186,23 @@ _declare(
     "protection officer looks at before it counts as unusual (unit-scoped roles are held to "
     "their unit's number of citizens).",
 )
+_declare(
+    "MIKROLAAN_RETENTION_CASE_YEARS",
+    "5",
+    "Years a citizen's case data is kept after the last case ended and every loan was closed "
+    "(repaid or written off); then `mikrolaan retention run` anonymises it.",
+)
+_declare(
+    "MIKROLAAN_RETENTION_ACCOUNTING_YEARS",
+    "5",
+    "Years ledger and bank records keep their free text after the end of their financial year "
+    "(calendar year), as the bookkeeping act (bogføringsloven) requires.",
+)
+_declare(
+    "MIKROLAAN_RETENTION_AUDIT_YEARS",
+    "5",
+    "Years audit records (who read or changed what) are kept; older ones are deleted.",
+)
 
 
 def env_str(name: str, default: str) -> str:

@@ -54,6 +54,7 @@ MENU: list[MenuItem] = [
     MenuItem(_("Policy"), "policy:list", frozenset({Role.ADMINISTRATOR, Role.MANAGER})),
     MenuItem(INSIGHT_MENU_LABEL, "privacy:insight", frozenset({Role.DATA_PROTECTION_OFFICER})),
     MenuItem(_("Audit log"), "audit:index", frozenset({Role.DATA_PROTECTION_OFFICER})),
+    MenuItem(_("Retention"), "retention:overview", frozenset({Role.DATA_PROTECTION_OFFICER})),
 ]
 
 
