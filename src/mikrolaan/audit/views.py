@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -85,16 +85,6 @@ def _lookup(request):
     }
 
 
-def _insight_url(citizen) -> str | None:
-    """The citizen's right-of-access page (the ``privacy`` app), when it is installed."""
-    for args in ([citizen.pk], []):
-        try:
-            return reverse("privacy:insight", args=args)
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def _describe(lookup) -> str:
     period = f"{lookup['period'].since:%Y-%m-%d}..{lookup['period'].until:%Y-%m-%d}"
     if lookup["kind"] == "citizen":
@@ -114,7 +104,6 @@ def result(request):
     context["records"], context["more"] = records[:SHOWN], len(records) > SHOWN
     if lookup["kind"] == "citizen":
         context["who_saw"] = queries.who_saw(lookup["citizen"], lookup["period"])
-        context["insight_url"] = _insight_url(lookup["citizen"])
         log(request.user, Action.READ, citizen=lookup["citizen"], what=_describe(lookup))
     else:
         context["citizens_seen"] = queries.citizens_seen_by(lookup["subject"], lookup["period"])

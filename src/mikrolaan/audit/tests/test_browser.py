@@ -1,6 +1,9 @@
-"""Done when: a DPO can, in the browser, find everyone who read a given citizen last month."""
+"""Done when: a DPO can, in the browser, find everyone who read a given citizen last month, and
+produce the citizen's insight file."""
 
 import datetime as dt
+import json
+import zipfile
 
 import pytest
 from django.utils import timezone
@@ -56,5 +59,17 @@ def test_the_dpo_finds_the_caseworkers_who_read_a_citizen(page, login, unit):
     assert "Bent Ydelsesen (ydelser)" in who
     assert "Tidligere" not in who  # read 45 days ago: outside the last month
     assert case.citizen.full_name in page.inner_text("[data-testid=subject]")
-    assert page.locator("[data-testid=insight], [data-testid=insight-placeholder]").count() == 1
     assert AuditRecord.objects.filter(user=dpo, citizen=case.citizen).exists()
+
+    # From the same page, the citizen's insight file (right of access), without typing again.
+    with page.expect_download() as download_info:
+        page.click("[data-testid=insight]")
+    with zipfile.ZipFile(download_info.value.path()) as insight:
+        names = insight.namelist()
+        assert any(n.endswith(".pdf") for n in names)
+        (json_name,) = [n for n in names if n.endswith(".json")]
+        data = json.loads(insight.read(json_name))
+    assert case.citizen.cpr_display.replace("-", "") in json.dumps(data).replace("-", "")
+    assert AuditRecord.objects.filter(
+        user=dpo, citizen=case.citizen, action=Action.EXTRACT
+    ).exists()
