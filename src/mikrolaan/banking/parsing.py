@@ -7,6 +7,7 @@ thing it cannot read: a file is imported whole or not at all.
 
 import datetime as dt
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,7 +25,7 @@ class StatementError(Exception):
         super().__init__(": ".join(p for p in parts if p) + f": {problem}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large statement holds many of these
 class ParsedEntry:
     position: int
     location: str  # "Ntry[3]", "Ntry[3]/TxDtls[2]" or "line 7"
@@ -88,16 +89,24 @@ def entry_identity(statement: ParsedStatement, entry: ParsedEntry) -> str:
     return key
 
 
-def read_statement_file(file_name: str, content: bytes, *, account: str = "") -> ParsedFile:
-    """Read a camt.053 or CSV statement file; ``account`` names the account of a CSV file."""
+def read_statement_file(file_name: str, content, *, account: str = "") -> ParsedFile:
+    """Read a camt.053 or CSV statement file; ``account`` names the account of a CSV file.
+
+    ``content`` is the file's bytes or a seekable binary file object, read as a stream.
+    """
     from mikrolaan.banking import camt053, csvfile
 
-    head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head == b"<":
-        return camt053.parse(file_name, content)
-    if not content.strip():
+    stream = io.BytesIO(content) if isinstance(content, bytes | bytearray) else content
+    stream.seek(0)
+    head = b""
+    while not head and (chunk := stream.read(64 * 1024)):
+        head = chunk.lstrip(b"\xef\xbb\xbf \t\r\n")
+    stream.seek(0)
+    if head[:1] == b"<":
+        return camt053.parse(file_name, stream)
+    if not head.strip():
         raise StatementError(file_name, "", "", "the file is empty")
-    return csvfile.parse(file_name, content, account=account)
+    return csvfile.parse(file_name, stream, account=account)
 
 
 _AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")

@@ -8,9 +8,11 @@ whole. Postings go through ``loans.ledger.post`` with the bank entry's identity 
 """
 
 import hashlib
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -57,28 +59,78 @@ class ImportResult:
         return sum(self.skipped.values())
 
 
-def file_hash(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+def file_hash(content) -> str:
+    """SHA-256 of the file's bytes, read in chunks from bytes or a binary file object."""
+    if isinstance(content, bytes | bytearray):
+        return hashlib.sha256(content).hexdigest()
+    digest = hashlib.sha256()
+    content.seek(0)
+    while chunk := content.read(1024 * 1024):
+        digest.update(chunk)
+    content.seek(0)
+    return digest.hexdigest()
+
+
+# Lookups of a large statement's entries and loans go in batches of this many values: one huge
+# ``IN (…)`` passes SQLite's limit on SQL variables.
+BATCH = 2000
+
+
+def _batches(values):
+    values = list(values)
+    for start in range(0, len(values), BATCH):
+        yield values[start : start + BATCH]
+
+
+def _stream(content):
+    """A seekable binary stream of the file: bytes, an uploaded file or an open file."""
+    if isinstance(content, bytes | bytearray):
+        return io.BytesIO(content)
+    return getattr(content, "file", content)  # Django's UploadedFile wraps the real file
+
+
+def _size(stream) -> int:
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def too_large_message(limit: int) -> str:
+    return _("the file is larger than the limit of %(mb)s MB for a bank statement") % {
+        "mb": f"{limit / (1024 * 1024):g}"
+    }
 
 
 def import_statement_file(
-    file_name: str, content: bytes, *, acting_user=None, account: str = "", _retry: bool = True
+    file_name: str, content, *, acting_user=None, account: str = "", _retry: bool = True
 ) -> ImportResult:
-    """Import one camt.053 or CSV file. ``account`` names the account of a CSV file."""
-    digest = file_hash(content)
+    """Import one camt.053 or CSV file. ``account`` names the account of a CSV file.
+
+    ``content`` is the file's bytes or a seekable binary file object (e.g. an upload); a
+    file is read as a stream, and one larger than ``BANK_STATEMENT_MAX_BYTES`` is refused
+    before it is read.
+    """
+    stream = _stream(content)
+    limit = settings.BANK_STATEMENT_MAX_BYTES
+    if _size(stream) > limit:
+        return ImportResult(file_name, ImportStatus.REJECTED, error=too_large_message(limit))
+    digest = file_hash(stream)
     if StatementFile.objects.filter(file_hash=digest).exists():
         return ImportResult(file_name, ImportStatus.ALREADY_IMPORTED)
     try:
-        parsed = read_statement_file(file_name, content, account=account)
+        parsed = read_statement_file(file_name, stream, account=account)
     except StatementError as exc:
         return ImportResult(file_name, ImportStatus.REJECTED, error=str(exc))
     result = ImportResult(file_name, ImportStatus.IMPORTED)
     fresh = []
     for statement in parsed.statements:
         identities = [entry_identity(statement, e) for e in statement.entries]
-        known = set(
-            BankEntry.objects.filter(identity__in=identities).values_list("identity", flat=True)
-        )
+        known = set()
+        for batch in _batches(set(identities)):
+            known.update(
+                BankEntry.objects.filter(identity__in=batch).values_list("identity", flat=True)
+            )
         if Statement.objects.filter(
             account=statement.account, statement_id=statement.statement_id
         ).exists() or (identities and known >= set(identities)):
@@ -96,7 +148,7 @@ def import_statement_file(
         # look again now that theirs is committed.
         if _retry:
             return import_statement_file(
-                file_name, content, acting_user=acting_user, account=account, _retry=False
+                file_name, stream, acting_user=acting_user, account=account, _retry=False
             )
         return ImportResult(file_name, ImportStatus.ALREADY_IMPORTED)
     return result
@@ -110,8 +162,8 @@ def _write(parsed, digest, fresh, result: ImportResult, acting_user) -> None:
         version=parsed.version,
         recorded_by=_user(acting_user),
     )
-    pending = []
-    for statement, identities, known in fresh:
+    rows = []
+    for statement, _identities, _known in fresh:
         row = Statement.objects.create(
             file=result.statement_file,
             account=statement.account,
@@ -125,18 +177,31 @@ def _write(parsed, digest, fresh, result: ImportResult, acting_user) -> None:
             recorded_by=_user(acting_user),
         )
         result.statements.append(row)
-        seen = set(known)
-        for parsed_entry, identity in zip(statement.entries, identities, strict=True):
-            if identity in seen:
-                result.skipped[Reason.ALREADY_IMPORTED] += 1
-                continue
-            seen.add(identity)
-            pending.append(_entry(row, parsed_entry, identity, acting_user))
+        rows.append(row)
+
+    def new_entries():
+        """The entries to write, built one at a time (a large file never holds them all)."""
+        for (statement, identities, known), row in zip(fresh, rows, strict=True):
+            seen = set(known)
+            for parsed_entry, identity in zip(statement.entries, identities, strict=True):
+                if identity in seen:
+                    yield None
+                    continue
+                seen.add(identity)
+                yield _entry(row, parsed_entry, identity, acting_user)
+
     # Lock every loan the file pays, in one order, before reading any balance: two imports
     # paying the same loans wait for each other instead of deadlocking or double-counting.
-    wanted = {pid for entry in pending for pid in payment_ids_in(entry).valid}
-    list(Loan.objects.select_for_update().filter(payment_id__in=wanted).order_by("pk"))
-    for entry in pending:
+    wanted = {pid for entry in new_entries() if entry for pid in payment_ids_in(entry).valid}
+    loan_pks = set()
+    for batch in _batches(wanted):
+        loan_pks.update(Loan.objects.filter(payment_id__in=batch).values_list("pk", flat=True))
+    for batch in _batches(sorted(loan_pks)):  # ascending pk across the batches
+        list(Loan.objects.select_for_update().filter(pk__in=batch).order_by("pk"))
+    for entry in new_entries():
+        if entry is None:
+            result.skipped[Reason.ALREADY_IMPORTED] += 1
+            continue
         entry.save()
         handling = _handle_new_entry(entry, acting_user)
         if handling.outcome == Outcome.POSTED:

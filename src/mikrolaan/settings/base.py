@@ -139,6 +139,20 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LETTERS_DIR = Path(env_str("MIKROLAAN_LETTERS_DIR", str(VAR_DIR / "letters")))
 EXPORTS_DIR = Path(env_str("MIKROLAAN_EXPORTS_DIR", str(VAR_DIR / "exports")))
 
+# Bounded input: files that cannot exhaust the server (docs/bank-statements.md, INTERCHANGE.md).
+MB = 1024 * 1024
+UPLOAD_MAX_BYTES = int(env_str("MIKROLAAN_UPLOAD_MAX_MB", "20")) * MB
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: form fields, not files
+FILE_UPLOAD_HANDLERS = [
+    "mikrolaan.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+BANK_STATEMENT_MAX_BYTES = int(env_str("MIKROLAAN_BANK_STATEMENT_MAX_MB", "256")) * MB
+BUNDLE_MAX_UNPACKED_BYTES = int(env_str("MIKROLAAN_BUNDLE_MAX_UNPACKED_MB", "256")) * MB
+BUNDLE_MAX_MEMBERS = int(env_str("MIKROLAAN_BUNDLE_MAX_MEMBERS", "50"))
+BUNDLE_MAX_RATIO = int(env_str("MIKROLAAN_BUNDLE_MAX_RATIO", "100"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

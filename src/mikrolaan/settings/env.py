@@ -50,6 +50,31 @@ _declare(
 _declare("MIKROLAAN_LETTERS_DIR", "var/letters", "Outbox folder of the default letter transport.")
 _declare("MIKROLAAN_EXPORTS_DIR", "var/exports", "Folder for debt-collection and other exports.")
 _declare("MIKROLAAN_LOG_LEVEL", "INFO", "Log level of the root logger.")
+_declare(
+    "MIKROLAAN_UPLOAD_MAX_MB",
+    "20",
+    "Largest upload (a bank statement) the web server accepts, in MB; refused as it arrives.",
+)
+_declare(
+    "MIKROLAAN_BANK_STATEMENT_MAX_MB",
+    "256",
+    "Largest bank statement file `mikrolaan bank import` reads, in MB.",
+)
+_declare(
+    "MIKROLAAN_BUNDLE_MAX_UNPACKED_MB",
+    "256",
+    "Largest total size of an interchange bundle's files (unpacked), in MB.",
+)
+_declare(
+    "MIKROLAAN_BUNDLE_MAX_MEMBERS",
+    "50",
+    "Most entries a bundle .zip may hold.",
+)
+_declare(
+    "MIKROLAAN_BUNDLE_MAX_RATIO",
+    "100",
+    "Highest compression ratio (unpacked / packed size) of a file in a bundle .zip.",
+)
 
 
 def env_str(name: str, default: str) -> str:
