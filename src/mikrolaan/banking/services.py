@@ -28,6 +28,7 @@ from mikrolaan.banking.models import (
     StatementFile,
 )
 from mikrolaan.banking.parsing import StatementError, entry_identity, read_statement_file
+from mikrolaan.core.uploads import limit_in_mb
 from mikrolaan.loans import ledger
 from mikrolaan.loans.models import EntryKind, EntrySource, Loan, LoanStatus
 
@@ -98,7 +99,7 @@ def _size(stream) -> int:
 
 def too_large_message(limit: int) -> str:
     return _("the file is larger than the limit of %(mb)s MB for a bank statement") % {
-        "mb": f"{limit / (1024 * 1024):g}"
+        "mb": limit_in_mb(limit)
     }
 
 

@@ -8,8 +8,11 @@ moment the count passes the limit. Either way the rest of the body is never read
 can say why in Danish. The fields before the file (the CSRF token) are parsed as usual.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.utils.formats import number_format
 
 # Room for the form's other fields and the multipart boundaries around the file.
 ENVELOPE_BYTES = 64 * 1024
@@ -20,8 +23,8 @@ def upload_limit() -> int:
 
 
 def limit_in_mb(limit: int) -> str:
-    """The limit as people read it, e.g. ``20`` or ``0.5``."""
-    return f"{limit / (1024 * 1024):g}"
+    """The limit as people read it in the active language, e.g. ``20`` or ``0,5``."""
+    return number_format(Decimal(f"{limit / (1024 * 1024):g}"))
 
 
 class LimitedUploadHandler(FileUploadHandler):
