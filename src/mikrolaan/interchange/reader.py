@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from mikrolaan.core.validators import code_problem, formula_problem
@@ -156,8 +157,12 @@ def _ignored(name: str) -> bool:
     return name.startswith("__MACOSX/") or name.endswith("/")
 
 
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+def _size(size: int) -> str:
+    """A size as people read it: ``1,4 MB``, ``512 kB``, ``100 B``."""
+    for unit, factor in (("MB", 1024 * 1024), ("kB", 1024)):
+        if size >= factor:
+            return f"{number_format(Decimal(size) / factor, 1).removesuffix(',0')} {unit}"
+    return f"{size} B"
 
 
 def _limit_problems(name: str, sizes: dict[str, tuple[int, int]]) -> list[Problem]:
@@ -185,10 +190,10 @@ def _limit_problems(name: str, sizes: dict[str, tuple[int, int]]) -> list[Proble
                 None,
                 None,
                 _(
-                    "its files hold %(size)s MB unpacked; the limit is %(limit)s MB "
+                    "its files hold %(size)s unpacked; the limit is %(limit)s "
                     "(MIKROLAAN_BUNDLE_MAX_UNPACKED_MB)"
                 )
-                % {"size": _mb(total), "limit": _mb(settings.BUNDLE_MAX_UNPACKED_BYTES)},
+                % {"size": _size(total), "limit": _size(settings.BUNDLE_MAX_UNPACKED_BYTES)},
             )
         )
     for member, (unpacked, packed) in sizes.items():
@@ -247,20 +252,19 @@ def _folder_entries(path: Path) -> tuple[dict[str, Path], list[Problem]]:
 def load_files(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
     """The bundle's files by name, from a folder or a .zip (at the root or in one folder).
 
-    The limits on size, number of files and compression (settings ``BUNDLE_MAX_*``) are
-    checked before any file is read; a folder's symbolic links are refused, never followed.
+    Raises ``BundleError`` for a bundle refused unread: past the limits on size, number of
+    files and compression (settings ``BUNDLE_MAX_*``), a symbolic link in a folder (never
+    followed) or a path outside the bundle.
     """
     path = Path(path)
     if path.is_symlink() and path.is_dir():
-        return {}, [Problem(path.name, None, None, _("is a symbolic link, not a folder"))]
+        raise BundleError([Problem(path.name, None, None, _("is a symbolic link, not a folder"))])
     if path.is_dir():
         entries, problems = _folder_entries(path)
-        if problems:
-            return {}, problems
         sizes = {name: (p.stat().st_size,) * 2 for name, p in entries.items()}
-        problems = _limit_problems(path.name, sizes)
+        problems = problems or _limit_problems(path.name, sizes)
         if problems:
-            return {}, problems
+            raise BundleError(problems)  # refused before any file is read
         names = list(entries)
         read = lambda name: entries[name].read_bytes()  # noqa: E731
     elif path.is_file():
@@ -278,7 +282,7 @@ def load_files(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
             path.name, {i.filename: (i.file_size, i.compress_size) for i in infos}
         )
         if problems:
-            return {}, problems
+            raise BundleError(problems)  # refused before any member is unpacked
         names = [i.filename for i in infos if not _ignored(i.filename)]
         read = archive.read
     else:
