@@ -142,7 +142,6 @@ EXPORTS_DIR = Path(env_str("MIKROLAAN_EXPORTS_DIR", str(VAR_DIR / "exports")))
 # Bounded input: files that cannot exhaust the server (docs/bank-statements.md, INTERCHANGE.md).
 MB = 1024 * 1024
 UPLOAD_MAX_BYTES = int(env_str("MIKROLAAN_UPLOAD_MAX_MB", "20")) * MB
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: form fields, not files
 FILE_UPLOAD_HANDLERS = [
     "mikrolaan.core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -59,3 +59,12 @@ def test_the_service_refuses_an_unsafe_code(project_leader):
         )
     assert list(caught.value.message_dict) == ["code"]
     assert not Cohort.objects.exists() and AuditRecord.objects.count() == records
+
+
+def test_the_admin_form_keeps_codes_safe_too():
+    from mikrolaan.courses.admin import CohortAdminForm
+
+    data = {"code": "=1+1", "main_course_start": "2027-05-03", "main_course_end": "2027-10-29"}
+    form = CohortAdminForm(data | {"capacity": "12"})
+    assert not form.is_valid() and list(form.errors) == ["code"]
+    assert CohortAdminForm(data | {"code": "M11", "capacity": "12"}).is_valid()

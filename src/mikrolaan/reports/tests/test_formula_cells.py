@@ -17,7 +17,7 @@ from mikrolaan.reports.xlsx import render_xlsx
 
 pytestmark = pytest.mark.django_db
 
-CODE = '=HYPERLINK("//e.vl","M3")'
+CODE = '=HYPERLINK("//e.vl")'  # 20 characters, the column's length
 LABEL = "=cmd|' /C calc'!A0"
 
 
