@@ -10,7 +10,7 @@ class CohortAdminForm(forms.ModelForm):
 
     class Meta:
         model = Cohort
-        fields = "__all__"
+        fields = ["code", "pre_course_start", "main_course_start", "main_course_end", "capacity"]
 
     def clean_code(self):
         code = self.cleaned_data["code"]
