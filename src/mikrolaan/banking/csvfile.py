@@ -61,7 +61,8 @@ def parse(file_name: str, source, *, account: str = "") -> ParsedFile:
             file_name, f"line {header_line + 1}", "header", "no ';' or ',' between the columns"
         )
     stream.seek(0)
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+    # Lines end at "\n" only, as the reader of the whole text (a StringIO) had them.
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
     try:
         reader = csv.reader(text, delimiter=delimiter, quotechar='"', strict=True)
         return _read(file_name, reader, account)
@@ -179,10 +180,14 @@ def _first_line(stream, encoding: str) -> tuple[int | None, str]:
     """The number (from 0) and text of the first line that is not blank."""
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline=None)
+    number = 0
     try:
-        for number, line in enumerate(text):
-            if line.strip():
-                return number, line
+        # Read in pieces: a file without line breaks is never held as one huge line.
+        while piece := text.readline(64 * 1024):
+            if piece.strip():
+                return number, piece
+            if piece.endswith("\n"):
+                number += 1
         return None, ""
     finally:
         text.detach()
