@@ -10,7 +10,6 @@ is read as one entry per transaction: Danish banks book FI-card payments that wa
 """
 
 import datetime as dt
-import io
 import re
 from decimal import Decimal
 
@@ -36,17 +35,17 @@ _PARSE_OPTIONS = {
 }
 
 
-def parse(file_name: str, source) -> ParsedFile:
-    """Read a camt.053 file (bytes or a binary file object) as a stream.
+def walk(file_name: str, stream):
+    """Read a camt.053 file (a binary file object) as a stream: yields (index of the
+    statement, statement, entry) for every entry and returns the ``ParsedFile``.
 
     ``iterparse`` hands over one element at a time; each entry is read when it ends and then
-    cleared and dropped, so memory holds the parsed entries, never the document's tree.
+    cleared and dropped, so memory never holds the document's tree or its entries.
     """
-    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     events = etree.iterparse(stream, events=("start", "end"), **_PARSE_OPTIONS)
     try:
         try:
-            return _Stream(file_name).read(events)
+            return (yield from _Stream(file_name).walk(events))
         except StatementError:
             # A file that is not well-formed XML is reported as that, whatever else is wrong
             # with it, as when the whole document was parsed first.
@@ -62,7 +61,7 @@ def parse(file_name: str, source) -> ParsedFile:
 
 
 class _Stream:
-    """Follows the document's elements as they start and end."""
+    """Follows the document's elements as they start and end (``walk``)."""
 
     def __init__(self, file_name: str):
         self.file_name = file_name
@@ -77,7 +76,7 @@ class _Stream:
         self.entry_count = 0
         self.balances_read = 0
 
-    def read(self, events) -> ParsedFile:
+    def walk(self, events):
         version = ""
         for event, el in events:
             if self.root is None:
@@ -110,9 +109,10 @@ class _Stream:
                 continue
             if el.tag == tags["Ntry"] and el.getparent() is self.stmt_el:
                 self.entry_count += 1
-                self.stmt.entries.extend(
-                    self.reader.entries(el, self.entry_count, len(self.stmt.entries))
-                )
+                entries = self.reader.entries(el, self.entry_count, self.stmt.entry_count)
+                self.stmt.entry_count += len(entries)
+                for entry in entries:
+                    yield len(self.statements), self.stmt, entry
                 _drop(el)
             elif el is self.stmt_el:
                 if self.stmt is None:

@@ -45,9 +45,9 @@ FIELD_NAMES = {
 _AMOUNT = re.compile(r"^[+-]?[\d.,]+$")
 
 
-def parse(file_name: str, source, *, account: str = "") -> ParsedFile:
-    """Read a CSV statement (bytes or a seekable binary file object) row by row."""
-    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+def walk(file_name: str, stream, *, account: str = ""):
+    """Read a CSV statement (a seekable binary file object) row by row: yields (0, statement,
+    entry) for every entry and returns the ``ParsedFile``; no entry is kept."""
     encoding = _encoding(stream)
     header_line, header = _first_line(stream, encoding)
     if header_line is None:
@@ -65,7 +65,7 @@ def parse(file_name: str, source, *, account: str = "") -> ParsedFile:
     text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
     try:
         reader = csv.reader(text, delimiter=delimiter, quotechar='"', strict=True)
-        return _read(file_name, reader, account)
+        return (yield from _read(file_name, reader, account))
     finally:
         text.detach()  # the caller's file stays open
 
@@ -81,7 +81,7 @@ def _read(file_name: str, reader, account: str) -> ParsedFile:
 
     rows = rows()
     try:
-        return _entries(file_name, rows, account)
+        return (yield from _entries(file_name, rows, account))
     except StatementError:
         # A file that is not valid CSV is reported as that, as when all rows were read first.
         for _row in rows:
@@ -93,7 +93,10 @@ def _entries(file_name: str, rows, account: str) -> ParsedFile:
     header_number, header_row = next(rows)
     columns = _columns(file_name, header_number, header_row)
     statement = ParsedStatement(account=account, statement_id="", positional_identity=False)
+    # Identical rows counted by a 64-bit digest of their content: small, whatever the rows.
     seen: Counter = Counter()
+    fingerprint = hashlib.sha256()
+    first_currency = ""
     balances: list[tuple[Decimal, Decimal]] = []  # the first and the last row's
     for number, row in rows:
         where = f"line {number}"
@@ -125,39 +128,43 @@ def _entries(file_name: str, rows, account: str) -> ParsedFile:
         description = " ".join(cell("text").split())
         # Two identical lines on one day are two payments: number them in order.
         same = (booking_date, signed, currency, description, cell("reference"))
-        full_digest = hashlib.sha256("|".join(map(str, same)).encode()).hexdigest()
-        seen[full_digest] += 1  # the digest, not the row: memory stays small
-        digest = full_digest[:16]
-        statement.entries.append(
-            ParsedEntry(
-                position=len(statement.entries) + 1,
-                location=where,
-                booking_date=booking_date,
-                value_date=value_date,
-                amount=abs(signed),
-                currency=currency,
-                credit=signed >= 0,
-                account_servicer_ref=cell("bank_ref"),
-                creditor_references=(cell("reference"),) if cell("reference") else (),
-                text=description,
-                counterparty=cell("counterparty"),
-                fingerprint_extra=f"csv/{booking_date}/{signed}/{digest}/{seen[full_digest]}",
-            )
+        digest_bytes = hashlib.sha256("|".join(map(str, same)).encode()).digest()
+        key = int.from_bytes(digest_bytes[:8], "big")
+        seen[key] += 1
+        digest = digest_bytes.hex()[:16]
+        statement.entry_count += 1
+        entry = ParsedEntry(
+            position=statement.entry_count,
+            location=where,
+            booking_date=booking_date,
+            value_date=value_date,
+            amount=abs(signed),
+            currency=currency,
+            credit=signed >= 0,
+            account_servicer_ref=cell("bank_ref"),
+            creditor_references=(cell("reference"),) if cell("reference") else (),
+            text=description,
+            counterparty=cell("counterparty"),
+            fingerprint_extra=f"csv/{booking_date}/{signed}/{digest}/{seen[key]}",
         )
-    if not statement.entries:
+        if statement.entry_count == 1:
+            first_currency = currency
+            statement.period_from = statement.period_to = booking_date
+        statement.period_from = min(statement.period_from, booking_date)
+        statement.period_to = max(statement.period_to, booking_date)
+        if statement.entry_count > 1:
+            fingerprint.update(b"\n")
+        fingerprint.update((entry.account_servicer_ref or entry.fingerprint_extra).encode())
+        yield 0, statement, entry
+    if not statement.entry_count:
         raise StatementError(file_name, f"line {header_number}", "", "no entries after the header")
-    dates = [e.booking_date for e in statement.entries]
-    statement.period_from, statement.period_to = min(dates), max(dates)
-    statement.currency = statement.entries[0].currency
+    statement.currency = first_currency
     if balances:
         statement.opening_balance = balances[0][1] - balances[0][0]
         statement.closing_balance = balances[-1][1]
     # A CSV file has no statement id: its entries are its identity, so the same statement
     # exported again (another delimiter, another decimal mark) is recognised.
-    fingerprint = hashlib.sha256(
-        "\n".join(e.account_servicer_ref or e.fingerprint_extra for e in statement.entries).encode()
-    ).hexdigest()[:32]
-    statement.statement_id = f"csv:{fingerprint}"
+    statement.statement_id = f"csv:{fingerprint.hexdigest()[:32]}"
     return ParsedFile(file_name, StatementFormat.CSV, "", [statement])
 
 

@@ -9,7 +9,7 @@ whole. Postings go through ``loans.ledger.post`` with the bank entry's identity 
 
 import hashlib
 import io
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -119,31 +119,28 @@ def import_statement_file(
     digest = file_hash(stream)
     if StatementFile.objects.filter(file_hash=digest).exists():
         return ImportResult(file_name, ImportStatus.ALREADY_IMPORTED)
+    survey = _Survey()
     try:
-        parsed = read_statement_file(file_name, stream, account=account)
+        parsed = read_statement_file(file_name, stream, account=account, each_entry=survey.add)
     except StatementError as exc:
         return ImportResult(file_name, ImportStatus.REJECTED, error=str(exc))
+    survey.flush()
     result = ImportResult(file_name, ImportStatus.IMPORTED)
     fresh = []
-    for statement in parsed.statements:
-        identities = [entry_identity(statement, e) for e in statement.entries]
-        known = set()
-        for batch in _batches(set(identities)):
-            known.update(
-                BankEntry.objects.filter(identity__in=batch).values_list("identity", flat=True)
-            )
+    for index, statement in enumerate(parsed.statements):
         if Statement.objects.filter(
             account=statement.account, statement_id=statement.statement_id
-        ).exists() or (identities and known >= set(identities)):
+        ).exists() or (statement.entry_count and survey.all_known[index]):
             result.already_imported_statements.append(statement.statement_id)
         else:
-            fresh.append((statement, identities, known))
+            fresh.append(index)
     if not fresh:
         result.status = ImportStatus.ALREADY_IMPORTED
         return result
+    wanted = set().union(*(survey.payment_ids[index] for index in fresh))
     try:
         with transaction.atomic():
-            _write(parsed, digest, fresh, result, acting_user)
+            _write(parsed, digest, fresh, wanted, result, acting_user)
     except IntegrityError:
         # The same file, statement or entry was imported at the same moment by someone else:
         # look again now that theirs is committed.
@@ -155,7 +152,44 @@ def import_statement_file(
     return result
 
 
-def _write(parsed, digest, fresh, result: ImportResult, acting_user) -> None:
+class _Survey:
+    """What the import needs to know of every entry before it writes, gathered while the file
+    is read (no entry is kept): whether each statement's entries are all imported already,
+    and the payment IDs that each statement's entries name."""
+
+    def __init__(self):
+        self.all_known: defaultdict[int, bool] = defaultdict(lambda: True)
+        self.payment_ids: defaultdict[int, set[str]] = defaultdict(set)
+        self.pending: list[tuple[int, str]] = []
+
+    def add(self, index: int, statement, entry) -> None:
+        self.pending.append((index, entry_identity(statement, entry)))
+        reference = "|".join(entry.creditor_references)[:200]
+        found = payment_ids_in(_References(reference, entry.text))
+        self.payment_ids[index].update(found.valid)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        identities = {identity for _index, identity in self.pending}
+        known = set(
+            BankEntry.objects.filter(identity__in=identities).values_list("identity", flat=True)
+        )
+        for index, identity in self.pending:
+            if identity not in known:
+                self.all_known[index] = False
+        self.pending = []
+
+
+@dataclass(frozen=True)
+class _References:
+    """The two fields of a bank entry that ``payment_ids_in`` reads."""
+
+    creditor_reference: str
+    text: str
+
+
+def _write(parsed, digest, fresh: list[int], wanted: set[str], result, acting_user) -> None:
     result.statement_file = StatementFile.objects.create(
         file_name=parsed.file_name[:255],
         file_hash=digest,
@@ -163,9 +197,10 @@ def _write(parsed, digest, fresh, result: ImportResult, acting_user) -> None:
         version=parsed.version,
         recorded_by=_user(acting_user),
     )
-    rows = []
-    for statement, _identities, _known in fresh:
-        row = Statement.objects.create(
+    rows: dict[int, Statement] = {}
+    for index in fresh:
+        statement = parsed.statements[index]
+        rows[index] = Statement.objects.create(
             file=result.statement_file,
             account=statement.account,
             statement_id=statement.statement_id,
@@ -177,32 +212,37 @@ def _write(parsed, digest, fresh, result: ImportResult, acting_user) -> None:
             closing_balance=statement.closing_balance,
             recorded_by=_user(acting_user),
         )
-        result.statements.append(row)
-        rows.append(row)
-
-    def new_entries():
-        """The entries to write, built one at a time (a large file never holds them all)."""
-        for (statement, identities, known), row in zip(fresh, rows, strict=True):
-            seen = set(known)
-            for parsed_entry, identity in zip(statement.entries, identities, strict=True):
-                if identity in seen:
-                    yield None
-                    continue
-                seen.add(identity)
-                yield _entry(row, parsed_entry, identity, acting_user)
-
+        result.statements.append(rows[index])
     # Lock every loan the file pays, in one order, before reading any balance: two imports
     # paying the same loans wait for each other instead of deadlocking or double-counting.
-    wanted = {pid for entry in new_entries() if entry for pid in payment_ids_in(entry).valid}
     loan_pks = set()
     for batch in _batches(wanted):
         loan_pks.update(Loan.objects.filter(payment_id__in=batch).values_list("pk", flat=True))
     for batch in _batches(sorted(loan_pks)):  # ascending pk across the batches
         list(Loan.objects.select_for_update().filter(pk__in=batch).order_by("pk"))
-    for entry in new_entries():
-        if entry is None:
+    # The entries, read again from the file and written a batch at a time.
+    batch: list[tuple[Statement, object, str]] = []
+    for index, parsed_entry in parsed.entries():
+        if index in rows:
+            statement = parsed.statements[index]
+            batch.append((rows[index], parsed_entry, entry_identity(statement, parsed_entry)))
+        if len(batch) >= BATCH:
+            _write_batch(batch, result, acting_user)
+            batch = []
+    _write_batch(batch, result, acting_user)
+
+
+def _write_batch(batch, result: ImportResult, acting_user) -> None:
+    """Write new entries and handle each; an entry already there (imported before, or earlier
+    in this file) is skipped."""
+    identities = {identity for _row, _entry, identity in batch}
+    seen = set(BankEntry.objects.filter(identity__in=identities).values_list("identity", flat=True))
+    for row, parsed_entry, identity in batch:
+        if identity in seen:
             result.skipped[Reason.ALREADY_IMPORTED] += 1
             continue
+        seen.add(identity)
+        entry = _entry(row, parsed_entry, identity, acting_user)
         entry.save()
         handling = _handle_new_entry(entry, acting_user)
         if handling.outcome == Outcome.POSTED:
