@@ -73,6 +73,16 @@ def test_a_large_statement_is_looked_up_in_batches(loan_factory, monkeypatch):
     assert again.status == services.ImportStatus.ALREADY_IMPORTED
 
 
+def test_an_entry_twice_in_one_file_is_written_once_across_batches(loan, monkeypatch):
+    monkeypatch.setattr(services, "BATCH", 2)
+    twice = pay(loan, "10.00", bank_ref="SAME-REF")
+    others = [Payment(Decimal("1.00")) for _ in range(3)]
+    result = services.import_statement_file("dup.xml", camt053([twice, *others, twice]))
+    assert result.posted == 1 and result.queued_total == 3
+    assert result.skipped == {"already_imported": 1}
+    assert BankEntry.objects.count() == 4
+
+
 def test_a_csv_statement_is_read_from_a_file_object(tmp_path, loan):
     content = csv_statement([("25-11-2026", "100,00", f"Indbetaling 71/{loan.payment_id}")])
     path = tmp_path / "nov.csv"
