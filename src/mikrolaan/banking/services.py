@@ -137,10 +137,10 @@ def import_statement_file(
     if not fresh:
         result.status = ImportStatus.ALREADY_IMPORTED
         return result
-    wanted = set().union(*(survey.payment_ids[index] for index in fresh))
+    loans = set().union(*(survey.loans[index] for index in fresh))
     try:
         with transaction.atomic():
-            _write(parsed, digest, fresh, wanted, result, acting_user)
+            _write(parsed, digest, fresh, loans, result, acting_user)
     except IntegrityError:
         # The same file, statement or entry was imported at the same moment by someone else:
         # look again now that theirs is committed.
@@ -154,30 +154,32 @@ def import_statement_file(
 
 class _Survey:
     """What the import needs to know of every entry before it writes, gathered while the file
-    is read (no entry is kept): whether each statement's entries are all imported already,
-    and the payment IDs that each statement's entries name."""
+    is read, a batch at a time (no entry is kept): whether each statement's entries are all
+    imported already, and the loans that each statement's entries pay (by payment ID)."""
 
     def __init__(self):
         self.all_known: defaultdict[int, bool] = defaultdict(lambda: True)
-        self.payment_ids: defaultdict[int, set[str]] = defaultdict(set)
-        self.pending: list[tuple[int, str]] = []
+        self.loans: defaultdict[int, set[int]] = defaultdict(set)  # statement -> loan pks
+        self.pending: list[tuple[int, str, list[str]]] = []
 
     def add(self, index: int, statement, entry) -> None:
-        self.pending.append((index, entry_identity(statement, entry)))
         reference = "|".join(entry.creditor_references)[:200]
         found = payment_ids_in(_References(reference, entry.text))
-        self.payment_ids[index].update(found.valid)
+        self.pending.append((index, entry_identity(statement, entry), found.valid))
         if len(self.pending) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        identities = {identity for _index, identity in self.pending}
+        identities = {identity for _index, identity, _ids in self.pending}
         known = set(
             BankEntry.objects.filter(identity__in=identities).values_list("identity", flat=True)
         )
-        for index, identity in self.pending:
+        wanted = {pid for _index, _identity, ids in self.pending for pid in ids}
+        loan_of = dict(Loan.objects.filter(payment_id__in=wanted).values_list("payment_id", "pk"))
+        for index, identity, ids in self.pending:
             if identity not in known:
                 self.all_known[index] = False
+            self.loans[index].update(loan_of[pid] for pid in ids if pid in loan_of)
         self.pending = []
 
 
@@ -189,7 +191,7 @@ class _References:
     text: str
 
 
-def _write(parsed, digest, fresh: list[int], wanted: set[str], result, acting_user) -> None:
+def _write(parsed, digest, fresh: list[int], loans: set[int], result, acting_user) -> None:
     result.statement_file = StatementFile.objects.create(
         file_name=parsed.file_name[:255],
         file_hash=digest,
@@ -215,10 +217,7 @@ def _write(parsed, digest, fresh: list[int], wanted: set[str], result, acting_us
         result.statements.append(rows[index])
     # Lock every loan the file pays, in one order, before reading any balance: two imports
     # paying the same loans wait for each other instead of deadlocking or double-counting.
-    loan_pks = set()
-    for batch in _batches(wanted):
-        loan_pks.update(Loan.objects.filter(payment_id__in=batch).values_list("pk", flat=True))
-    for batch in _batches(sorted(loan_pks)):  # ascending pk across the batches
+    for batch in _batches(sorted(loans)):  # ascending pk across the batches
         list(Loan.objects.select_for_update().filter(pk__in=batch).order_by("pk"))
     # The entries, read again from the file and written a batch at a time.
     batch: list[tuple[Statement, object, str]] = []
