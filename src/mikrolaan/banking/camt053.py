@@ -75,6 +75,7 @@ class _Stream:
         self.stmt: ParsedStatement | None = None
         self.entry_count = 0
         self.balances_read = 0
+        self.forgotten: list = []
 
     def walk(self, events):
         version = ""
@@ -83,7 +84,7 @@ class _Stream:
                 version = self._open_document(el)
                 tags = {
                     name: f"{{{self.namespace}}}{name}"
-                    for name in ("BkToCstmrStmt", "Stmt", "Ntry")
+                    for name in ("BkToCstmrStmt", "Stmt", "Ntry", "Bal")
                 }
                 continue
             if event == "start":
@@ -105,9 +106,22 @@ class _Stream:
                 ):
                     self.statements_el = el
                 continue
+            parent = el.getparent()
+            if parent is not None and parent is self.statements_el and el.tag != tags["Stmt"]:
+                self._forget(el)  # the group header and the like: never read
+                continue
             if self.stmt_el is None:
                 continue
-            if el.tag == tags["Ntry"] and el.getparent() is self.stmt_el:
+            if (
+                parent is self.stmt_el
+                and self.stmt is not None
+                and el.tag not in (tags["Ntry"], tags["Bal"])
+            ):
+                self._forget(
+                    el
+                )  # after the statement's header is read, only entries and balances count
+                continue
+            if el.tag == tags["Ntry"] and parent is self.stmt_el:
                 self.entry_count += 1
                 entries = self.reader.entries(el, self.entry_count, self.stmt.entry_count)
                 self.stmt.entry_count += len(entries)
@@ -128,6 +142,15 @@ class _Stream:
         if not self.statements:
             raise self.reader.error(self.statements_el, "Stmt", "the file holds no statement")
         return ParsedFile(self.file_name, StatementFormat.CAMT053, version, self.statements)
+
+    def _forget(self, el) -> None:
+        """Free an element that is never read (many of them must not fill memory): cleared
+        now, taken out of the tree at the next one (the parser may still hold the current)."""
+        el.clear(keep_tail=False)
+        for done in self.forgotten:
+            if (parent := done.getparent()) is not None:
+                parent.remove(done)
+        self.forgotten = [el]
 
     def _open_document(self, root) -> str:
         self.root = root

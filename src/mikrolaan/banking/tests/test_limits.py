@@ -175,3 +175,16 @@ def test_the_live_server_answers_before_an_oversized_body_has_arrived(
     assert b" 413 " in status_line, response[:500]
     assert "grænsen på 1 MB".encode() in response
     assert _nothing_imported()
+
+
+def test_entries_are_not_kept_but_read_again_from_the_file(loan):
+    from mikrolaan.banking.parsing import read_statement_file
+
+    content = camt053([pay(loan, "10.00"), Payment(Decimal("2.00")), Payment(Decimal("3.00"))])
+    seen = []
+    parsed = read_statement_file("s.xml", content, each_entry=lambda i, s, e: seen.append(e))
+    assert not hasattr(parsed.statements[0], "entries")
+    assert parsed.statements[0].entry_count == 3
+    first = [entry for _index, entry in parsed.entries()]
+    assert first == seen == [entry for _index, entry in parsed.entries()]
+    assert [e.amount for e in first] == [Decimal("10.00"), Decimal("2.00"), Decimal("3.00")]
