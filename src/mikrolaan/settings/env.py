@@ -58,7 +58,7 @@ _declare(
 _declare(
     "MIKROLAAN_BANK_STATEMENT_MAX_MB",
     "256",
-    "Largest bank statement file `mikrolaan bank import` reads, in MB.",
+    "Largest bank statement file that is read (command and upload), in MB.",
 )
 _declare(
     "MIKROLAAN_BUNDLE_MAX_UNPACKED_MB",
@@ -68,7 +68,7 @@ _declare(
 _declare(
     "MIKROLAAN_BUNDLE_MAX_MEMBERS",
     "50",
-    "Most entries a bundle .zip may hold.",
+    "Most files (or .zip entries) an interchange bundle may hold.",
 )
 _declare(
     "MIKROLAAN_BUNDLE_MAX_RATIO",
