@@ -14,7 +14,8 @@ step runs in its own process, which prints its peak resident memory
   every entry is looked up, written and queued, the lookups in batches.
 
 **The bound: a 200 MB camt.053 is parsed and imported in under 150 MB of peak resident
-memory** (Python, Django and lxml themselves take about 60 MB); a 200 MB CSV in under 400 MB.
+memory** (Python, Django and lxml themselves take about 60 MB); a 200 MB CSV is parsed in
+under 400 MB.
 Memory is flat in the file's size: entries are never kept (read twice: checked, then written,
 a batch at a time); for CSV a 64-bit digest per row numbers identical rows. Before, a 200 MB
 CSV took 3.4 GB, and a 200 MB camt.053 failed after 148 s with "too many SQL variables".
