@@ -26,34 +26,162 @@ from mikrolaan.banking.parsing import (
 )
 
 _NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:(camt\.053\.001\.\d{2})$")
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True
-)
+# Entities off, no network, no DTD: the same safety as the parser this replaced.
+_PARSE_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "remove_comments": True,
+}
 
 
-def parse(file_name: str, content: bytes) -> ParsedFile:
+def walk(file_name: str, stream):
+    """Read a camt.053 file (a binary file object) as a stream: yields (index of the
+    statement, statement, entry) for every entry and returns the ``ParsedFile``.
+
+    ``iterparse`` hands over one element at a time; each entry is read when it ends and then
+    cleared and dropped, so memory never holds the document's tree or its entries.
+    """
+    events = etree.iterparse(stream, events=("start", "end"), **_PARSE_OPTIONS)
     try:
-        root = etree.fromstring(content, parser=_PARSER)  # noqa: S320 - entities off
+        try:
+            return (yield from _Stream(file_name).walk(events))
+        except StatementError:
+            # A file that is not well-formed XML is reported as that, whatever else is wrong
+            # with it, as when the whole document was parsed first.
+            for event, el in events:
+                if event == "end":
+                    el.clear(keep_tail=False)
+                    while el.getprevious() is not None:
+                        del el.getparent()[0]
+            raise
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if exc.position else 0)
         raise StatementError(file_name, f"line {line}", "XML", exc.msg) from exc
-    namespace = etree.QName(root).namespace or ""
-    match = _NAMESPACE.match(namespace)
-    if etree.QName(root).localname != "Document" or not match:
-        raise StatementError(
-            file_name,
-            f"line {root.sourceline}",
-            "Document",
-            f"not a camt.053 statement (root namespace {namespace or 'missing'!r})",
-        )
-    reader = _Reader(file_name, namespace)
-    statements_el = reader.find(root, "BkToCstmrStmt")
-    if statements_el is None:
-        raise reader.error(root, "BkToCstmrStmt", "missing")
-    statements = [reader.statement(el) for el in reader.findall(statements_el, "Stmt")]
-    if not statements:
-        raise reader.error(statements_el, "Stmt", "the file holds no statement")
-    return ParsedFile(file_name, StatementFormat.CAMT053, match.group(1), statements)
+
+
+class _Stream:
+    """Follows the document's elements as they start and end (``walk``)."""
+
+    def __init__(self, file_name: str):
+        self.file_name = file_name
+        self.reader: _Reader | None = None
+        self.root = None
+        self.statements_el = None  # the first BkToCstmrStmt under the root
+        self.statements: list[ParsedStatement] = []
+        # The statement being read: its element, what is read so far, entries counted, and
+        # how many of its balances are read.
+        self.stmt_el = None
+        self.stmt: ParsedStatement | None = None
+        self.entry_count = 0
+        self.balances_read = 0
+        self.forgotten: list = []
+
+    def walk(self, events):
+        version = ""
+        for event, el in events:
+            if self.root is None:
+                version = self._open_document(el)
+                tags = {
+                    name: f"{{{self.namespace}}}{name}"
+                    for name in ("BkToCstmrStmt", "Stmt", "Ntry", "Bal")
+                }
+                continue
+            if event == "start":
+                parent = el.getparent()
+                if el.tag == tags["Ntry"] and self.stmt_el is not None and parent is self.stmt_el:
+                    # Everything before the first entry (id, account, balances) has been read.
+                    if self.stmt is None:
+                        self._begin_statement()
+                elif (
+                    el.tag == tags["Stmt"]
+                    and self.statements_el is not None
+                    and parent is self.statements_el
+                ):
+                    self.stmt_el, self.stmt, self.entry_count, self.balances_read = el, None, 0, 0
+                elif (
+                    el.tag == tags["BkToCstmrStmt"]
+                    and self.statements_el is None
+                    and parent is self.root
+                ):
+                    self.statements_el = el
+                continue
+            parent = el.getparent()
+            if parent is not None and parent is self.statements_el and el.tag != tags["Stmt"]:
+                self._forget(el)  # the group header and the like: never read
+                continue
+            if self.stmt_el is None:
+                continue
+            if (
+                parent is self.stmt_el
+                and self.stmt is not None
+                and el.tag not in (tags["Ntry"], tags["Bal"])
+            ):
+                self._forget(
+                    el
+                )  # after the statement's header is read, only entries and balances count
+                continue
+            if el.tag == tags["Ntry"] and parent is self.stmt_el:
+                self.entry_count += 1
+                entries = self.reader.entries(el, self.entry_count, self.stmt.entry_count)
+                self.stmt.entry_count += len(entries)
+                for entry in entries:
+                    yield len(self.statements), self.stmt, entry
+                _drop(el)
+            elif el is self.stmt_el:
+                if self.stmt is None:
+                    self._begin_statement()
+                self._balances()  # any after the entries
+                self.statements.append(self.stmt)
+                self.stmt_el = self.stmt = None
+                _drop(el)
+        if self.root is None:
+            raise StatementError(self.file_name, "line 1", "XML", "Document is empty")
+        if self.statements_el is None:
+            raise self.reader.error(self.root, "BkToCstmrStmt", "missing")
+        if not self.statements:
+            raise self.reader.error(self.statements_el, "Stmt", "the file holds no statement")
+        return ParsedFile(self.file_name, StatementFormat.CAMT053, version, self.statements)
+
+    def _forget(self, el) -> None:
+        """Free an element that is never read (many of them must not fill memory): cleared
+        now, taken out of the tree at the next one (the parser may still hold the current)."""
+        el.clear(keep_tail=False)
+        for done in self.forgotten:
+            if (parent := done.getparent()) is not None:
+                parent.remove(done)
+        self.forgotten = [el]
+
+    def _open_document(self, root) -> str:
+        self.root = root
+        self.namespace = etree.QName(root).namespace or ""
+        match = _NAMESPACE.match(self.namespace)
+        if etree.QName(root).localname != "Document" or not match:
+            raise StatementError(
+                self.file_name,
+                f"line {root.sourceline}",
+                "Document",
+                f"not a camt.053 statement (root namespace {self.namespace or 'missing'!r})",
+            )
+        self.reader = _Reader(self.file_name, self.namespace)
+        return match.group(1)
+
+    def _begin_statement(self) -> None:
+        self.stmt = self.reader.statement_header(self.stmt_el)
+        self._balances()
+
+    def _balances(self) -> None:
+        balances = self.reader.findall(self.stmt_el, "Bal")
+        self.reader.balances(self.stmt, balances[self.balances_read :])
+        self.balances_read = len(balances)
+
+
+def _drop(el) -> None:
+    """Free a read element and the read siblings before it (they are all read)."""
+    el.clear(keep_tail=False)
+    tag = el.tag
+    while (previous := el.getprevious()) is not None and previous.tag == tag:
+        el.getparent().remove(previous)
 
 
 class _Reader:
@@ -124,14 +252,15 @@ class _Reader:
 
     # --- the statement --------------------------------------------------------------------
 
-    def statement(self, el) -> ParsedStatement:
+    def statement_header(self, el) -> ParsedStatement:
+        """The statement's id, account and dates (its balances and entries are read later)."""
         statement_id = self.text(el, "Id")
         if not statement_id:
             raise self.error(el, "Stmt/Id", "missing")
         account = self.text(el, "Acct/Id/IBAN") or self.text(el, "Acct/Id/Othr/Id")
         if not account:
             raise self.error(el, "Acct/Id", "the statement names no account")
-        statement = ParsedStatement(
+        return ParsedStatement(
             account=account,
             statement_id=statement_id,
             created_at=self.datetime(el, "CreDtTm"),
@@ -139,7 +268,9 @@ class _Reader:
             period_to=self.date(el, "FrToDt/ToDtTm"),
             currency=self.text(el, "Acct/Ccy"),
         )
-        for balance in self.findall(el, "Bal"):
+
+    def balances(self, statement: ParsedStatement, balances) -> None:
+        for balance in balances:
             code = self.text(balance, "Tp/CdOrPrtry/Cd")
             amount, currency = self.amount(balance, "Amt")
             signed = amount if self.credit(balance) else -amount
@@ -148,9 +279,6 @@ class _Reader:
                 statement.opening_balance = signed
             elif code == "CLBD":
                 statement.closing_balance = signed
-        for number, entry_el in enumerate(self.findall(el, "Ntry"), start=1):
-            statement.entries.extend(self.entries(entry_el, number, len(statement.entries)))
-        return statement
 
     def entries(self, el, number: int, before: int) -> list[ParsedEntry]:
         amount, currency = self.amount(el, "Amt")

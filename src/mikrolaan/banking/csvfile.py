@@ -6,6 +6,7 @@ decimal mark; a negative amount is a debit. Dates are DD-MM-YYYY, DD.MM.YYYY, DD
 YYYY-MM-DD. The file is UTF-8 (with or without BOM) or, failing that, Windows-1252.
 """
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -44,13 +45,13 @@ FIELD_NAMES = {
 _AMOUNT = re.compile(r"^[+-]?[\d.,]+$")
 
 
-def parse(file_name: str, content: bytes, *, account: str = "") -> ParsedFile:
-    text = _decode(content)
-    lines = text.splitlines()
-    header_line = next((n for n, line in enumerate(lines) if line.strip()), None)
+def walk(file_name: str, stream, *, account: str = ""):
+    """Read a CSV statement (a seekable binary file object) row by row: yields (0, statement,
+    entry) for every entry and returns the ``ParsedFile``; no entry is kept."""
+    encoding = _encoding(stream)
+    header_line, header = _first_line(stream, encoding)
     if header_line is None:
         raise StatementError(file_name, "", "", "the file is empty")
-    header = lines[header_line]
     if ";" in header:
         delimiter = ";"
     elif "," in header:
@@ -59,18 +60,45 @@ def parse(file_name: str, content: bytes, *, account: str = "") -> ParsedFile:
         raise StatementError(
             file_name, f"line {header_line + 1}", "header", "no ';' or ',' between the columns"
         )
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=True)
+    stream.seek(0)
+    # Lines end at "\n" only, as the reader of the whole text (a StringIO) had them.
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
     try:
-        rows = [(reader.line_num, row) for row in reader]
-    except csv.Error as exc:
-        raise StatementError(file_name, f"line {reader.line_num}", "", str(exc)) from exc
-    rows = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
-    header_number, header_row = rows[0]
+        reader = csv.reader(text, delimiter=delimiter, quotechar='"', strict=True)
+        return (yield from _read(file_name, reader, account))
+    finally:
+        text.detach()  # the caller's file stays open
+
+
+def _read(file_name: str, reader, account: str) -> ParsedFile:
+    def rows():
+        try:
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    yield reader.line_num, row
+        except csv.Error as exc:
+            raise StatementError(file_name, f"line {reader.line_num}", "", str(exc)) from exc
+
+    rows = rows()
+    try:
+        return (yield from _entries(file_name, rows, account))
+    except StatementError:
+        # A file that is not valid CSV is reported as that, as when all rows were read first.
+        for _row in rows:
+            pass
+        raise
+
+
+def _entries(file_name: str, rows, account: str) -> ParsedFile:
+    header_number, header_row = next(rows)
     columns = _columns(file_name, header_number, header_row)
     statement = ParsedStatement(account=account, statement_id="", positional_identity=False)
+    # Identical rows counted by a 64-bit digest of their content: small, whatever the rows.
     seen: Counter = Counter()
-    balances: list[tuple[Decimal, Decimal]] = []
-    for number, row in rows[1:]:
+    fingerprint = hashlib.sha256()
+    first_currency = ""
+    balances: list[tuple[Decimal, Decimal]] = []  # the first and the last row's
+    for number, row in rows:
         where = f"line {number}"
         if len(row) != len(header_row):
             raise StatementError(
@@ -93,52 +121,83 @@ def parse(file_name: str, content: bytes, *, account: str = "") -> ParsedFile:
                 file_name, where, FIELD_NAMES["currency"], f"{currency!r} is not a currency code"
             )
         if cell("balance"):
+            del balances[1:]
             balances.append(
                 (signed, _amount(cell("balance"), file_name, where, FIELD_NAMES["balance"]))
             )
         description = " ".join(cell("text").split())
         # Two identical lines on one day are two payments: number them in order.
         same = (booking_date, signed, currency, description, cell("reference"))
-        seen[same] += 1
-        digest = hashlib.sha256("|".join(map(str, same)).encode()).hexdigest()[:16]
-        statement.entries.append(
-            ParsedEntry(
-                position=len(statement.entries) + 1,
-                location=where,
-                booking_date=booking_date,
-                value_date=value_date,
-                amount=abs(signed),
-                currency=currency,
-                credit=signed >= 0,
-                account_servicer_ref=cell("bank_ref"),
-                creditor_references=(cell("reference"),) if cell("reference") else (),
-                text=description,
-                counterparty=cell("counterparty"),
-                fingerprint_extra=f"csv/{booking_date}/{signed}/{digest}/{seen[same]}",
-            )
+        digest_bytes = hashlib.sha256("|".join(map(str, same)).encode()).digest()
+        key = int.from_bytes(digest_bytes[:8], "big")
+        seen[key] += 1
+        digest = digest_bytes.hex()[:16]
+        statement.entry_count += 1
+        entry = ParsedEntry(
+            position=statement.entry_count,
+            location=where,
+            booking_date=booking_date,
+            value_date=value_date,
+            amount=abs(signed),
+            currency=currency,
+            credit=signed >= 0,
+            account_servicer_ref=cell("bank_ref"),
+            creditor_references=(cell("reference"),) if cell("reference") else (),
+            text=description,
+            counterparty=cell("counterparty"),
+            fingerprint_extra=f"csv/{booking_date}/{signed}/{digest}/{seen[key]}",
         )
-    if not statement.entries:
+        if statement.entry_count == 1:
+            first_currency = currency
+            statement.period_from = statement.period_to = booking_date
+        statement.period_from = min(statement.period_from, booking_date)
+        statement.period_to = max(statement.period_to, booking_date)
+        if statement.entry_count > 1:
+            fingerprint.update(b"\n")
+        fingerprint.update((entry.account_servicer_ref or entry.fingerprint_extra).encode())
+        yield 0, statement, entry
+    if not statement.entry_count:
         raise StatementError(file_name, f"line {header_number}", "", "no entries after the header")
-    dates = [e.booking_date for e in statement.entries]
-    statement.period_from, statement.period_to = min(dates), max(dates)
-    statement.currency = statement.entries[0].currency
+    statement.currency = first_currency
     if balances:
         statement.opening_balance = balances[0][1] - balances[0][0]
         statement.closing_balance = balances[-1][1]
     # A CSV file has no statement id: its entries are its identity, so the same statement
     # exported again (another delimiter, another decimal mark) is recognised.
-    fingerprint = hashlib.sha256(
-        "\n".join(e.account_servicer_ref or e.fingerprint_extra for e in statement.entries).encode()
-    ).hexdigest()[:32]
-    statement.statement_id = f"csv:{fingerprint}"
+    statement.statement_id = f"csv:{fingerprint.hexdigest()[:32]}"
     return ParsedFile(file_name, StatementFormat.CSV, "", [statement])
 
 
-def _decode(content: bytes) -> str:
+def _encoding(stream) -> str:
+    """UTF-8 (with or without BOM) if the whole file decodes as UTF-8, else Windows-1252."""
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return content.decode("utf-8-sig")
+        while chunk := stream.read(1024 * 1024):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
+        return "cp1252"
+    finally:
+        stream.seek(0)
+    return "utf-8-sig"
+
+
+def _first_line(stream, encoding: str) -> tuple[int | None, str]:
+    """The number (from 0) and text of the first line that is not blank."""
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline=None)
+    number = 0
+    try:
+        # Read in pieces: a file without line breaks is never held as one huge line.
+        while piece := text.readline(64 * 1024):
+            if piece.strip():
+                return number, piece
+            if piece.endswith("\n"):
+                number += 1
+        return None, ""
+    finally:
+        text.detach()
 
 
 def _columns(file_name: str, number: int, header: list[str]) -> dict[str, int]:

@@ -1,9 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mikrolaan.core.uploads import limit_in_mb, upload_limit
 from mikrolaan.loans.models import Loan
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+
+def too_large_message(limit: int) -> str:
+    return _(
+        "The file is larger than the limit of %(mb)s MB for an upload; nothing was imported."
+    ) % {"mb": limit_in_mb(limit)}
 
 
 class UploadForm(forms.Form):
@@ -18,10 +23,20 @@ class UploadForm(forms.Form):
         help_text=_("The account number of a CSV export, which does not name its account."),
     )
 
+    def __init__(self, *args, too_large: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large  # the limit the upload passed (core.uploads), if it did
+
+    def clean(self):
+        if self.too_large:
+            self.errors.pop("file", None)  # not "required": the upload was cut off
+            raise forms.ValidationError({"file": too_large_message(self.too_large)})
+        return super().clean()
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        if upload.size > upload_limit():
+            raise forms.ValidationError(too_large_message(upload_limit()))
         return upload
 
 

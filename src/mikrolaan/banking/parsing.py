@@ -3,12 +3,18 @@
 ``read_statement_file`` detects the format (camt.053 XML or CSV), reads the whole file and
 raises ``StatementError`` naming the file, the place (line/element) and the field at the first
 thing it cannot read: a file is imported whole or not at all.
+
+A file is read as a stream and its entries are not kept: memory stays flat however large the
+file (docs/bank-statements.md). What the import needs of each entry it gathers on the first
+reading (``each_entry``); it writes the entries on a second (``ParsedFile.entries()``).
 """
 
 import datetime as dt
 import hashlib
+import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 
@@ -24,7 +30,7 @@ class StatementError(Exception):
         super().__init__(": ".join(p for p in parts if p) + f": {problem}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large statement holds many of these
 class ParsedEntry:
     position: int
     location: str  # "Ntry[3]", "Ntry[3]/TxDtls[2]" or "line 7"
@@ -55,18 +61,29 @@ class ParsedStatement:
     currency: str = ""
     opening_balance: Decimal | None = None
     closing_balance: Decimal | None = None
-    entries: list[ParsedEntry] = field(default_factory=list)
+    entry_count: int = 0
     # True when the identity of an entry without a bank reference may use its position.
     positional_identity: bool = True
 
 
 @dataclass
 class ParsedFile:
+    """What a statement file holds. Its entries are not kept (a large file would fill memory):
+    ``entries()`` reads them again from the file, one at a time."""
+
     file_name: str
     format: str  # StatementFormat value
     version: str
     statements: list[ParsedStatement]
+    reread: Callable[[], Iterator[tuple[int, ParsedEntry]]] | None = None
 
+    def entries(self) -> Iterator[tuple[int, ParsedEntry]]:
+        """Every entry in file order, as (index of its statement, entry), read anew."""
+        return self.reread()
+
+
+# Called for each entry while a file is read: (index of the statement, statement, entry).
+EntryHook = Callable[[int, "ParsedStatement", "ParsedEntry"], None]
 
 IDENTITY_MAX = 200  # fits the ledger's external_id
 
@@ -88,16 +105,49 @@ def entry_identity(statement: ParsedStatement, entry: ParsedEntry) -> str:
     return key
 
 
-def read_statement_file(file_name: str, content: bytes, *, account: str = "") -> ParsedFile:
-    """Read a camt.053 or CSV statement file; ``account`` names the account of a CSV file."""
+def read_statement_file(
+    file_name: str, content, *, account: str = "", each_entry: EntryHook | None = None
+) -> ParsedFile:
+    """Read a camt.053 or CSV statement file; ``account`` names the account of a CSV file.
+
+    ``content`` is the file's bytes or a seekable binary file object, read as a stream and
+    never whole. The whole file is checked before this returns; ``each_entry(index,
+    statement, entry)`` is called for every entry on the way (the statement's entries are not
+    kept; its totals are complete only at the end). ``ParsedFile.entries()`` reads them again.
+    """
     from mikrolaan.banking import camt053, csvfile
 
-    head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head == b"<":
-        return camt053.parse(file_name, content)
-    if not content.strip():
+    stream = io.BytesIO(content) if isinstance(content, bytes | bytearray) else content
+    stream.seek(0)
+    head = b""
+    while not head and (chunk := stream.read(64 * 1024)):
+        head = chunk.lstrip(b"\xef\xbb\xbf \t\r\n")
+    stream.seek(0)
+    if head[:1] == b"<":
+        walk = lambda: camt053.walk(file_name, stream)  # noqa: E731
+    elif not head.strip():
         raise StatementError(file_name, "", "", "the file is empty")
-    return csvfile.parse(file_name, content, account=account)
+    else:
+        walk = lambda: csvfile.walk(file_name, stream, account=account)  # noqa: E731
+    parsed = _first_pass(walk(), each_entry)
+
+    def reread():
+        stream.seek(0)
+        for index, _statement, entry in walk():
+            yield index, entry
+
+    parsed.reread = reread
+    return parsed
+
+
+def _first_pass(walker, each_entry) -> ParsedFile:
+    while True:
+        try:
+            index, statement, entry = next(walker)
+        except StopIteration as stop:
+            return stop.value
+        if each_entry is not None:
+            each_entry(index, statement, entry)
 
 
 _AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")

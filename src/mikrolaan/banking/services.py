@@ -8,9 +8,11 @@ whole. Postings go through ``loans.ledger.post`` with the bank entry's identity 
 """
 
 import hashlib
-from collections import Counter
+import io
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,7 @@ from mikrolaan.banking.models import (
     StatementFile,
 )
 from mikrolaan.banking.parsing import StatementError, entry_identity, read_statement_file
+from mikrolaan.core.uploads import limit_in_mb
 from mikrolaan.loans import ledger
 from mikrolaan.loans.models import EntryKind, EntrySource, Loan, LoanStatus
 
@@ -57,52 +60,138 @@ class ImportResult:
         return sum(self.skipped.values())
 
 
-def file_hash(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+def file_hash(content) -> str:
+    """SHA-256 of the file's bytes, read in chunks from bytes or a binary file object."""
+    if isinstance(content, bytes | bytearray):
+        return hashlib.sha256(content).hexdigest()
+    digest = hashlib.sha256()
+    content.seek(0)
+    while chunk := content.read(1024 * 1024):
+        digest.update(chunk)
+    content.seek(0)
+    return digest.hexdigest()
+
+
+# Lookups of a large statement's entries and loans go in batches of this many values: one huge
+# ``IN (…)`` passes SQLite's limit on SQL variables.
+BATCH = 2000
+
+
+def _batches(values):
+    values = list(values)
+    for start in range(0, len(values), BATCH):
+        yield values[start : start + BATCH]
+
+
+def _stream(content):
+    """A seekable binary stream of the file: bytes, an uploaded file or an open file."""
+    if isinstance(content, bytes | bytearray):
+        return io.BytesIO(content)
+    return getattr(content, "file", content)  # Django's UploadedFile wraps the real file
+
+
+def _size(stream) -> int:
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def too_large_message(limit: int) -> str:
+    return _("the file is larger than the limit of %(mb)s MB for a bank statement") % {
+        "mb": limit_in_mb(limit)
+    }
 
 
 def import_statement_file(
-    file_name: str, content: bytes, *, acting_user=None, account: str = "", _retry: bool = True
+    file_name: str, content, *, acting_user=None, account: str = "", _retry: bool = True
 ) -> ImportResult:
-    """Import one camt.053 or CSV file. ``account`` names the account of a CSV file."""
-    digest = file_hash(content)
+    """Import one camt.053 or CSV file. ``account`` names the account of a CSV file.
+
+    ``content`` is the file's bytes or a seekable binary file object (e.g. an upload); a
+    file is read as a stream, and one larger than ``BANK_STATEMENT_MAX_BYTES`` is refused
+    before it is read.
+    """
+    stream = _stream(content)
+    limit = settings.BANK_STATEMENT_MAX_BYTES
+    if _size(stream) > limit:
+        return ImportResult(file_name, ImportStatus.REJECTED, error=too_large_message(limit))
+    digest = file_hash(stream)
     if StatementFile.objects.filter(file_hash=digest).exists():
         return ImportResult(file_name, ImportStatus.ALREADY_IMPORTED)
+    survey = _Survey()
     try:
-        parsed = read_statement_file(file_name, content, account=account)
+        parsed = read_statement_file(file_name, stream, account=account, each_entry=survey.add)
     except StatementError as exc:
         return ImportResult(file_name, ImportStatus.REJECTED, error=str(exc))
+    survey.flush()
     result = ImportResult(file_name, ImportStatus.IMPORTED)
     fresh = []
-    for statement in parsed.statements:
-        identities = [entry_identity(statement, e) for e in statement.entries]
-        known = set(
-            BankEntry.objects.filter(identity__in=identities).values_list("identity", flat=True)
-        )
+    for index, statement in enumerate(parsed.statements):
         if Statement.objects.filter(
             account=statement.account, statement_id=statement.statement_id
-        ).exists() or (identities and known >= set(identities)):
+        ).exists() or (statement.entry_count and survey.all_known[index]):
             result.already_imported_statements.append(statement.statement_id)
         else:
-            fresh.append((statement, identities, known))
+            fresh.append(index)
     if not fresh:
         result.status = ImportStatus.ALREADY_IMPORTED
         return result
+    loans = set().union(*(survey.loans[index] for index in fresh))
     try:
         with transaction.atomic():
-            _write(parsed, digest, fresh, result, acting_user)
+            _write(parsed, digest, fresh, loans, result, acting_user)
     except IntegrityError:
         # The same file, statement or entry was imported at the same moment by someone else:
         # look again now that theirs is committed.
         if _retry:
             return import_statement_file(
-                file_name, content, acting_user=acting_user, account=account, _retry=False
+                file_name, stream, acting_user=acting_user, account=account, _retry=False
             )
         return ImportResult(file_name, ImportStatus.ALREADY_IMPORTED)
     return result
 
 
-def _write(parsed, digest, fresh, result: ImportResult, acting_user) -> None:
+class _Survey:
+    """What the import needs to know of every entry before it writes, gathered while the file
+    is read, a batch at a time (no entry is kept): whether each statement's entries are all
+    imported already, and the loans that each statement's entries pay (by payment ID)."""
+
+    def __init__(self):
+        self.all_known: defaultdict[int, bool] = defaultdict(lambda: True)
+        self.loans: defaultdict[int, set[int]] = defaultdict(set)  # statement -> loan pks
+        self.pending: list[tuple[int, str, list[str]]] = []
+
+    def add(self, index: int, statement, entry) -> None:
+        reference = "|".join(entry.creditor_references)[:200]
+        found = payment_ids_in(_References(reference, entry.text))
+        self.pending.append((index, entry_identity(statement, entry), found.valid))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        identities = {identity for _index, identity, _ids in self.pending}
+        known = set(
+            BankEntry.objects.filter(identity__in=identities).values_list("identity", flat=True)
+        )
+        wanted = {pid for _index, _identity, ids in self.pending for pid in ids}
+        loan_of = dict(Loan.objects.filter(payment_id__in=wanted).values_list("payment_id", "pk"))
+        for index, identity, ids in self.pending:
+            if identity not in known:
+                self.all_known[index] = False
+            self.loans[index].update(loan_of[pid] for pid in ids if pid in loan_of)
+        self.pending = []
+
+
+@dataclass(frozen=True)
+class _References:
+    """The two fields of a bank entry that ``payment_ids_in`` reads."""
+
+    creditor_reference: str
+    text: str
+
+
+def _write(parsed, digest, fresh: list[int], loans: set[int], result, acting_user) -> None:
     result.statement_file = StatementFile.objects.create(
         file_name=parsed.file_name[:255],
         file_hash=digest,
@@ -110,9 +199,10 @@ def _write(parsed, digest, fresh, result: ImportResult, acting_user) -> None:
         version=parsed.version,
         recorded_by=_user(acting_user),
     )
-    pending = []
-    for statement, identities, known in fresh:
-        row = Statement.objects.create(
+    rows: dict[int, Statement] = {}
+    for index in fresh:
+        statement = parsed.statements[index]
+        rows[index] = Statement.objects.create(
             file=result.statement_file,
             account=statement.account,
             statement_id=statement.statement_id,
@@ -124,19 +214,34 @@ def _write(parsed, digest, fresh, result: ImportResult, acting_user) -> None:
             closing_balance=statement.closing_balance,
             recorded_by=_user(acting_user),
         )
-        result.statements.append(row)
-        seen = set(known)
-        for parsed_entry, identity in zip(statement.entries, identities, strict=True):
-            if identity in seen:
-                result.skipped[Reason.ALREADY_IMPORTED] += 1
-                continue
-            seen.add(identity)
-            pending.append(_entry(row, parsed_entry, identity, acting_user))
+        result.statements.append(rows[index])
     # Lock every loan the file pays, in one order, before reading any balance: two imports
     # paying the same loans wait for each other instead of deadlocking or double-counting.
-    wanted = {pid for entry in pending for pid in payment_ids_in(entry).valid}
-    list(Loan.objects.select_for_update().filter(payment_id__in=wanted).order_by("pk"))
-    for entry in pending:
+    for batch in _batches(sorted(loans)):  # ascending pk across the batches
+        list(Loan.objects.select_for_update().filter(pk__in=batch).order_by("pk"))
+    # The entries, read again from the file and written a batch at a time.
+    batch: list[tuple[Statement, object, str]] = []
+    for index, parsed_entry in parsed.entries():
+        if index in rows:
+            statement = parsed.statements[index]
+            batch.append((rows[index], parsed_entry, entry_identity(statement, parsed_entry)))
+        if len(batch) >= BATCH:
+            _write_batch(batch, result, acting_user)
+            batch = []
+    _write_batch(batch, result, acting_user)
+
+
+def _write_batch(batch, result: ImportResult, acting_user) -> None:
+    """Write new entries and handle each; an entry already there (imported before, or earlier
+    in this file) is skipped."""
+    identities = {identity for _row, _entry, identity in batch}
+    seen = set(BankEntry.objects.filter(identity__in=identities).values_list("identity", flat=True))
+    for row, parsed_entry, identity in batch:
+        if identity in seen:
+            result.skipped[Reason.ALREADY_IMPORTED] += 1
+            continue
+        seen.add(identity)
+        entry = _entry(row, parsed_entry, identity, acting_user)
         entry.save()
         handling = _handle_new_entry(entry, acting_user)
         if handling.outcome == Outcome.POSTED:

@@ -63,12 +63,17 @@ def queue(request):
 @require_http_methods(["GET", "POST"])
 def upload(request):
     _require_clerk(request)
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST":
+        form = UploadForm(
+            request.POST, request.FILES, too_large=getattr(request, "upload_too_large", None)
+        )
+    else:
+        form = UploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = services.import_statement_file(
             upload.name,
-            upload.read(),
+            upload,
             acting_user=request.user,
             account=form.cleaned_data["account"],
         )
@@ -98,7 +103,8 @@ def upload(request):
                 },
             )
             return redirect("banking:statement", pk=result.statements[0].pk)
-    return render(request, "banking/upload.html", {"form": form})
+    status = 413 if form.too_large else 200
+    return render(request, "banking/upload.html", {"form": form}, status=status)
 
 
 def statements(request):

@@ -13,6 +13,7 @@ from mikrolaan.cases.constants import (
     Recommendation,
     SelfEmploymentOrigin,
 )
+from mikrolaan.core.validators import no_formula
 from mikrolaan.people.models import SupportCategory, TargetGroup
 
 
@@ -57,12 +58,14 @@ class CitizenForm(DkfdsForm):
         max_length=11,
         help_text=_("DDMMYY-SSSS. Birth date and gender are derived from it."),
     )
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(label=_("First name"), max_length=100, validators=[no_formula])
+    last_name = forms.CharField(label=_("Last name"), max_length=100, validators=[no_formula])
     unit = forms.ModelChoiceField(label=_("Job-centre unit"), queryset=Unit.objects.none())
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    address = forms.CharField(
+        label=_("Address"), max_length=300, required=False, validators=[no_formula]
+    )
     support_before = forms.ModelChoiceField(
         label=_("Support before the programme"),
         queryset=SupportCategory.objects.filter(active=True),
@@ -87,7 +90,9 @@ class CitizenForm(DkfdsForm):
 class CitizenContactForm(DkfdsForm):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    address = forms.CharField(
+        label=_("Address"), max_length=300, required=False, validators=[no_formula]
+    )
     digital_post_exempt = forms.BooleanField(
         label=_("Exempt from Digital Post (gets paper letters)"), required=False
     )

@@ -2,11 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.cases.forms import DateInput, DkfdsForm, today_field
+from mikrolaan.core.validators import safe_code
 from mikrolaan.courses.models import Activity, Cohort, ConversationKind
 
 
 class CohortForm(DkfdsForm):
-    code = forms.CharField(label=_("Code"), max_length=20, help_text=_("E.g. M10."))
+    code = forms.CharField(
+        label=_("Code"), max_length=20, help_text=_("E.g. M10."), validators=[safe_code]
+    )
     pre_course_start = forms.DateField(
         label=_("Pre-course start"), widget=DateInput(), required=False
     )

@@ -19,6 +19,7 @@ from mikrolaan.cases.services import (
     require_open,
     require_role,
 )
+from mikrolaan.core.validators import code_message
 from mikrolaan.courses.models import (
     Activity,
     Cohort,
@@ -105,7 +106,9 @@ def create_cohort(
         errors["main_course_end"] = _("The main course must end after it starts.")
     if pre_course_start and pre_course_start >= main_course_start:
         errors["pre_course_start"] = _("The pre-course must start before the main course.")
-    if Cohort.objects.filter(code__iexact=code.strip()).exists():
+    if message := code_message(code):
+        errors["code"] = message
+    elif Cohort.objects.filter(code__iexact=code.strip()).exists():
         errors["code"] = _("A cohort with the code %(code)s already exists.") % {"code": code}
     if errors:
         raise ValidationError(errors)

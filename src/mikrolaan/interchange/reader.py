@@ -7,14 +7,18 @@ against what the database already holds.
 import csv
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from mikrolaan.core.validators import code_problem, formula_problem
 from mikrolaan.interchange import schema
 
 
@@ -153,21 +157,133 @@ def _ignored(name: str) -> bool:
     return name.startswith("__MACOSX/") or name.endswith("/")
 
 
+def _size(size: int) -> str:
+    """A size as people read it: ``1,4 MB``, ``512 kB``, ``100 B``."""
+    for unit, factor in (("MB", 1024 * 1024), ("kB", 1024)):
+        if size >= factor:
+            return f"{number_format(Decimal(size) / factor, 1).removesuffix(',0')} {unit}"
+    return f"{size} B"
+
+
+def _limit_problems(name: str, sizes: dict[str, tuple[int, int]]) -> list[Problem]:
+    """What passes the limits, judged from the sizes alone (before anything is read).
+
+    ``sizes`` holds each member's (unpacked, packed) size, as a .zip's central directory
+    states them (Python's zipfile never unpacks more than the stated size).
+    """
+    problems = []
+    if len(sizes) > settings.BUNDLE_MAX_MEMBERS:
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                _("holds %(n)d files; the limit is %(limit)d (MIKROLAAN_BUNDLE_MAX_MEMBERS)")
+                % {"n": len(sizes), "limit": settings.BUNDLE_MAX_MEMBERS},
+            )
+        )
+    total = sum(unpacked for unpacked, _packed in sizes.values())
+    if total > settings.BUNDLE_MAX_UNPACKED_BYTES:
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                _(
+                    "its files hold %(size)s unpacked; the limit is %(limit)s "
+                    "(MIKROLAAN_BUNDLE_MAX_UNPACKED_MB)"
+                )
+                % {"size": _size(total), "limit": _size(settings.BUNDLE_MAX_UNPACKED_BYTES)},
+            )
+        )
+    for member, (unpacked, packed) in sizes.items():
+        # A small file may compress well by chance; a bomb has to be large unpacked.
+        ratio = unpacked / max(packed, 1)
+        if unpacked > RATIO_FROM_BYTES and ratio > settings.BUNDLE_MAX_RATIO:
+            problems.append(
+                Problem(
+                    member,
+                    None,
+                    None,
+                    _(
+                        "is compressed %(ratio)d times; the limit is %(limit)d "
+                        "(MIKROLAAN_BUNDLE_MAX_RATIO)"
+                    )
+                    % {"ratio": ratio, "limit": settings.BUNDLE_MAX_RATIO},
+                )
+            )
+    return problems
+
+
+RATIO_FROM_BYTES = 1024 * 1024  # the ratio limit applies to files above 1 MB unpacked
+
+
+def _outside(name: str) -> bool:
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0])
+
+
+def _folder_entries(path: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """The plain files under ``path``; a symbolic link or anything outside is refused unread."""
+    root = path.resolve()
+    entries: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for folder, dirs, names in os.walk(path, followlinks=False):
+        for name in sorted(dirs + names):
+            entry = Path(folder) / name
+            relative = entry.relative_to(path).as_posix()
+            if entry.is_symlink():
+                problems.append(
+                    Problem(
+                        relative,
+                        None,
+                        None,
+                        _("is a symbolic link; a bundle folder holds only plain files (not read)"),
+                    )
+                )
+            elif not entry.resolve().is_relative_to(root):
+                problems.append(Problem(relative, None, None, _("lies outside the bundle folder")))
+            elif entry.is_file():
+                entries[relative] = entry
+        dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
+    return dict(sorted(entries.items())), problems
+
+
 def load_files(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
-    """The bundle's files by name, from a folder or a .zip (at the root or in one folder)."""
+    """The bundle's files by name, from a folder or a .zip (at the root or in one folder).
+
+    Raises ``BundleError`` for a bundle refused unread: past the limits on size, number of
+    files and compression (settings ``BUNDLE_MAX_*``), a symbolic link in a folder (never
+    followed) or a path outside the bundle.
+    """
     path = Path(path)
+    if path.is_symlink() and path.is_dir():
+        raise BundleError([Problem(path.name, None, None, _("is a symbolic link, not a folder"))])
     if path.is_dir():
-        entries = {
-            p.relative_to(path).as_posix(): p for p in sorted(path.rglob("*")) if p.is_file()
-        }
+        entries, problems = _folder_entries(path)
+        sizes = {name: (p.stat().st_size,) * 2 for name, p in entries.items()}
+        problems = problems or _limit_problems(path.name, sizes)
+        if problems:
+            raise BundleError(problems)  # refused before any file is read
         names = list(entries)
         read = lambda name: entries[name].read_bytes()  # noqa: E731
     elif path.is_file():
         try:
             archive = zipfile.ZipFile(path)
-            names = [n for n in archive.namelist() if not _ignored(n)]
+            infos = archive.infolist()
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             return {}, [Problem(path.name, None, None, _("not a readable .zip file (%s)") % exc)]
+        outside = [
+            Problem(i.filename, None, None, _("lies outside the bundle folder"))
+            for i in infos
+            if _outside(i.filename)
+        ]
+        problems = outside + _limit_problems(
+            path.name, {i.filename: (i.file_size, i.compress_size) for i in infos}
+        )
+        if problems:
+            raise BundleError(problems)  # refused before any member is unpacked
+        names = [i.filename for i in infos if not _ignored(i.filename)]
         read = archive.read
     else:
         return {}, [Problem(str(path), None, None, _("no such folder or .zip file"))]
@@ -224,6 +340,14 @@ class Row:
         limit = schema.MAX_LENGTH.get(column)
         if limit and len(value) > limit:
             self.problem(column, _("is longer than %(n)d characters") % {"n": limit})
+            return ""
+        problem = None
+        if column in schema.CODE_COLUMNS:
+            problem = code_problem(value)
+        elif column in schema.TEXT_COLUMNS:
+            problem = formula_problem(value)
+        if problem:
+            self.problem(column, problem)
             return ""
         return value
 

@@ -99,3 +99,11 @@ MAX_LENGTH = {
     "loan_ref": 40,
     "reference": 150,
 }
+
+# Text a spreadsheet must never run as a formula (docs/INTERCHANGE.md, "Names and codes"):
+# codes keep to a safe set of characters; names, labels and references may not start like a
+# formula.
+CODE_COLUMNS = frozenset({"code", "cohort_code"})
+TEXT_COLUMNS = frozenset(
+    {"person_ref", "first_name", "last_name", "benefit_before", "unit", "loan_ref", "reference"}
+)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from django.db.models import Q
 
+from mikrolaan.core.cells import csv_text
 from mikrolaan.core.private_files import private_dir
 from mikrolaan.outcomes import rules
 
@@ -99,7 +100,8 @@ def _write(path: Path, columns: list[str], rows) -> int:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
+            # People open these files in a spreadsheet: a formula-like text stays text.
+            writer.writerow(["" if row.get(c) is None else csv_text(row[c]) for c in columns])
             n += 1
     return n
 

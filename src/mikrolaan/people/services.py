@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
+from mikrolaan.core.validators import formula_message
 from mikrolaan.people import cpr as cprlib
 from mikrolaan.people.models import Citizen
 
@@ -22,9 +23,23 @@ def derived_from_cpr(cpr: str) -> dict:
     }
 
 
+NAME_FIELDS = ("first_name", "last_name", "address")
+
+
+def _refuse_formulas(fields: dict) -> None:
+    """A name that a spreadsheet would run as a formula never gets in (exports keep it)."""
+    errors = {}
+    for name in NAME_FIELDS:
+        if message := formula_message(fields.get(name) or ""):
+            errors[name] = message
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def register_citizen(*, cpr: str, acting_user, why: str = "", **fields) -> Citizen:
     """Create a citizen from a CPR number; birth date and gender are derived from it."""
+    _refuse_formulas(fields)
     citizen = Citizen(**fields, **derived_from_cpr(cpr))
     citizen.full_clean()
     citizen.save()
@@ -35,6 +50,7 @@ def register_citizen(*, cpr: str, acting_user, why: str = "", **fields) -> Citiz
 @transaction.atomic
 def update_citizen(citizen: Citizen, *, acting_user, why: str, **fields) -> Citizen:
     """Change contact and background details; every change is logged with what changed."""
+    _refuse_formulas(fields)
     changed = [name for name, value in fields.items() if getattr(citizen, name) != value]
     if changed and not why.strip():
         raise ValidationError({"why": _("Say why the details are changed.")})

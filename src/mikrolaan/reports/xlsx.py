@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from mikrolaan.core.cells import xlsx_cell
 from mikrolaan.reports.suppression import MARKER, is_hidden, marked
 from mikrolaan.reports.tables import build_tables, suppression_note
 
@@ -57,6 +58,12 @@ def render_xlsx(report: dict) -> bytes:
                 sheet.append([note])
         for index in range(1, len(table.headings) + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 22 if index > 1 else 34
+    # A cohort code or label like "=HYPERLINK(…)" stays text, never a live formula.
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    xlsx_cell(cell, cell.value)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -168,6 +168,18 @@ EXPORTS_DIR = Path(env_str("MIKROLAAN_EXPORTS_DIR", str(VAR_DIR / "exports")))
 RETENTION_CASE_YEARS = int(env_str("MIKROLAAN_RETENTION_CASE_YEARS", "5"))
 RETENTION_ACCOUNTING_YEARS = int(env_str("MIKROLAAN_RETENTION_ACCOUNTING_YEARS", "5"))
 RETENTION_AUDIT_YEARS = int(env_str("MIKROLAAN_RETENTION_AUDIT_YEARS", "5"))
+# Bounded input: files that cannot exhaust the server (docs/bank-statements.md, INTERCHANGE.md).
+_MB = 1024 * 1024
+UPLOAD_MAX_BYTES = int(env_str("MIKROLAAN_UPLOAD_MAX_MB", "20")) * _MB
+FILE_UPLOAD_HANDLERS = [
+    "mikrolaan.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+BANK_STATEMENT_MAX_BYTES = int(env_str("MIKROLAAN_BANK_STATEMENT_MAX_MB", "256")) * _MB
+BUNDLE_MAX_UNPACKED_BYTES = int(env_str("MIKROLAAN_BUNDLE_MAX_UNPACKED_MB", "256")) * _MB
+BUNDLE_MAX_MEMBERS = int(env_str("MIKROLAAN_BUNDLE_MAX_MEMBERS", "50"))
+BUNDLE_MAX_RATIO = int(env_str("MIKROLAAN_BUNDLE_MAX_RATIO", "100"))
 
 LOGGING = {
     "version": 1,

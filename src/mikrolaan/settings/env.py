@@ -203,6 +203,31 @@ _declare(
     "5",
     "Years audit records (who read or changed what) are kept; older ones are deleted.",
 )
+_declare(
+    "MIKROLAAN_UPLOAD_MAX_MB",
+    "20",
+    "Largest upload (a bank statement) the web server accepts, in MB; refused as it arrives.",
+)
+_declare(
+    "MIKROLAAN_BANK_STATEMENT_MAX_MB",
+    "256",
+    "Largest bank statement file that is read (command and upload), in MB.",
+)
+_declare(
+    "MIKROLAAN_BUNDLE_MAX_UNPACKED_MB",
+    "256",
+    "Largest total size of an interchange bundle's files (unpacked), in MB.",
+)
+_declare(
+    "MIKROLAAN_BUNDLE_MAX_MEMBERS",
+    "50",
+    "Most files (or .zip entries) an interchange bundle may hold.",
+)
+_declare(
+    "MIKROLAAN_BUNDLE_MAX_RATIO",
+    "100",
+    "Highest compression ratio (unpacked / packed size) of a file in a bundle .zip.",
+)
 
 
 def env_str(name: str, default: str) -> str:

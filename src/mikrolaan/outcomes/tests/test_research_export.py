@@ -242,3 +242,16 @@ def test_the_command_exits_non_zero_without_a_usable_key(tmp_path):
         [mikrolaan, "funnel", "--as-of", "31-12-2016"], env=env, capture_output=True, text=True
     )
     assert bad_date.returncode != 0 and "--as-of" in bad_date.stderr
+
+
+def test_a_text_that_looks_like_a_formula_is_neutralised(programme, tmp_path):
+    """Researchers open these files in a spreadsheet: ``=cmd|…`` must not run."""
+    from mikrolaan.courses.models import Cohort
+
+    Cohort.objects.filter(code="M1").update(code="=cmd|' /C calc'!A0")
+    write_pseudonymised_bundle(tmp_path, key=KEY, as_of=D(2016, 12, 31))
+    cohorts = [row["code"] for row in read(tmp_path / "cohorts.csv")]
+    assert "'=cmd|' /C calc'!A0" in cohorts
+    for path in tmp_path.rglob("*.csv"):
+        for row in csv.reader(path.open(encoding="utf-8")):
+            assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in row), path

@@ -34,12 +34,12 @@ class Command(BaseCommand):
         for name in files:
             path = Path(name)
             try:
-                content = path.read_bytes()
+                with path.open("rb") as content:  # read as a stream, never whole
+                    result = import_statement_file(path.name, content, account=account)
             except OSError as exc:
                 self.stderr.write(f"{name}: rejected: cannot read the file ({exc.strerror})")
                 rejected += 1
                 continue
-            result = import_statement_file(path.name, content, account=account)
             if result.status == ImportStatus.REJECTED:
                 rejected += 1
                 self.stderr.write(f"{name}: rejected, nothing imported: {result.error}")
