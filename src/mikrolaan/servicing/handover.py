@@ -335,6 +335,7 @@ def import_receipts(text: str, *, acting_user=None) -> ImportResult:
                 occurred_on=day,
                 summary=f"{claim.claim_ref}: {status}",
                 why=message,
+                data={"claim": claim.claim_ref, "status": str(status)},
             )
         else:
             log(acting_user, Action.CHANGE, obj=claim, what=f"receipt {status}")

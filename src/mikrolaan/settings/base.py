@@ -122,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mikrolaan.web.context_processors.navigation",
             ],
+            # Money, numbers and dates in one form everywhere: |money, |short_date, |months …
+            "builtins": ["mikrolaan.web.templatetags.formats"],
         },
     },
 ]

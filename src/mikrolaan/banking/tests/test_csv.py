@@ -102,20 +102,20 @@ def test_an_unreadable_line_rejects_the_whole_file_naming_line_and_field(loan):
     )
     result = import_statement_file("bank.csv", content)
     assert result.status == ImportStatus.REJECTED
-    assert result.error == "bank.csv: line 3: Beløb: '1OO,00' is not an amount"
+    assert result.error == "bank.csv: linje 3: Beløb: '1OO,00' er ikke et beløb"
     assert not BankEntry.objects.exists()
     assert balance(loan) == Decimal("30000.00")
 
 
 def test_a_bad_date_names_the_line(loan):
     result = import_statement_file("bank.csv", csv_statement([("31-02-2026", "1,00", "x")]))
-    assert result.error == "bank.csv: line 2: Dato: '31-02-2026' is not a date"
+    assert result.error == "bank.csv: linje 2: Dato: '31-02-2026' er ikke en dato"
 
 
 def test_a_header_without_the_needed_columns_is_rejected(loan):
     result = import_statement_file("bank.csv", b"Foo;Bar\n1;2\n")
     assert result.status == ImportStatus.REJECTED
-    assert "line 1: header: no column Dato, Beløb, Tekst" in result.error
+    assert "linje 1: overskrift: ingen kolonne Dato, Beløb, Tekst" in result.error
 
 
 def test_windows_1252_export(loan):
