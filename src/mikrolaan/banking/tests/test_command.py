@@ -32,7 +32,8 @@ def test_summary_of_posted_queued_and_already_imported(tmp_path, loan):
     )
     out, _err = run(statement)
     assert out == (
-        f"{statement}: bogført 1, i kø 2 (ikke danske kroner: 1, ingen reference: 1), sprunget over 0\n"
+        f"{statement}: bogført 1, i kø 2 (ikke danske kroner: 1, ingen reference: 1), "
+        "sprunget over 0\n"
     )
     out, _err = run(statement)
     assert out == f"{statement}: allerede indlæst, intet ændret\n"
@@ -67,7 +68,8 @@ def test_the_real_command_exit_code_and_output(tmp_path):
     )
     assert first.returncode == 0, first.stderr
     assert (
-        "bogført 0, i kø 3 (ikke danske kroner: 1, udbetaling: 1, tilbageførsel: 1), sprunget over 0"
+        "bogført 0, i kø 3 (ikke danske kroner: 1, udbetaling: 1, tilbageførsel: 1), "
+        "sprunget over 0"
         in first.stdout
     )
     broken = tmp_path / "broken.xml"
