@@ -282,3 +282,6 @@ PERMISSIONS_POLICY = (
 AUDIT_WORKDAY_START = int(env_str("MIKROLAAN_AUDIT_WORKDAY_START", "7"))
 AUDIT_WORKDAY_END = int(env_str("MIKROLAAN_AUDIT_WORKDAY_END", "18"))
 AUDIT_READS_THRESHOLD = int(env_str("MIKROLAAN_AUDIT_READS_THRESHOLD", "300"))
+
+# Every form's selects offer a Danish "Vælg …" rather than Django's "---------".
+FORM_RENDERER = "mikrolaan.web.forms.Renderer"
