@@ -38,7 +38,7 @@ def number(value, decimals: int = 0) -> str:
     )
 
 
-def money(value, *, currency: str = "kr.") -> str:
+def money(value, currency: str = "kr.") -> str:
     """``45000`` → ``45.000,00 kr.``; ``–`` for none. Other currencies keep their code."""
     amount = _decimal(value)
     if amount is None:

@@ -74,9 +74,9 @@ class Command(BaseCommand):
         c = result.counts
         self.stdout.write(
             _(
-                "servicing run %(date)s (attempt %(attempt)s): %(arrears)s loans in arrears, "
-                "%(opened)s reminder cycles opened, %(closed)s closed, %(reminders)s reminders, "
-                "%(tasks)s tasks, %(letters)s letters; set-based part %(seconds)s s"
+                "servicing run %(date)s (attempt %(attempt)s): loans in arrears %(arrears)s, "
+                "reminder cycles opened %(opened)s, closed %(closed)s, reminders %(reminders)s, "
+                "tasks %(tasks)s, letters %(letters)s; set-based part %(seconds)s s"
             )
             % {
                 "date": short_date(day),
