@@ -81,12 +81,16 @@ def month(value) -> str:
 
 def months(count) -> str:
     """``1 måned``, ``2 måneder``."""
+    if count in (None, ""):
+        return DASH
     n = int(count)
     return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
 
 
 def days(count) -> str:
     """``1 dag``, ``57.423 dage``."""
+    if count in (None, ""):
+        return DASH
     n = int(count)
     return ngettext("%(n)s day", "%(n)s days", n) % {"n": number(n)}
 

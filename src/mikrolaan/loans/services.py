@@ -13,7 +13,7 @@ from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.cases.events import record_event
-from mikrolaan.core.formatting import money
+from mikrolaan.core.formatting import money, number
 from mikrolaan.core.formatting import months as months_text
 from mikrolaan.loans import ledger, payment_id, schedule
 from mikrolaan.loans.models import (
@@ -75,7 +75,7 @@ def create_loan(decision, *, acting_user, collateral: str = "") -> Loan:
                 "%(amount)s kr. is outside the policy's range and the decision gives no "
                 "justification"
             )
-            % {"amount": principal}
+            % {"amount": number(principal, 2)}
         )
     case = decision.case
     loan = Loan.objects.create(

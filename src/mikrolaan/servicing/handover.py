@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.cases.events import record_event
+from mikrolaan.core.formatting import number
 from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.letters.models import LetterStatus
 from mikrolaan.loans import ledger
@@ -145,7 +146,7 @@ def checks(cycle: ReminderCycle, on: dt.date) -> list[Check]:
     result.append(
         Check(
             owing,
-            _("%(amount)s kr. in arrears.") % {"amount": position.arrears}
+            _("%(amount)s kr. in arrears.") % {"amount": number(position.arrears, 2)}
             if owing
             else _("The arrears have been paid."),
         )

@@ -69,8 +69,7 @@ def test_the_real_command_exit_code_and_output(tmp_path):
     assert first.returncode == 0, first.stderr
     assert (
         "bogført 0, i kø 3 (ikke danske kroner: 1, udbetaling: 1, tilbageførsel: 1), "
-        "sprunget over 0"
-        in first.stdout
+        "sprunget over 0" in first.stdout
     )
     broken = tmp_path / "broken.xml"
     broken.write_text("<Document><Stmt>")
