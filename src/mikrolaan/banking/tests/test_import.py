@@ -61,7 +61,7 @@ def test_oca_statement_posts_nothing_and_queues_each_entry_with_its_reason(loan)
     assert handling_of(credit).reason == Reason.CURRENCY
     assert handling_of(credit).params["also"] == [Reason.NO_REFERENCE]
     assert reason_text(handling_of(credit).reason, handling_of(credit).params) == (
-        "EUR: kun DKK bogføres. Desuden: ingen reference."
+        "EUR: kun danske kroner bogføres. Desuden: ingen reference."
     )
     assert {handling_of(e).outcome for e in (debit, reversal, credit)} == {Outcome.QUEUED}
     assert credit.counterparty == "3rd party Media"
@@ -187,7 +187,7 @@ def test_debits_reversals_and_foreign_currency_are_never_posted(loan):
     assert result.queued == {Reason.DEBIT: 1, Reason.REVERSAL: 1, Reason.CURRENCY: 1}
     eur = BankEntry.objects.get(currency="EUR")
     h = handling_of(eur)
-    assert reason_text(h.reason, h.params).startswith("EUR: kun DKK bogføres")
+    assert reason_text(h.reason, h.params).startswith("EUR: kun danske kroner bogføres")
     assert balance(loan) == Decimal("30000.00")
 
 

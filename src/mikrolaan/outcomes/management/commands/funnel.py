@@ -47,7 +47,7 @@ class Command(BaseCommand):
         conversion = _("conversion") + " %"
         width = max(10, *(len(str(labels[s])) + 2 for s in STEPS))
         header = (
-            f"{'':<24}" + "".join(f"{str(labels[s]):>{width}}" for s in STEPS) + f"{conversion:>10}"
+            f"{'':<24}" + "".join(f"{str(labels[s]):>{width}}" for s in STEPS) + f" {conversion:>15}"
         )
         self.stdout.write(header)
         for row in [{"cohort": _("total"), **result["totals"]}, *result["cohorts"]]:
@@ -55,5 +55,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{row['cohort'] or '-':<24}"
                 + "".join(f"{row[s]:>{width}}" for s in STEPS)
-                + f"{'' if pct is None else str(pct).replace('.', ','):>10}"
+                + f" {'' if pct is None else str(pct).replace('.', ','):>15}"
             )
