@@ -55,6 +55,10 @@ def test_semicolon_and_comma_decimals(loan):
     assert statement.account == "5000 0440116243"
     assert str(statement.period_from) == "2026-11-25"
     assert statement.file.format == "csv"
+    # The ledger and the pages name the statement in words, never by its fingerprint.
+    assert statement.label == "Kontoudtog 26.11.2026"
+    why = loan.entries.get(kind="repayment").why
+    assert why == "Kontoudtog 26.11.2026, linje 2"
 
 
 def test_comma_delimiter_with_dot_decimals_and_a_reference_column(loan):
