@@ -37,6 +37,4 @@ def test_an_old_row_stays_readable_with_its_amounts_reformatted():
         occurred_on=dt.date(2014, 1, 2),
         summary=f"{loan.loan_ref}: 44050.00 kr.",  # as written before the events kept data
     )
-    assert f"Lån overdraget til Gældsstyrelsen: {loan.loan_ref}: 44.050,00 kr." in _lines(
-        loan.case
-    )
+    assert f"Lån overdraget til Gældsstyrelsen: {loan.loan_ref}: 44.050,00 kr." in _lines(loan.case)

@@ -47,7 +47,9 @@ class Command(BaseCommand):
         conversion = _("conversion") + " %"
         width = max(10, *(len(str(labels[s])) + 2 for s in STEPS))
         header = (
-            f"{'':<24}" + "".join(f"{str(labels[s]):>{width}}" for s in STEPS) + f" {conversion:>15}"
+            f"{'':<24}"
+            + "".join(f"{str(labels[s]):>{width}}" for s in STEPS)
+            + f" {conversion:>15}"
         )
         self.stdout.write(header)
         for row in [{"cohort": _("total"), **result["totals"]}, *result["cohorts"]]:
