@@ -95,7 +95,7 @@ def days(count) -> str:
     return ngettext("%(n)s day", "%(n)s days", n) % {"n": number(n)}
 
 
-_RAW_KR = re.compile(r"(?<![\d.,])(-?\d+(?:\.\d+)?) kr\.")
+_RAW_KR = re.compile(r"(?<![\d.,])(-?\d+(?:\.\d{2})?) kr\.")
 
 
 def reformat_amounts(text: str) -> str:
