@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from lxml import etree
 
 from mikrolaan.banking.models import StatementFormat
@@ -136,11 +137,13 @@ class _Stream:
                 self.stmt_el = self.stmt = None
                 _drop(el)
         if self.root is None:
-            raise StatementError(self.file_name, "line 1", "XML", "Document is empty")
+            raise StatementError(self.file_name, "line 1", "XML", gettext("the document is empty"))
         if self.statements_el is None:
-            raise self.reader.error(self.root, "BkToCstmrStmt", "missing")
+            raise self.reader.error(self.root, "BkToCstmrStmt", gettext("missing"))
         if not self.statements:
-            raise self.reader.error(self.statements_el, "Stmt", "the file holds no statement")
+            raise self.reader.error(
+                self.statements_el, "Stmt", gettext("the file holds no statement")
+            )
         return ParsedFile(self.file_name, StatementFormat.CAMT053, version, self.statements)
 
     def _forget(self, el) -> None:
@@ -161,7 +164,8 @@ class _Stream:
                 self.file_name,
                 f"line {root.sourceline}",
                 "Document",
-                f"not a camt.053 statement (root namespace {self.namespace or 'missing'!r})",
+                gettext("not a camt.053 statement (root namespace %(namespace)r)")
+                % {"namespace": self.namespace or gettext("missing")},
             )
         self.reader = _Reader(self.file_name, self.namespace)
         return match.group(1)
@@ -215,13 +219,15 @@ class _Reader:
         holder = self.find(el, path)
         if holder is None:
             if required:
-                raise self.error(el, path, "missing")
+                raise self.error(el, path, gettext("missing"))
             return None
         value = self.text(holder, "Dt") or self.text(holder, "DtTm") or (holder.text or "").strip()
         try:
             return dt.date.fromisoformat(value[:10])
         except ValueError:
-            raise self.error(holder, path, f"{value!r} is not a date") from None
+            raise self.error(
+                holder, path, gettext("%(value)r is not a date") % {"value": value}
+            ) from None
 
     def datetime(self, el, path: str) -> dt.datetime | None:
         value = self.text(el, path)
@@ -230,24 +236,36 @@ class _Reader:
         try:
             moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise self.error(self.find(el, path), path, f"{value!r} is not a date-time") from None
+            raise self.error(
+                self.find(el, path),
+                path,
+                gettext("%(value)r is not a date-time") % {"value": value},
+            ) from None
         # ISO 20022 local times without an offset are the bank's, here Danish time.
         return moment if moment.tzinfo else timezone.make_aware(moment)
 
     def amount(self, el, path: str) -> tuple[Decimal, str]:
         amount_el = self.find(el, path)
         if amount_el is None:
-            raise self.error(el, path, "missing")
+            raise self.error(el, path, gettext("missing"))
         currency = (amount_el.get("Ccy") or "").strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise self.error(amount_el, f"{path}@Ccy", f"{currency!r} is not a currency code")
+            raise self.error(
+                amount_el,
+                f"{path}@Ccy",
+                gettext("%(value)r is not a currency code") % {"value": currency},
+            )
         where = f"line {amount_el.sourceline}"
         return plain_amount(amount_el.text, self.file_name, where, path), currency
 
     def credit(self, el) -> bool:
         indicator = self.text(el, "CdtDbtInd")
         if indicator not in ("CRDT", "DBIT"):
-            raise self.error(el, "CdtDbtInd", f"{indicator!r} is neither CRDT nor DBIT")
+            raise self.error(
+                el,
+                "CdtDbtInd",
+                gettext("%(value)r is neither CRDT nor DBIT") % {"value": indicator},
+            )
         return indicator == "CRDT"
 
     # --- the statement --------------------------------------------------------------------
@@ -256,10 +274,10 @@ class _Reader:
         """The statement's id, account and dates (its balances and entries are read later)."""
         statement_id = self.text(el, "Id")
         if not statement_id:
-            raise self.error(el, "Stmt/Id", "missing")
+            raise self.error(el, "Stmt/Id", gettext("missing"))
         account = self.text(el, "Acct/Id/IBAN") or self.text(el, "Acct/Id/Othr/Id")
         if not account:
-            raise self.error(el, "Acct/Id", "the statement names no account")
+            raise self.error(el, "Acct/Id", gettext("the statement names no account"))
         return ParsedStatement(
             account=account,
             statement_id=statement_id,
@@ -288,7 +306,7 @@ class _Reader:
         booking_date = self.date(el, "BookgDt")
         value_date = self.date(el, "ValDt")
         if booking_date is None and value_date is None:
-            raise self.error(el, f"Ntry[{number}]/BookgDt", "the entry has no date")
+            raise self.error(el, f"Ntry[{number}]/BookgDt", gettext("the entry has no date"))
         common = {
             "booking_date": booking_date or value_date,
             "value_date": value_date,

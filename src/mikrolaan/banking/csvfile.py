@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from mikrolaan.banking.models import StatementFormat
 from mikrolaan.banking.parsing import ParsedEntry, ParsedFile, ParsedStatement, StatementError
 
@@ -51,14 +53,17 @@ def walk(file_name: str, stream, *, account: str = ""):
     encoding = _encoding(stream)
     header_line, header = _first_line(stream, encoding)
     if header_line is None:
-        raise StatementError(file_name, "", "", "the file is empty")
+        raise StatementError(file_name, "", "", gettext("the file is empty"))
     if ";" in header:
         delimiter = ";"
     elif "," in header:
         delimiter = ","
     else:
         raise StatementError(
-            file_name, f"line {header_line + 1}", "header", "no ';' or ',' between the columns"
+            file_name,
+            f"line {header_line + 1}",
+            "header",
+            gettext("no ';' or ',' between the columns"),
         )
     stream.seek(0)
     # Lines end at "\n" only, as the reader of the whole text (a StringIO) had them.
@@ -102,7 +107,11 @@ def _entries(file_name: str, rows, account: str) -> ParsedFile:
         where = f"line {number}"
         if len(row) != len(header_row):
             raise StatementError(
-                file_name, where, "", f"{len(row)} columns where the header has {len(header_row)}"
+                file_name,
+                where,
+                "",
+                gettext("%(n)s columns where the header has %(m)s")
+                % {"n": len(row), "m": len(header_row)},
             )
 
         def cell(name, row=row):
@@ -118,7 +127,10 @@ def _entries(file_name: str, rows, account: str) -> ParsedFile:
         currency = (cell("currency") or "DKK").upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise StatementError(
-                file_name, where, FIELD_NAMES["currency"], f"{currency!r} is not a currency code"
+                file_name,
+                where,
+                FIELD_NAMES["currency"],
+                gettext("%(value)r is not a currency code") % {"value": currency},
             )
         if cell("balance"):
             del balances[1:]
@@ -157,7 +169,9 @@ def _entries(file_name: str, rows, account: str) -> ParsedFile:
         fingerprint.update((entry.account_servicer_ref or entry.fingerprint_extra).encode())
         yield 0, statement, entry
     if not statement.entry_count:
-        raise StatementError(file_name, f"line {header_number}", "", "no entries after the header")
+        raise StatementError(
+            file_name, f"line {header_number}", "", gettext("no entries after the header")
+        )
     statement.currency = first_currency
     if balances:
         statement.opening_balance = balances[0][1] - balances[0][0]
@@ -210,7 +224,10 @@ def _columns(file_name: str, number: int, header: list[str]) -> dict[str, int]:
     missing = [FIELD_NAMES[key] for key in REQUIRED if key not in columns]
     if missing:
         raise StatementError(
-            file_name, f"line {number}", "header", f"no column {', '.join(missing)}"
+            file_name,
+            f"line {number}",
+            "header",
+            gettext("no column %(names)s") % {"names": ", ".join(missing)},
         )
     return columns
 
@@ -223,7 +240,9 @@ def _amount(value: str, file_name: str, where: str, field_name: str) -> Decimal:
     """
     text = value.replace(" ", "").replace("\u00a0", "")
     if not text or not _AMOUNT.match(text) or text[-1] in ".,":
-        raise StatementError(file_name, where, field_name, f"{value!r} is not an amount")
+        raise StatementError(
+            file_name, where, field_name, gettext("%(value)r is not an amount") % {"value": value}
+        )
     sign = -1 if text.startswith("-") else 1
     text = text.lstrip("+-")
     whole, decimals = text, ""
@@ -236,9 +255,13 @@ def _amount(value: str, file_name: str, where: str, field_name: str) -> Decimal:
         or any(len(g) != 3 for g in groups[1:])
         or len(set(re.findall(r"[.,]", whole))) > 1
     ):
-        raise StatementError(file_name, where, field_name, f"{value!r} is not an amount")
+        raise StatementError(
+            file_name, where, field_name, gettext("%(value)r is not an amount") % {"value": value}
+        )
     if not "".join(groups).isdigit():
-        raise StatementError(file_name, where, field_name, f"{value!r} is not an amount")
+        raise StatementError(
+            file_name, where, field_name, gettext("%(value)r is not an amount") % {"value": value}
+        )
     amount = Decimal("".join(groups) + ("." + decimals if decimals else ""))
     return (sign * amount).quantize(Decimal("0.01"))
 
@@ -252,4 +275,6 @@ def _date(value: str, file_name: str, where: str, field_name: str) -> dt.date:
             return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date only
         except ValueError:
             continue
-    raise StatementError(file_name, where, field_name, f"{value!r} is not a date")
+    raise StatementError(
+        file_name, where, field_name, gettext("%(value)r is not a date") % {"value": value}
+    )

@@ -1,12 +1,13 @@
 """The finance clerk's start-page panel: bank entries waiting in the queue."""
 
 from django.urls import reverse
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
 from mikrolaan.banking.matching import REASON_LABELS
 from mikrolaan.banking.models import BankEntry
+from mikrolaan.core.formatting import money
 from mikrolaan.web.home import register_panel
 
 SHOWN = 10
@@ -22,7 +23,7 @@ def payment_queue_panel(user):
         {
             "cells": [
                 date_format(e.booking_date, "SHORT_DATE_FORMAT"),
-                f"{number_format(e.amount, 2, force_grouping=True)} {e.currency}",
+                money(e.amount, e.currency),
                 REASON_LABELS.get(e.state_reason, e.state_reason),
             ],
             "url": reverse("banking:entry", args=[e.pk]),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mikrolaan.banking.models import BankEntry, Outcome
+from mikrolaan.core.formatting import number
 from mikrolaan.loans import payment_id as payment_ids
 from mikrolaan.loans.ledger import balance
 from mikrolaan.loans.models import EntryKind, EntrySource, LedgerEntry, Loan, LoanStatus
@@ -84,7 +85,7 @@ def reason_text(reason: str, params: dict) -> str:
         ),
         Reason.OVERPAYMENT: lambda: (
             _("The amount is more than the %(outstanding)s kr. outstanding on loan %(loan_ref)s.")
-            % p
+            % {**p, "outstanding": number(p.get("outstanding"), 2)}
         ),
         Reason.ZERO_AMOUNT: lambda: _("The amount is zero."),
         Reason.LEDGER_REFUSED: lambda: _("The ledger refused the posting: %(error)s") % p,

@@ -7,9 +7,12 @@ an entry's current state is its latest handling.
 
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.banking.parsing import place_in_file
 from mikrolaan.core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 
@@ -77,6 +80,22 @@ class Statement(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.account} {self.statement_id}".strip()
+
+    @property
+    def label(self) -> str:
+        """The statement as people name it: "Kontoudtog 02.11.2026" (with the bank's own id when
+        it is readable; a CSV file's fingerprint is never shown)."""
+        from mikrolaan.core.formatting import short_date
+
+        day = self.period_to or (
+            timezone.localdate(self.created_by_bank_at) if self.created_by_bank_at else None
+        )
+        day = day or timezone.localdate(self.recorded_at)
+        text = gettext("Bank statement %(date)s") % {"date": short_date(day)}
+        readable = self.statement_id and not self.statement_id.startswith("csv:")
+        if readable and len(self.statement_id) <= 40:
+            text += f" ({self.statement_id})"
+        return text
 
 
 class CreditDebit(models.TextChoices):
@@ -152,6 +171,11 @@ class BankEntry(AppendOnlyModel):
     def posting_date(self):
         """The date the money counts from on the loan: the value date, else the booking date."""
         return self.value_date or self.booking_date
+
+    @property
+    def place(self) -> str:
+        """Where in the file, in words: "linje 2", "post 3", "post 3, transaktion 2"."""
+        return place_in_file(self.location)
 
     @property
     def signed_amount(self):

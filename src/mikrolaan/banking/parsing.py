@@ -17,16 +17,37 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
+_LINE = re.compile(r"^line (\d+)$")
+_NTRY = re.compile(r"^Ntry\[(\d+)\](?:/TxDtls\[(\d+)\])?$")
+
+
+def place_in_file(location: str) -> str:
+    """ "line 7" → "linje 7"; "Ntry[3]/TxDtls[2]" → "post 3, transaktion 2" (else as given)."""
+    if m := _LINE.match(location or ""):
+        return gettext("line %(n)s") % {"n": m.group(1)}
+    if m := _NTRY.match(location or ""):
+        text = gettext("entry %(n)s") % {"n": m.group(1)}
+        if m.group(2):
+            text += ", " + gettext("transaction %(n)s") % {"n": m.group(2)}
+        return text
+    return location
+
 
 class StatementError(Exception):
-    """A statement file that cannot be read; nothing of it is imported."""
+    """A statement file that cannot be read; nothing of it is imported.
+
+    ``where`` is the place as the parsers name it ("line 7"); the message says it in the
+    reader's language ("linje 7"), and ``problem`` comes already translated."""
 
     def __init__(self, file_name: str, where: str, field_name: str, problem: str):
         self.file_name = file_name
         self.where = where
         self.field_name = field_name
         self.problem = problem
-        parts = [file_name, where, field_name]
+        field_label = gettext("header") if field_name == "header" else field_name
+        parts = [file_name, place_in_file(where), field_label]
         super().__init__(": ".join(p for p in parts if p) + f": {problem}")
 
 
@@ -126,7 +147,7 @@ def read_statement_file(
     if head[:1] == b"<":
         walk = lambda: camt053.walk(file_name, stream)  # noqa: E731
     elif not head.strip():
-        raise StatementError(file_name, "", "", "the file is empty")
+        raise StatementError(file_name, "", "", gettext("the file is empty"))
     else:
         walk = lambda: csvfile.walk(file_name, stream, account=account)  # noqa: E731
     parsed = _first_pass(walk(), each_entry)
@@ -157,5 +178,7 @@ def plain_amount(text: str | None, file_name: str, where: str, field_name: str) 
     """A camt.053 amount: digits with an optional dot and at most two decimals."""
     value = (text or "").strip()
     if not _AMOUNT.match(value):
-        raise StatementError(file_name, where, field_name, f"{value!r} is not an amount")
+        raise StatementError(
+            file_name, where, field_name, gettext("%(value)r is not an amount") % {"value": value}
+        )
     return Decimal(value).quantize(Decimal("0.01"))

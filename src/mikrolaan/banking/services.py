@@ -298,7 +298,7 @@ def _handle_new_entry(entry: BankEntry, acting_user) -> EntryHandling:
                 acting_user=_user(acting_user),
                 source=EntrySource.BANK,
                 external_id=entry.identity,
-                why=f"Bank statement {entry.statement.statement_id}, {entry.location}",
+                why=f"{entry.statement.label}, {entry.place}",
             )
     except ledger.LedgerError as exc:
         # The matching rules should never let this happen; if they do, the clerk decides.

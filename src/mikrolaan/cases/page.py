@@ -84,3 +84,33 @@ def event_label(kind: str) -> str:
 def event_details(event) -> list[tuple[str, str]]:
     func = _EVENT_DETAILS.get(event.kind)
     return list(func(event) or []) if func else []
+
+
+# An event's one-line summary is rendered when the page is shown, in the reader's language,
+# from the event's kind and data (apps register how); without a renderer (or for an old row
+# whose data lacks what the renderer needs) the stored text is shown, its amounts reformatted.
+_EVENT_SUMMARIES: dict[str, Callable] = {}
+
+
+def register_event_summary(kind: str):
+    def decorator(func):
+        _EVENT_SUMMARIES[kind] = func
+        return func
+
+    return decorator
+
+
+def event_summary(event) -> str:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from mikrolaan.core.formatting import reformat_amounts
+
+    func = _EVENT_SUMMARIES.get(event.kind)
+    if func is not None:
+        try:
+            text = func(event)
+        except (KeyError, TypeError, ValueError, AttributeError, ObjectDoesNotExist):
+            text = None
+        if text:
+            return str(text)
+    return reformat_amounts(event.summary)

@@ -6,8 +6,10 @@ from mikrolaan.cases.constants import SCREENING_STEPS, EventKind
 from mikrolaan.cases.page import (
     event_details,
     event_label,
+    event_summary,
     register_event_details,
     register_event_kind,
+    register_event_summary,
 )
 from mikrolaan.cases.services import corrected_value
 
@@ -23,6 +25,7 @@ def timeline(case) -> list[dict]:
         {
             "event": event,
             "label": event_label(event.kind),
+            "summary": event_summary(event),
             "details": event_details(event),
             "corrections": list(event.corrections.all()),
             "corrects": event.corrects,
@@ -90,3 +93,22 @@ def correction_details(event):
         (_("Before"), event.data.get("old", "")),
         (_("After"), event.data.get("value", "")),
     ]
+
+
+# Summaries in the reader's language, from the typed record (the stored text is the fallback).
+@register_event_summary(EventKind.REFERRAL)
+def referral_summary(event):
+    return event.referral.get_origin_display()
+
+
+def screening_summary(event):
+    return event.screening.get_recommendation_display()
+
+
+for _kind in SCREENING_STEPS:
+    register_event_summary(_kind)(screening_summary)
+
+
+@register_event_summary(EventKind.DROPOUT)
+def dropout_summary(event):
+    return event.dropout.get_reason_display()

@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.dk import cvr as stdnum_cvr
 
@@ -108,7 +109,11 @@ def start_main_course(
     if pension:
         subsistence = _("keeps the early-retirement pension, no subsistence grant")
     else:
-        subsistence = _("subsistence grant for %(n)s months") % {"n": subsistence_months}
+        subsistence = ngettext(
+            "subsistence grant for %(n)s month",
+            "subsistence grant for %(n)s months",
+            subsistence_months,
+        ) % {"n": subsistence_months}
     event = record_event(
         case,
         EVENT_MAIN_COURSE_STARTED,

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
@@ -17,6 +16,7 @@ from mikrolaan.budgets.services import latest_version
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.models import Case
+from mikrolaan.core.formatting import money
 from mikrolaan.decisions.models import Colour, Decision, GrantApproval, RedOutcome
 from mikrolaan.policy.models import LoanPolicy, PolicyNotInForce
 
@@ -30,7 +30,7 @@ _ORDER = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
 
 
 def kr(amount: Decimal) -> str:
-    return number_format(amount, 2, force_grouping=True) + " kr."
+    return money(amount)
 
 
 def latest_decision(case: Case) -> Decision | None:

@@ -252,7 +252,8 @@ def _folder_entries(path: Path) -> tuple[dict[str, Path], list[Problem]]:
 def load_files(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
     """The bundle's files by name, from a folder or a .zip (at the root or in one folder).
 
-    Raises ``BundleError`` for a bundle refused unread: past the limits on size, number of
+    Raises ``BundleError`` for a bundle refused unread: a path that does not exist or a .zip
+    that cannot be opened (that problem alone), past the limits on size, number of
     files and compression (settings ``BUNDLE_MAX_*``), a symbolic link in a folder (never
     followed) or a path outside the bundle.
     """
@@ -272,7 +273,8 @@ def load_files(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
             archive = zipfile.ZipFile(path)
             infos = archive.infolist()
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            return {}, [Problem(path.name, None, None, _("not a readable .zip file (%s)") % exc)]
+            problem = Problem(path.name, None, None, _("not a readable .zip file (%s)") % exc)
+            raise BundleError([problem]) from None  # nothing else to say about it
         outside = [
             Problem(i.filename, None, None, _("lies outside the bundle folder"))
             for i in infos
@@ -286,7 +288,8 @@ def load_files(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
         names = [i.filename for i in infos if not _ignored(i.filename)]
         read = archive.read
     else:
-        return {}, [Problem(str(path), None, None, _("no such folder or .zip file"))]
+        # Only this: a missing bundle has no missing files.
+        raise BundleError([Problem(str(path), None, None, _("no such folder or .zip file"))])
 
     # Files inside one folder (as a zip of a folder holds them) count as at the root.
     prefix = ""

@@ -52,3 +52,65 @@ def loan_actions(case, user):
         }
         for decision in granted_decisions_without_loan(case)
     ]
+
+
+# --- the loan's events on the case timeline: named and summarised at render time ------------
+
+
+def _register_timeline():
+    from django.utils.translation import gettext_lazy
+
+    from mikrolaan.cases.page import register_event_kind, register_event_summary
+    from mikrolaan.core.formatting import money, month, months
+    from mikrolaan.loans.models import EntryKind, LoanStatus
+
+    for kind, label in [
+        ("loan_created", gettext_lazy("Loan created")),
+        ("loan_paid_out", gettext_lazy("Loan paid out")),
+        ("loan_deferral", gettext_lazy("Deferral granted")),
+        ("loan_entry_reversed", gettext_lazy("Loan entry reversed")),
+        ("loan_overpayment_refunded", gettext_lazy("Overpayment refunded")),
+        ("loan_in_collection", gettext_lazy("Loan handed over to Gældsstyrelsen")),
+        ("loan_back_from_collection", gettext_lazy("Loan taken back from Gældsstyrelsen")),
+        ("loan_written_off", gettext_lazy("Loan written off")),
+        ("loan_repaid", gettext_lazy("Loan repaid")),
+        ("loan_reopened", gettext_lazy("Loan reopened")),
+    ]:
+        register_event_kind(kind, label)
+
+    def amount_of(key):
+        def summary(event):
+            return f"{event.data['loan']}: {money(event.data[key])}"
+
+        return summary
+
+    register_event_summary("loan_created")(amount_of("principal"))
+    for kind in (
+        "loan_paid_out",
+        "loan_overpayment_refunded",
+        "loan_in_collection",
+        "loan_back_from_collection",
+        "loan_written_off",
+    ):
+        register_event_summary(kind)(amount_of("amount"))
+
+    @register_event_summary("loan_deferral")
+    def deferral(event):
+        return _("%(loan)s: %(months)s from %(month)s") % {
+            "loan": event.data["loan"],
+            "months": months(event.data["months"]),
+            "month": month(event.data["from"]),
+        }
+
+    @register_event_summary("loan_entry_reversed")
+    def reversed_entry(event):
+        kind = EntryKind(event.data["entry_kind"]).label
+        return f"{event.data['loan']}: {kind} {money(event.data['amount'])}"
+
+    @register_event_summary("loan_repaid")
+    @register_event_summary("loan_reopened")
+    def status_change(event):
+        return f"{event.data['loan']}: {LoanStatus(event.data['status']).label}"
+
+
+_register_timeline()

@@ -175,6 +175,7 @@ def rederive(loan: Loan, *, acting_user=None, on: dt.date | None = None) -> None
                     acting_user=acting_user,
                     occurred_on=on or loan.disbursed_on,
                     summary=f"{loan.loan_ref}: {status.label}",
+                    data={"loan": loan.loan_ref, "status": str(status)},
                 )
     if fields:
         loan.save(update_fields=fields)

@@ -13,6 +13,8 @@ from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.cases.events import record_event
+from mikrolaan.core.formatting import money, number
+from mikrolaan.core.formatting import months as months_text
 from mikrolaan.loans import ledger, payment_id, schedule
 from mikrolaan.loans.models import (
     Deferral,
@@ -73,7 +75,7 @@ def create_loan(decision, *, acting_user, collateral: str = "") -> Loan:
                 "%(amount)s kr. is outside the policy's range and the decision gives no "
                 "justification"
             )
-            % {"amount": principal}
+            % {"amount": number(principal, 2)}
         )
     case = decision.case
     loan = Loan.objects.create(
@@ -97,7 +99,7 @@ def create_loan(decision, *, acting_user, collateral: str = "") -> Loan:
         "loan_created",
         acting_user=acting_user,
         occurred_on=granted_on,
-        summary=f"{loan.loan_ref}: {principal} kr.",
+        summary=f"{loan.loan_ref}: {money(principal)}",
         data={"loan": loan.loan_ref, "principal": str(principal), "policy": policy.pk},
     )
     return loan
@@ -166,8 +168,12 @@ def record_payout(
             "loan_paid_out",
             acting_user=acting_user,
             occurred_on=paid_on,
-            summary=f"{loan.loan_ref}: {loan.principal} kr.",
-            data={"loan": loan.loan_ref, "first_due": loan.repayment_start.isoformat()},
+            summary=f"{loan.loan_ref}: {money(loan.principal)}",
+            data={
+                "loan": loan.loan_ref,
+                "amount": str(loan.principal),
+                "first_due": loan.repayment_start.isoformat(),
+            },
         )
     else:
         log(acting_user, Action.CHANGE, obj=loan, what=f"payout {loan.loan_ref}")
@@ -267,7 +273,7 @@ def grant_deferral(
             "loan_deferral",
             acting_user=acting_user,
             occurred_on=decided_on,
-            summary=f"{loan.loan_ref}: {months} md. fra {first_month:%m/%Y}",
+            summary=f"{loan.loan_ref}: {months_text(months)} fra {first_month:%m/%Y}",
             why=reason,
             data={"loan": loan.loan_ref, "months": months, "from": first_month.isoformat()},
         )
@@ -337,8 +343,9 @@ def reverse_entry(entry: LedgerEntry, *, reason: str, on: dt.date, acting_user) 
             "loan_entry_reversed",
             acting_user=acting_user,
             occurred_on=posted.entry.value_date,
-            summary=f"{loan.loan_ref}: {entry.get_kind_display()} {entry.amount} kr.",
+            summary=f"{loan.loan_ref}: {entry.get_kind_display()} {money(entry.amount)}",
             why=reason,
+            data={"loan": loan.loan_ref, "entry_kind": entry.kind, "amount": str(entry.amount)},
         )
     return posted.entry
 
@@ -395,8 +402,9 @@ def refund_overpayment(
             "loan_overpayment_refunded",
             acting_user=acting_user,
             occurred_on=refunded_on,
-            summary=f"{loan.loan_ref}: {overpayment.amount} kr.",
+            summary=f"{loan.loan_ref}: {money(overpayment.amount)}",
             why=note.strip(),
+            data={"loan": loan.loan_ref, "amount": str(overpayment.amount)},
         )
     return refund
 
@@ -421,8 +429,9 @@ def transfer_to_collection(loan: Loan, *, on: dt.date, reason: str, acting_user)
             "loan_in_collection",
             acting_user=acting_user,
             occurred_on=on,
-            summary=f"{loan.loan_ref}: {owed} kr.",
+            summary=f"{loan.loan_ref}: {money(owed)}",
             why=reason,
+            data={"loan": loan.loan_ref, "amount": str(owed)},
         )
     return loan
 
@@ -472,8 +481,9 @@ def take_back_from_collection(loan: Loan, *, on: dt.date, reason: str, acting_us
             "loan_back_from_collection",
             acting_user=acting_user,
             occurred_on=on,
-            summary=f"{loan.loan_ref}: {owed} kr.",
+            summary=f"{loan.loan_ref}: {money(owed)}",
             why=reason.strip(),
+            data={"loan": loan.loan_ref, "amount": str(owed)},
         )
     log(
         acting_user,
@@ -509,8 +519,9 @@ def write_off(loan: Loan, *, on: dt.date, reason: str, acting_user) -> Loan:
             "loan_written_off",
             acting_user=acting_user,
             occurred_on=on,
-            summary=f"{loan.loan_ref}: {owed} kr.",
+            summary=f"{loan.loan_ref}: {money(owed)}",
             why=reason,
+            data={"loan": loan.loan_ref, "amount": str(owed)},
         )
     return loan
 

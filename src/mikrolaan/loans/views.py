@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.cases.models import Case
+from mikrolaan.core.formatting import number
 from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import services
 from mikrolaan.loans.arrears import arrears_for
@@ -197,7 +198,7 @@ def payment(request, pk):
             messages.warning(
                 request,
                 _("%(amount)s kr. was more than the loan's balance and is held for refund.")
-                % {"amount": received.overpayment.amount},
+                % {"amount": number(received.overpayment.amount, 2)},
             )
 
     return _form_action(
@@ -280,7 +281,7 @@ def refund(request, pk, overpayment_id):
     messages.success(
         request,
         _("%(amount)s kr. is recorded as refunded to the citizen.")
-        % {"amount": overpayment.amount},
+        % {"amount": number(overpayment.amount, 2)},
     )
     return redirect("loans:detail", pk=loan.pk)
 

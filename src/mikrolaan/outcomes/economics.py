@@ -240,7 +240,7 @@ def compute_economics(as_of: dt.date) -> dict:
             grant_unrecorded[b["cohort_id"]] += 1
         # Without a cohort there is no course end: count from the day after the payout.
         first = (b["course_end"] or b["disbursed_on"]) + dt.timedelta(days=1)
-        pieces = [p for s in spells[b["citizen_id"]] if (p := rules.clip(s, first, as_of))]
+        pieces = rules.covered_pieces(spells[b["citizen_id"]], first, as_of)  # overlaps once
         fig["self_supporting_days"] += sum((e - s).days + 1 for s, e in pieces)
         category = b["citizen__support_before_id"]
         table = rates.get(category) or rates.get(None, [])

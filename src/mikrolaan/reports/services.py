@@ -16,6 +16,7 @@ from django.db.models import Sum
 from mikrolaan.courses.models import Cohort, Participation
 from mikrolaan.loans.models import PAYMENT_KINDS, EntryKind, LedgerEntry, Loan
 from mikrolaan.outcomes.models import SELF_SUPPORTING, SupportSpell
+from mikrolaan.outcomes.rules import days_covered
 from mikrolaan.people import cpr as cprlib
 
 ZERO = Decimal("0.00")
@@ -174,14 +175,7 @@ def borrowers(as_of: dt.date, cohorts: list[str] | None = None) -> list[Borrower
 
 def covered_days(spans: list[tuple[dt.date, dt.date]], first: dt.date, last: dt.date) -> int:
     """Days from ``first`` through ``last`` (both included) covered by any of the spans."""
-    days = 0
-    cursor = first
-    for start, end in sorted(spans):
-        start, end = max(start, cursor), min(end, last)
-        if start <= end:
-            days += (end - start).days + 1
-            cursor = end + dt.timedelta(days=1)
-    return days
+    return days_covered(spans, first, last)  # the one rule (outcomes.rules)
 
 
 def _debt_figures(group: list[Borrower]) -> dict:

@@ -23,3 +23,42 @@ def servicing_section(case, user):
             "claims": list(Claim.objects.filter(loan__case=case).prefetch_related("receipts")),
         },
     }
+
+
+# --- servicing's events on the case timeline: named and summarised at render time -----------
+
+
+def _register_timeline():
+    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext_lazy
+
+    from mikrolaan.cases.page import register_event_kind, register_event_summary
+    from mikrolaan.core.formatting import money
+    from mikrolaan.servicing.models import ReceiptStatus, TaskKind
+
+    register_event_kind("loan_reminder", gettext_lazy("Reminder sent"))
+    register_event_kind("servicing_task_done", gettext_lazy("Servicing task done"))
+    register_event_kind("claim_receipt", gettext_lazy("Receipt from Gældsstyrelsen"))
+
+    @register_event_summary("loan_reminder")
+    def reminder(event):
+        d = event.data
+        text = _("%(loan)s: reminder %(number)s, arrears %(arrears)s") % {
+            "loan": d["loan"],
+            "number": d["reminder"],
+            "arrears": money(d["arrears"]),
+        }
+        if d["last"]:
+            text += " " + _("(notice of hand-over to Gældsstyrelsen)")
+        return text
+
+    @register_event_summary("servicing_task_done")
+    def task_done(event):
+        return f"{event.data['loan']}: {TaskKind(event.data['task_kind']).label}"
+
+    @register_event_summary("claim_receipt")
+    def receipt(event):
+        return f"{event.data['claim']}: {ReceiptStatus(event.data['status']).label}"
+
+
+_register_timeline()

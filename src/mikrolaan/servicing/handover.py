@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.cases.events import record_event
+from mikrolaan.core.formatting import number
 from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.letters.models import LetterStatus
 from mikrolaan.loans import ledger
@@ -145,7 +146,7 @@ def checks(cycle: ReminderCycle, on: dt.date) -> list[Check]:
     result.append(
         Check(
             owing,
-            _("%(amount)s kr. in arrears.") % {"amount": position.arrears}
+            _("%(amount)s kr. in arrears.") % {"amount": number(position.arrears, 2)}
             if owing
             else _("The arrears have been paid."),
         )
@@ -335,6 +336,7 @@ def import_receipts(text: str, *, acting_user=None) -> ImportResult:
                 occurred_on=day,
                 summary=f"{claim.claim_ref}: {status}",
                 why=message,
+                data={"claim": claim.claim_ref, "status": str(status)},
             )
         else:
             log(acting_user, Action.CHANGE, obj=claim, what=f"receipt {status}")

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from mikrolaan.cases.events import record_event
+from mikrolaan.core.formatting import money
 from mikrolaan.letters.models import LetterKind
 from mikrolaan.letters.pdf import render_pdf
 from mikrolaan.letters.services import dispatch, send_letter
@@ -93,9 +94,15 @@ def _issue(reminder: Reminder) -> None:
             "loan_reminder",
             acting_user=None,
             occurred_on=reminder.sent_on,
-            summary=f"{loan.loan_ref}: rykker {reminder.number}, restance {reminder.arrears} kr."
+            summary=f"{loan.loan_ref}: rykker {reminder.number}, restance {money(reminder.arrears)}"
             + (" (varsel om overdragelse til Gældsstyrelsen)" if reminder.is_last else ""),
-            data={"loan": loan.loan_ref, "reminder": reminder.number, "letter": letter.pk},
+            data={
+                "loan": loan.loan_ref,
+                "reminder": reminder.number,
+                "letter": letter.pk,
+                "arrears": str(reminder.arrears),
+                "last": bool(reminder.is_last),
+            },
         )
 
 

@@ -35,7 +35,9 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from mikrolaan.core.formatting import short_date
 from mikrolaan.loans.arrears import arrears_sql, tune_session
 from mikrolaan.loans.schedule import is_bank_day
 from mikrolaan.policy.models import LoanPolicy
@@ -250,7 +252,8 @@ def _start(run_on: dt.date) -> ServicingRun:
         later = ServicingRun.objects.filter(run_on__gt=run_on).order_by("-run_on").first()
         if later is not None:
             raise RunError(
-                f"a servicing run for a later date ({later.run_on}) exists; runs go forward in time"
+                _("a servicing run for a later date (%(date)s) exists; runs go forward in time")
+                % {"date": short_date(later.run_on)}
             )
         run, created = ServicingRun.objects.select_for_update().get_or_create(
             run_on=run_on, defaults={"started_at": timezone.now()}
@@ -288,7 +291,7 @@ def run(
 ) -> RunResult:
     """Run the servicing for ``run_on``. Safe to repeat; continues a run that died."""
     if not _lock():
-        raise RunError("another servicing run is in progress")
+        raise RunError(_("another servicing run is in progress"))
     try:
         run_obj = _start(run_on)
         result = RunResult(run_obj)

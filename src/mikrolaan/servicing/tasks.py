@@ -53,6 +53,7 @@ def complete_task(task: Task, *, note: str, on: dt.date, acting_user) -> Task:
             occurred_on=on,
             summary=f"{loan.loan_ref}: {task.get_kind_display()}",
             why=note.strip(),
+            data={"loan": loan.loan_ref, "task_kind": task.kind},
         )
     else:
         log(acting_user, Action.CHANGE, obj=task, citizen=loan.citizen, what="task done")

@@ -122,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mikrolaan.web.context_processors.navigation",
             ],
+            # Money, numbers and dates in one form everywhere: |money, |short_date, |months …
+            "builtins": ["mikrolaan.web.templatetags.formats"],
         },
     },
 ]
@@ -280,3 +282,6 @@ PERMISSIONS_POLICY = (
 AUDIT_WORKDAY_START = int(env_str("MIKROLAAN_AUDIT_WORKDAY_START", "7"))
 AUDIT_WORKDAY_END = int(env_str("MIKROLAAN_AUDIT_WORKDAY_END", "18"))
 AUDIT_READS_THRESHOLD = int(env_str("MIKROLAAN_AUDIT_READS_THRESHOLD", "300"))
+
+# Every form's selects offer a Danish "Vælg …" rather than Django's "---------".
+FORM_RENDERER = "mikrolaan.web.forms.Renderer"

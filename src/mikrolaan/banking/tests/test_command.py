@@ -32,10 +32,11 @@ def test_summary_of_posted_queued_and_already_imported(tmp_path, loan):
     )
     out, _err = run(statement)
     assert out == (
-        f"{statement}: posted 1, queued 2 (not Danish kroner: 1, no reference: 1), skipped 0\n"
+        f"{statement}: bogført 1, i kø 2 (ikke danske kroner: 1, ingen reference: 1), "
+        "sprunget over 0\n"
     )
     out, _err = run(statement)
-    assert out == f"{statement}: already imported, nothing changed\n"
+    assert out == f"{statement}: allerede indlæst, intet ændret\n"
     assert balance(loan) == Decimal("29000.00")
 
 
@@ -45,7 +46,7 @@ def test_a_rejected_file_fails_the_command_but_the_others_are_imported(tmp_path,
     good.write_bytes(csv_statement([("25-11-2026", "100,00", loan.payment_id)]))
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_statement([("25-11-2026", "1x0,00", loan.payment_id)]))
-    with pytest.raises(CommandError, match="1 file"):
+    with pytest.raises(CommandError, match="1 fil afvist"):
         run(bad, good)
     assert balance(loan) == Decimal("29900.00")
     assert BankEntry.objects.count() == 1
@@ -67,8 +68,8 @@ def test_the_real_command_exit_code_and_output(tmp_path):
     )
     assert first.returncode == 0, first.stderr
     assert (
-        "posted 0, queued 3 (not Danish kroner: 1, debit: 1, reversal: 1), skipped 0"
-        in first.stdout
+        "bogført 0, i kø 3 (ikke danske kroner: 1, udbetaling: 1, tilbageførsel: 1), "
+        "sprunget over 0" in first.stdout
     )
     broken = tmp_path / "broken.xml"
     broken.write_text("<Document><Stmt>")
@@ -80,5 +81,5 @@ def test_the_real_command_exit_code_and_output(tmp_path):
         timeout=120,
     )
     assert second.returncode != 0
-    assert "already imported, nothing changed" in second.stdout
-    assert f"{broken}: rejected, nothing imported: broken.xml: line 1: XML:" in second.stderr
+    assert "allerede indlæst, intet ændret" in second.stdout
+    assert f"{broken}: afvist, intet indlæst: broken.xml: linje 1: XML:" in second.stderr

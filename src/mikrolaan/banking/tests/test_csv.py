@@ -55,6 +55,10 @@ def test_semicolon_and_comma_decimals(loan):
     assert statement.account == "5000 0440116243"
     assert str(statement.period_from) == "2026-11-25"
     assert statement.file.format == "csv"
+    # The ledger and the pages name the statement in words, never by its fingerprint.
+    assert statement.label == "Kontoudtog 26.11.2026"
+    why = loan.entries.get(kind="repayment").why
+    assert why == "Kontoudtog 26.11.2026, linje 2"
 
 
 def test_comma_delimiter_with_dot_decimals_and_a_reference_column(loan):
@@ -102,20 +106,20 @@ def test_an_unreadable_line_rejects_the_whole_file_naming_line_and_field(loan):
     )
     result = import_statement_file("bank.csv", content)
     assert result.status == ImportStatus.REJECTED
-    assert result.error == "bank.csv: line 3: Beløb: '1OO,00' is not an amount"
+    assert result.error == "bank.csv: linje 3: Beløb: '1OO,00' er ikke et beløb"
     assert not BankEntry.objects.exists()
     assert balance(loan) == Decimal("30000.00")
 
 
 def test_a_bad_date_names_the_line(loan):
     result = import_statement_file("bank.csv", csv_statement([("31-02-2026", "1,00", "x")]))
-    assert result.error == "bank.csv: line 2: Dato: '31-02-2026' is not a date"
+    assert result.error == "bank.csv: linje 2: Dato: '31-02-2026' er ikke en dato"
 
 
 def test_a_header_without_the_needed_columns_is_rejected(loan):
     result = import_statement_file("bank.csv", b"Foo;Bar\n1;2\n")
     assert result.status == ImportStatus.REJECTED
-    assert "line 1: header: no column Dato, Beløb, Tekst" in result.error
+    assert "linje 1: overskrift: ingen kolonne Dato, Beløb, Tekst" in result.error
 
 
 def test_windows_1252_export(loan):

@@ -61,7 +61,7 @@ def test_oca_statement_posts_nothing_and_queues_each_entry_with_its_reason(loan)
     assert handling_of(credit).reason == Reason.CURRENCY
     assert handling_of(credit).params["also"] == [Reason.NO_REFERENCE]
     assert reason_text(handling_of(credit).reason, handling_of(credit).params) == (
-        "EUR: kun DKK bogføres. Desuden: ingen reference."
+        "EUR: kun danske kroner bogføres. Desuden: ingen reference."
     )
     assert {handling_of(e).outcome for e in (debit, reversal, credit)} == {Outcome.QUEUED}
     assert credit.counterparty == "3rd party Media"
@@ -187,7 +187,7 @@ def test_debits_reversals_and_foreign_currency_are_never_posted(loan):
     assert result.queued == {Reason.DEBIT: 1, Reason.REVERSAL: 1, Reason.CURRENCY: 1}
     eur = BankEntry.objects.get(currency="EUR")
     h = handling_of(eur)
-    assert reason_text(h.reason, h.params).startswith("EUR: kun DKK bogføres")
+    assert reason_text(h.reason, h.params).startswith("EUR: kun danske kroner bogføres")
     assert balance(loan) == Decimal("30000.00")
 
 
@@ -263,7 +263,7 @@ def test_bad_xml_is_rejected_whole_naming_file_and_line(loan):
     content = camt053([pay(loan, "100")]).replace(b"</Stmt>", b"</Stmt", 1)
     result = import_statement_file("broken.xml", content)
     assert result.status == ImportStatus.REJECTED
-    assert result.error.startswith("broken.xml: line ")
+    assert result.error.startswith("broken.xml: linje ")
     assert snapshot()[:3] == (0, 0, 0)
 
 
@@ -271,8 +271,8 @@ def test_an_unreadable_amount_rejects_the_file_and_writes_nothing(loan):
     content = camt053([pay(loan, "100"), pay(loan, "200")]).replace(b">200.00<", b">2OO.00<")
     result = import_statement_file("bad-amount.xml", content)
     assert result.status == ImportStatus.REJECTED
-    assert "bad-amount.xml: line " in result.error
-    assert "Amt" in result.error and "'2OO.00' is not an amount" in result.error
+    assert "bad-amount.xml: linje " in result.error
+    assert "Amt" in result.error and "'2OO.00' er ikke et beløb" in result.error
     assert snapshot() == (0, 0, 0, 0, 1)  # only the payout
     assert balance(loan) == Decimal("30000.00")
 
@@ -281,7 +281,7 @@ def test_not_a_camt053_document_is_rejected(loan):
     content = b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"/>'
     result = import_statement_file("pain.xml", content)
     assert result.status == ImportStatus.REJECTED
-    assert "not a camt.053 statement" in result.error
+    assert "ikke et camt.053-kontoudtog" in result.error
 
 
 def test_an_entry_with_a_bad_credit_debit_indicator_is_rejected(loan):

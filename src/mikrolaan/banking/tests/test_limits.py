@@ -55,7 +55,7 @@ def test_the_command_refuses_a_file_above_the_limit(tmp_path, loan):
     stderr = io.StringIO()
     with override_settings(BANK_STATEMENT_MAX_BYTES=MB), pytest.raises(CommandError):
         call_command("bank", "import", str(path), stderr=stderr)
-    assert "larger than the limit of 1 MB" in stderr.getvalue()
+    assert "større end grænsen på 1 MB" in stderr.getvalue()
     assert _nothing_imported()
 
 

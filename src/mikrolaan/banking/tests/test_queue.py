@@ -148,7 +148,7 @@ def test_upload_of_a_broken_file_shows_the_error(client, finance_clerk):
     upload = SimpleUploadedFile("bad.csv", b"Dato;Bel\xc3\xb8b;Tekst\n25-11-2026;abc;x\n")
     html = client.post(reverse("banking:upload"), {"file": upload}).content.decode()
     assert (
-        "Filen blev ikke indlæst: bad.csv: line 2: Beløb: &#x27;abc&#x27; is not an amount" in html
+        "Filen blev ikke indlæst: bad.csv: linje 2: Beløb: &#x27;abc&#x27; er ikke et beløb" in html
     )
 
 

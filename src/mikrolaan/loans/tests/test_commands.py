@@ -50,8 +50,19 @@ def test_loans_show_json():
     assert [t["kind"] for t in data["transactions"]] == ["disbursement", "repayment"]
 
 
+def test_loans_show_text_is_danish_with_danish_figures():
+    loan = disbursed_loan(paid_on=dt.date(2013, 3, 15), amount=Decimal("8400.50"))
+    out = StringIO()
+    call_command("loans", "show", loan.loan_ref, "--as-of", "2013-06-15", stdout=out)
+    text = out.getvalue()
+    assert "(Under tilbagebetaling)" in text
+    assert "hovedstol 8.400,50 kr., 84 måneder, første ydelse " in text
+    assert "saldo pr. 15.06.2013: 8.400,50 kr." in text
+    assert "principal" not in text and "balance" not in text
+
+
 def test_loans_show_refuses_an_unknown_loan():
-    with pytest.raises(CommandError, match="no loan"):
+    with pytest.raises(CommandError, match="Intet lån"):
         call_command("loans", "show", "ML-0000-00000")
 
 
@@ -89,7 +100,7 @@ def test_the_real_command_exits_non_zero_for_an_unknown_loan(tmp_path):
         [exe, "loans", "show", "ML-0000-00000"], env=env, capture_output=True, text=True
     )
     assert result.returncode == 1
-    assert "no loan" in result.stderr
+    assert "Intet lån" in result.stderr
     fund = subprocess.run(
         [exe, "fund", "--as-of", "2026-01-01", "--format", "json"],
         env=env,

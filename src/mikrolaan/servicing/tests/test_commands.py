@@ -19,7 +19,7 @@ def test_the_run_command(capsys, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("servicing", "run", "--date", (FIRST_DUE + dt.timedelta(days=10)).isoformat())
     out = capsys.readouterr().out
-    assert "1 reminders" in out and Reminder.objects.count() == 1
+    assert "rykkere 1," in out and Reminder.objects.count() == 1
 
 
 def test_letter_receipts_from_a_file(tmp_path, run_servicing):
@@ -39,7 +39,7 @@ def test_the_scheduler_hook_runs_only_on_bank_days(capsys, monkeypatch):
 
     monkeypatch.setattr(command.timezone, "localdate", lambda: dt.date(2013, 4, 13))  # Saturday
     call_command("servicing", "run", "--if-bank-day")
-    assert "not a Danish bank day" in capsys.readouterr().out
+    assert "er ikke en bankdag i Danmark" in capsys.readouterr().out
     assert not ServicingRun.objects.exists()
     monkeypatch.setattr(command.timezone, "localdate", lambda: dt.date(2013, 4, 12))
     call_command("servicing", "run", "--if-bank-day")
@@ -60,12 +60,12 @@ def test_the_command_in_a_real_process(tmp_path):
     assert call("migrate", "-v0").returncode == 0
     done = call("servicing", "run", "--date", "2013-04-12")
     assert done.returncode == 0, done.stderr
-    assert "servicing run 2013-04-12 (attempt 1): 0 loans in arrears" in done.stdout
+    assert "servicekørsel 12.04.2013 (forsøg 1): lån i restance 0," in done.stdout
     bad = call("servicing", "run", "--date", "31-12")
     assert bad.returncode != 0
-    assert "--date: not a date (YYYY-MM-DD)" in bad.stderr
+    assert "--date: '31-12' er ikke en dato (ÅÅÅÅ-MM-DD)" in bad.stderr
     back = call("servicing", "run", "--date", "2013-04-11")
-    assert back.returncode != 0 and "runs go forward in time" in back.stderr
+    assert back.returncode != 0 and "kørsler går fremad i tid" in back.stderr
 
 
 def test_the_servicing_benchmark_on_a_small_portfolio(capsys):

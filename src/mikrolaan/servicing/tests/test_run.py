@@ -181,7 +181,7 @@ def test_a_policy_fee_is_posted_once_per_reminder(run_servicing):
 
 def test_runs_go_forward_in_time(run_servicing):
     run_servicing(dt.date(2013, 5, 1))
-    with pytest.raises(servicing.RunError, match="later date"):
+    with pytest.raises(servicing.RunError, match="senere dato"):
         run_servicing(dt.date(2013, 4, 30))
 
 

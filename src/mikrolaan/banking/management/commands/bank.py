@@ -6,7 +6,9 @@ and exits non-zero when a file was rejected; the other files are still imported.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mikrolaan.banking.matching import REASON_LABELS
 from mikrolaan.banking.services import ImportStatus, import_statement_file
@@ -27,7 +29,6 @@ class Command(BaseCommand):
             "--account", default="", help="The account of CSV files (CSV does not name it)."
         )
 
-    @no_translations  # the command speaks English, like the other commands
     def handle(self, *args, action, files, account, **options):
         rejected = 0
         totals = {"posted": 0, "queued": 0, "skipped": 0, "already": 0}
@@ -37,35 +38,53 @@ class Command(BaseCommand):
                 with path.open("rb") as content:  # read as a stream, never whole
                     result = import_statement_file(path.name, content, account=account)
             except OSError as exc:
-                self.stderr.write(f"{name}: rejected: cannot read the file ({exc.strerror})")
+                self.stderr.write(
+                    _("%(name)s: rejected: cannot read the file (%(error)s)")
+                    % {"name": name, "error": exc.strerror}
+                )
                 rejected += 1
                 continue
             if result.status == ImportStatus.REJECTED:
                 rejected += 1
-                self.stderr.write(f"{name}: rejected, nothing imported: {result.error}")
+                self.stderr.write(
+                    _("%(name)s: rejected, nothing imported: %(error)s")
+                    % {"name": name, "error": result.error}
+                )
                 continue
             if result.status == ImportStatus.ALREADY_IMPORTED:
                 totals["already"] += 1
-                self.stdout.write(f"{name}: already imported, nothing changed")
+                self.stdout.write(_("%(name)s: already imported, nothing changed") % {"name": name})
                 continue
             totals["posted"] += result.posted
             totals["queued"] += result.queued_total
             totals["skipped"] += result.skipped_total
-            line = f"{name}: posted {result.posted}, queued {result.queued_total}"
+            line = _("%(name)s: posted %(posted)s, queued %(queued)s") % {
+                "name": name,
+                "posted": result.posted,
+                "queued": result.queued_total,
+            }
             if result.queued:
                 line += f" ({_counts(result.queued)})"
-            line += f", skipped {result.skipped_total}"
+            line += ", " + _("skipped %(n)s") % {"n": result.skipped_total}
             if result.skipped:
                 line += f" ({_counts(result.skipped)})"
             if result.already_imported_statements:
-                line += ", already imported statements: " + ", ".join(
-                    result.already_imported_statements
+                line += (
+                    ", "
+                    + _("already imported statements:")
+                    + " "
+                    + ", ".join(result.already_imported_statements)
                 )
             self.stdout.write(line)
         if len(files) > 1:
             self.stdout.write(
-                "total: posted {posted}, queued {queued}, skipped {skipped}, "
-                "already imported files {already}".format(**totals)
+                _(
+                    "total: posted %(posted)s, queued %(queued)s, skipped %(skipped)s, "
+                    "already imported files %(already)s"
+                )
+                % totals
             )
         if rejected:
-            raise CommandError(f"{rejected} file(s) rejected")
+            raise CommandError(
+                ngettext("%(n)s file rejected", "%(n)s files rejected", rejected) % {"n": rejected}
+            )

@@ -5,8 +5,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mikrolaan.loans.models import Loan
+from mikrolaan.core.formatting import money, months, number, short_date
+from mikrolaan.loans.models import Loan, LoanStatus
 from mikrolaan.loans.summary import loan_json
 
 
@@ -14,7 +16,9 @@ def parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--as-of: not a date (YYYY-MM-DD): {value!r}") from exc
+        raise CommandError(
+            _("--as-of: %(value)r is not a date (YYYY-MM-DD)") % {"value": value}
+        ) from exc
 
 
 class Command(BaseCommand):
@@ -34,20 +38,43 @@ class Command(BaseCommand):
             or Loan.objects.filter(payment_id=loan_ref).first()
         )
         if loan is None:
-            raise CommandError(f"no loan with number or payment ID {loan_ref!r}")
+            raise CommandError(_("No loan with number or payment ID %(ref)r.") % {"ref": loan_ref})
         data = loan_json(loan, as_of)
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         t, a = data["terms"], data["arrears"] or {}
-        self.stdout.write(f"{data['loan_ref']}  {data['citizen']['name']}  ({data['status']})")
+        status = LoanStatus(data["status"]).label if data["status"] in LoanStatus else ""
+        self.stdout.write(f"{data['loan_ref']}  {data['citizen']['name']}  ({status})")
         self.stdout.write(
-            f"  principal {t['principal']} kr., {t['term_months']} months, "
-            f"first due {t['repayment_start']}, payment ID +71<{t['payment_id']}"
+            "  "
+            + _(
+                "principal %(principal)s, %(months)s, first due %(first)s, "
+                "payment ID +71<%(payment_id)s"
+            )
+            % {
+                "principal": money(t["principal"]),
+                "months": months(t["term_months"]),
+                "first": short_date(t["repayment_start"]),
+                "payment_id": t["payment_id"],
+            }
         )
-        self.stdout.write(f"  balance on {data['as_of']}: {data['balance']} kr.")
+        self.stdout.write(
+            "  "
+            + _("balance on %(date)s: %(balance)s")
+            % {"date": short_date(data["as_of"]), "balance": money(data["balance"])}
+        )
         if a:
             self.stdout.write(
-                f"  due to date {a['due_to_date']}, paid {a['paid_to_date']}, "
-                f"arrears {a['arrears']} ({a['days_past_due']} days past due)"
+                "  "
+                + _(
+                    "due to date %(due)s, paid %(paid)s, arrears %(arrears)s "
+                    "(%(days)s days past due)"
+                )
+                % {
+                    "due": money(a["due_to_date"]),
+                    "paid": money(a["paid_to_date"]),
+                    "arrears": money(a["arrears"]),
+                    "days": number(a["days_past_due"]),
+                }
             )

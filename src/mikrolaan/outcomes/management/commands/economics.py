@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mikrolaan.core.formatting import money, number, short_date
 from mikrolaan.outcomes.economics import (
     MONEY_FIELDS,
     as_json,
@@ -13,6 +14,7 @@ from mikrolaan.outcomes.economics import (
     suppress_economics,
 )
 from mikrolaan.outcomes.management.commands.funnel import parse_date
+from mikrolaan.outcomes.views import ECONOMICS_LINES
 
 
 class Command(BaseCommand):
@@ -37,22 +39,43 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"Economic gain as of {result['as_of']} (kroner)")
-        for row in [*result["cohorts"], {"cohort": "TOTAL", **result["totals"]}]:
+        labels = {key: str(label) for label, key, _money, _strong in ECONOMICS_LINES}
+        self.stdout.write(
+            _("Economic gain as of %(date)s (kroner)") % {"date": short_date(result["as_of"])}
+        )
+        for row in [*result["cohorts"], {"cohort": _("TOTAL"), **result["totals"]}]:
             self.stdout.write(
-                f"\n{row['cohort'] or '-'}: {row['participants']} participants, "
-                f"{row['borrowers']} borrowers, "
-                f"{row['self_supporting_days']} self-supporting days"
+                "\n"
+                + _(
+                    "%(cohort)s: %(participants)s participants, %(borrowers)s borrowers, "
+                    "%(days)s self-supporting days"
+                )
+                % {
+                    "cohort": row["cohort"] or "-",
+                    "participants": number(row["participants"]),
+                    "borrowers": number(row["borrowers"]),
+                    "days": number(row["self_supporting_days"]),
+                }
             )
             for key in MONEY_FIELDS:
-                self.stdout.write(f"  {key:<32}{row[key]:>16}")
+                self.stdout.write(f"  {labels.get(key, key):<44}{number(row[key], 2):>16}")
         a = result["assumptions"]
-        self.stdout.write("\nASSUMPTIONS: " + a["statement"])
+        self.stdout.write("\n" + _("ASSUMPTIONS:") + " " + a["statement"])
         for line in a["method"]:
             self.stdout.write("  - " + line)
         for s in a["programme_cost_settings"]:
-            self.stdout.write(f"  costs from {s['valid_from']}: {s}")
+            self.stdout.write(
+                "  "
+                + _("costs from %(date)s: %(setting)s")
+                % {"date": short_date(s["valid_from"]), "setting": s}
+            )
         for r in a["public_support_rates"]:
             self.stdout.write(
-                f"  rate {r['category'] or 'default'} from {r['valid_from']}: {r['daily_rate']}/day"
+                "  "
+                + _("rate %(category)s from %(date)s: %(rate)s per day")
+                % {
+                    "category": r["category"] or _("default"),
+                    "date": short_date(r["valid_from"]),
+                    "rate": money(r["daily_rate"]),
+                }
             )

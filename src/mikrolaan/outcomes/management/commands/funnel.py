@@ -7,14 +7,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mikrolaan.outcomes.funnel import STEPS, compute_funnel, suppress_funnel
+from mikrolaan.core.formatting import short_date
+from mikrolaan.outcomes.funnel import STEPS, compute_funnel, step_labels, suppress_funnel
 
 
 def parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from exc
+        raise CommandError(
+            _("--as-of: %(value)r is not a date (YYYY-MM-DD)") % {"value": value}
+        ) from exc
 
 
 class Command(BaseCommand):
@@ -39,13 +42,20 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"Funnel as of {result['as_of']}")
-        header = f"{'':<24}" + "".join(f"{s:>10}" for s in STEPS) + f"{'conv. %':>10}"
+        self.stdout.write(_("The funnel as of %(date)s") % {"date": short_date(result["as_of"])})
+        labels = step_labels()
+        conversion = _("conversion") + " %"
+        width = max(10, *(len(str(labels[s])) + 2 for s in STEPS))
+        header = (
+            f"{'':<24}"
+            + "".join(f"{str(labels[s]):>{width}}" for s in STEPS)
+            + f" {conversion:>15}"
+        )
         self.stdout.write(header)
-        for row in [{"cohort": "total", **result["totals"]}, *result["cohorts"]]:
+        for row in [{"cohort": _("total"), **result["totals"]}, *result["cohorts"]]:
             pct = row["conversion_pct"]
             self.stdout.write(
                 f"{row['cohort'] or '-':<24}"
-                + "".join(f"{row[s]:>10}" for s in STEPS)
-                + f"{'' if pct is None else pct:>10}"
+                + "".join(f"{row[s]:>{width}}" for s in STEPS)
+                + f" {'' if pct is None else str(pct).replace('.', ','):>15}"
             )

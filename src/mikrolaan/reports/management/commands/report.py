@@ -35,6 +35,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, as_of, format, output, cohorts, suppress=False, **options):
+        if format != "json" and not output and sys.stdout.isatty():
+            # Binary on a terminal is garbage: refuse before building anything.
+            raise CommandError(_("Give -o FILE for the %(format)s format.") % {"format": format})
         day = _date(as_of)
         codes = [c.strip() for c in cohorts.split(",") if c.strip()] if cohorts else None
         report = build_report(day, codes)
@@ -59,7 +62,5 @@ class Command(BaseCommand):
         if output:
             with open(output, "wb") as fh:
                 fh.write(data)
-        elif sys.stdout.isatty():
-            raise CommandError(_("Give -o FILE for the %(format)s format.") % {"format": format})
         else:
             sys.stdout.buffer.write(data)

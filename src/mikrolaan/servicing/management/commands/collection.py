@@ -5,6 +5,7 @@ same file twice changes nothing; a bad line refuses the whole file."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from mikrolaan.servicing import handover
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, subcommand, file, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"no such file: {file}")
+            raise CommandError(_("No such file: %(file)s") % {"file": file})
         func = (
             handover.import_receipts
             if subcommand == "import-receipts"
@@ -34,4 +35,7 @@ class Command(BaseCommand):
             result = func(path.read_text(encoding="utf-8"))
         except handover.HandoverError as exc:
             raise CommandError(f"{file}: {exc}") from exc
-        self.stdout.write(f"{result.added} added, {result.already} already imported")
+        self.stdout.write(
+            _("%(added)s added, %(already)s already imported")
+            % {"added": result.added, "already": result.already}
+        )

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from mikrolaan.core.formatting import short_date
 from mikrolaan.servicing import receipts, run
 from mikrolaan.servicing.reminders import issue_pending
 
@@ -22,7 +24,10 @@ def parse_date(value: str, option: str = "--date") -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"{option}: not a date (YYYY-MM-DD): {value!r}") from exc
+        raise CommandError(
+            _("%(option)s: %(value)r is not a date (YYYY-MM-DD)")
+            % {"option": option, "value": value}
+        ) from exc
 
 
 class Command(BaseCommand):
@@ -55,7 +60,10 @@ class Command(BaseCommand):
         if if_bank_day:
             day = timezone.localdate()
             if not run.should_run_today(day):
-                self.stdout.write(f"{day} is not a Danish bank day; nothing to do.")
+                self.stdout.write(
+                    _("%(date)s is not a Danish bank day; nothing to do.")
+                    % {"date": short_date(day)}
+                )
                 return
         else:
             day = parse_date(date)
@@ -65,23 +73,36 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         c = result.counts
         self.stdout.write(
-            f"servicing run {day} (attempt {result.run.attempts}): "
-            f"{c.get('in_arrears', 0)} loans in arrears, "
-            f"{c.get('cycles_opened', 0)} reminder cycles opened, "
-            f"{c.get('cycles_closed', 0)} closed, {c.get('reminders', 0)} reminders, "
-            f"{c.get('tasks', 0)} tasks, {c.get('letters', 0)} letters; "
-            f"set-based part {result.seconds.get('set_based', 0):.2f} s"
+            _(
+                "servicing run %(date)s (attempt %(attempt)s): loans in arrears %(arrears)s, "
+                "reminder cycles opened %(opened)s, closed %(closed)s, reminders %(reminders)s, "
+                "tasks %(tasks)s, letters %(letters)s; set-based part %(seconds)s s"
+            )
+            % {
+                "date": short_date(day),
+                "attempt": result.run.attempts,
+                "arrears": c.get("in_arrears", 0),
+                "opened": c.get("cycles_opened", 0),
+                "closed": c.get("cycles_closed", 0),
+                "reminders": c.get("reminders", 0),
+                "tasks": c.get("tasks", 0),
+                "letters": c.get("letters", 0),
+                "seconds": f"{result.seconds.get('set_based', 0):.2f}".replace(".", ","),
+            }
         )
 
     def do_letters(self, **options):
-        self.stdout.write(f"{issue_pending()} reminder letters issued")
+        self.stdout.write(_("%(n)s reminder letters issued") % {"n": issue_pending()})
 
     def do_receipts(self, *, file, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"no such file: {file}")
+            raise CommandError(_("No such file: %(file)s") % {"file": file})
         try:
             result = receipts.import_letter_receipts(path.read_text(encoding="utf-8"))
         except receipts.ReceiptError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"{result.recorded} receipts recorded, {result.unchanged} unchanged")
+        self.stdout.write(
+            _("%(recorded)s receipts recorded, %(unchanged)s unchanged")
+            % {"recorded": result.recorded, "unchanged": result.unchanged}
+        )
