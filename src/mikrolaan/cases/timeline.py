@@ -9,7 +9,7 @@ from mikrolaan.cases.page import (
     register_event_details,
     register_event_kind,
 )
-from mikrolaan.cases.services import corrected_value
+from mikrolaan.cases.services import corrected_value, event_date, may_correct_date
 
 for _kind in EventKind:
     register_event_kind(_kind.value, _kind.label)
@@ -19,9 +19,11 @@ def timeline(case) -> list[dict]:
     events = list(
         case.events.select_related("recorded_by", "corrects").prefetch_related("corrections")
     )
-    return [
+    items = [
         {
             "event": event,
+            "date": event_date(event),
+            "may_correct_date": may_correct_date(event),
             "label": event_label(event.kind),
             "details": event_details(event),
             "corrections": list(event.corrections.all()),
@@ -30,6 +32,8 @@ def timeline(case) -> list[dict]:
         }
         for event in events
     ]
+    # In the order of the dates after their corrections (the sort is stable).
+    return sorted(items, key=lambda item: item["date"])
 
 
 def _field(event, record, name):

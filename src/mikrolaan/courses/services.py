@@ -81,9 +81,13 @@ def cohort_size_warnings(cohort: Cohort, size: int | None = None) -> list[str]:
 
 
 def cohort_size(cohort: Cohort) -> int:
-    return cohort.participations.exclude(
-        status__in=[ParticipationStatus.MOVED, ParticipationStatus.DROPPED_OUT]
-    ).count()
+    return (
+        cohort.participations.exclude(
+            status__in=[ParticipationStatus.MOVED, ParticipationStatus.DROPPED_OUT]
+        )
+        .exclude(case__stage=Stage.REGISTERED_IN_ERROR)
+        .count()
+    )
 
 
 def cohort_in_pre_course(cohort: Cohort, today: dt.date) -> bool:

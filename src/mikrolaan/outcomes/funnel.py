@@ -38,6 +38,9 @@ FUNNEL_KINDS = [
     KIND_COHORT_ASSIGNED,
 ]
 
+# A case closed as registered in error (cases.constants.Stage) counts nowhere in the funnel.
+STAGE_REGISTERED_IN_ERROR = "registered_in_error"
+
 STEPS = ["referred", "screened", "admitted", "decision", "borrower"]
 NO_COHORT = None
 
@@ -73,7 +76,8 @@ def _case_facts(as_of: dt.date) -> list[dict]:
 
     cases = {
         c["pk"]: c
-        for c in Case.objects.filter(
+        for c in Case.objects.exclude(stage=STAGE_REGISTERED_IN_ERROR)
+        .filter(
             Q(opened_on__lte=as_of) | Q(events__kind=KIND_REFERRAL, events__occurred_on__lte=as_of)
         )
         .distinct()
