@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
+from mikrolaan.cases import date_rules
 from mikrolaan.cases.constants import EventKind, Stage
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.models import Case
@@ -155,6 +156,12 @@ def assign_to_cohort(
                 "join a cohort. Record a dropout instead."
             )
         )
+    date_rules.enforce(
+        on=[
+            date_rules.not_future(on, _("A cohort assignment")),
+            date_rules.not_before(on, case.opened_on, _("the referral")),
+        ]
+    )
     if on >= cohort.main_course_start:
         raise ValidationError(
             {
@@ -358,6 +365,12 @@ def complete_plan(case: Case, *, on: dt.date, acting_user) -> PreCoursePlan:
         raise ValidationError(
             _("The plan was completed on %(date)s.") % {"date": fmt(plan.completed_on)}
         )
+    date_rules.enforce(
+        on=[
+            date_rules.not_future(on, _("The plan's completion")),
+            date_rules.not_before(on, case.opened_on, _("the referral")),
+        ]
+    )
     plan.completed_on = on
     plan.save(update_fields=["completed_on"])
     record_event(

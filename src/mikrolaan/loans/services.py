@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
+from mikrolaan.cases import date_rules
 from mikrolaan.cases.events import record_event
 from mikrolaan.loans import ledger, payment_id, schedule
 from mikrolaan.loans.models import (
@@ -101,6 +102,13 @@ def create_loan(decision, *, acting_user, collateral: str = "") -> Loan:
         data={"loan": loan.loan_ref, "principal": str(principal), "policy": policy.pk},
     )
     return loan
+
+
+def _check_dates(*results) -> None:
+    """Refuse with the first broken date rule (cases.date_rules), if any."""
+    for message in results:
+        if message:
+            raise LoanError(message)
 
 
 # --- payout -----------------------------------------------------------------------------
@@ -242,6 +250,10 @@ def grant_deferral(
         raise LoanError(_("only a loan being repaid can be deferred"))
     policy = policy_of(loan)
     _check_deferral(loan, policy, months, reason)
+    _check_dates(
+        date_rules.not_future(decided_on, _("A deferral decision")),
+        date_rules.not_before(decided_on, loan.disbursed_on, _("the payout")),
+    )
     earliest = first_deferrable_month(loan, decided_on)
     if earliest is None:
         raise LoanError(_("every instalment has fallen due; nothing is left to defer"))
@@ -291,6 +303,10 @@ def register_payment(
     refund, not posted."""
     if loan.status not in (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.IN_COLLECTION):
         raise LoanError(_("the loan is not paid out"))
+    _check_dates(
+        date_rules.not_future(paid_on, _("A payment")),
+        date_rules.not_before(paid_on, loan.disbursed_on, _("the payout")),
+    )
     try:
         received = ledger.receive_payment(
             loan, amount, paid_on, acting_user=acting_user, source=EntrySource.MANUAL, why=why
