@@ -196,9 +196,7 @@ def record_screening(
             date_rules.not_before(
                 occurred_on,
                 event_date(previous.event) if previous else None,
-                _("the %(step)s") % {"step": EventKind(previous.kind).label.lower()}
-                if previous
-                else "",
+                step_name(previous.kind) if previous else "",
             ),
         ]
     )
@@ -346,10 +344,13 @@ def _date_neighbours(event: CaseEvent) -> tuple[CaseEvent | None, CaseEvent | No
     return before, after
 
 
-def _step_name(event: CaseEvent) -> str:
+def step_name(kind: str) -> str:
+    """How a date rule names the step it compares with: "the referral", "the step “…”"."""
     from mikrolaan.cases.page import event_label
 
-    return _("the %(step)s") % {"step": event_label(event.kind).lower()}
+    if kind == EventKind.REFERRAL:
+        return _("the referral")
+    return _("the step “%(step)s”") % {"step": event_label(kind)}
 
 
 @transaction.atomic
@@ -375,10 +376,10 @@ def correct_event_date(event: CaseEvent, *, new_date: dt.date, why: str, acting_
         new_date=[
             date_rules.not_future(new_date, what),
             date_rules.not_before(
-                new_date, event_date(before) if before else None, before and _step_name(before)
+                new_date, event_date(before) if before else None, before and step_name(before.kind)
             ),
             date_rules.not_after(
-                new_date, event_date(after) if after else None, after and _step_name(after)
+                new_date, event_date(after) if after else None, after and step_name(after.kind)
             ),
         ]
     )
