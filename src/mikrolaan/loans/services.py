@@ -30,7 +30,12 @@ from mikrolaan.policy.models import LoanPolicy
 
 
 class LoanError(Exception):
-    """A request the loan's rules refuse; nothing was changed."""
+    """A request the loan's rules refuse; nothing was changed. ``field`` names the input it
+    is about, if one (the form shows the message there)."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # --- grant ------------------------------------------------------------------------------
@@ -104,11 +109,11 @@ def create_loan(decision, *, acting_user, collateral: str = "") -> Loan:
     return loan
 
 
-def _check_dates(*results) -> None:
-    """Refuse with the first broken date rule (cases.date_rules), if any."""
+def _check_dates(field: str, *results) -> None:
+    """Refuse with the first broken date rule (cases.date_rules) on ``field``, if any."""
     for message in results:
         if message:
-            raise LoanError(message)
+            raise LoanError(message, field=field)
 
 
 # --- payout -----------------------------------------------------------------------------
@@ -251,6 +256,7 @@ def grant_deferral(
     policy = policy_of(loan)
     _check_deferral(loan, policy, months, reason)
     _check_dates(
+        "decided_on",
         date_rules.not_future(decided_on, _("A deferral decision")),
         date_rules.not_before(decided_on, loan.disbursed_on, _("the payout")),
     )
@@ -304,6 +310,7 @@ def register_payment(
     if loan.status not in (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.IN_COLLECTION):
         raise LoanError(_("the loan is not paid out"))
     _check_dates(
+        "paid_on",
         date_rules.not_future(paid_on, _("A payment")),
         date_rules.not_before(paid_on, loan.disbursed_on, _("the payout")),
     )
