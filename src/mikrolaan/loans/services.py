@@ -138,7 +138,7 @@ def record_payout(
     if loan.status != LoanStatus.GRANTED or loan.disbursed_on is not None:
         raise LoanError(_("%(loan)s is already paid out") % {"loan": loan.loan_ref})
     if loan.granted_on and paid_on < loan.granted_on:
-        raise LoanError(_("the payout cannot be before the grant"))
+        raise LoanError(_("the payout cannot be before the grant"), field="paid_on")
     if loan.decision_id and loan.case_id:
         # DOMAIN.md §6: the main course has started and the citizen is declared fit for
         # work (raskmeldt) before the loan is paid out.
@@ -147,6 +147,16 @@ def record_payout(
         blockers = payout_blockers(loan.case)
         if blockers:
             raise LoanError(" ".join(str(b) for b in blockers))
+        from mikrolaan.decisions.main_course import current_start
+
+        start = current_start(loan.case)
+        fit = loan.case.fit_for_work.order_by("confirmed_on").first()
+        _check_dates(
+            "paid_on",
+            date_rules.not_before(paid_on, start and start.started_on, _("the main-course start")),
+            date_rules.not_before(paid_on, fit and fit.confirmed_on, _("the fit-for-work date")),
+        )
+    _check_dates("paid_on", date_rules.not_future(paid_on, _("A payout")))
     policy = policy_of(loan)
     if deferral_months:
         _check_deferral(loan, policy, deferral_months, deferral_reason)

@@ -57,3 +57,20 @@ def test_the_payment_form_shows_the_rule_on_the_field(client, finance_clerk):
     form = response.context["payment_form"]
     assert "En indbetaling kan ikke dateres i fremtiden" in form.errors["paid_on"][0]
     assert "En indbetaling kan ikke dateres i fremtiden" in response.content.decode()
+
+
+def test_a_payout_is_not_in_the_future_nor_before_the_main_course_starts(project_leader):
+    from mikrolaan.loans.tests.factories import granted_loan, ready_for_payout
+
+    start = PAID_OUT + dt.timedelta(days=10)
+    loan = ready_for_payout(granted_loan(decided_on=PAID_OUT), on=start)
+    for day in (TODAY + dt.timedelta(days=1), start - dt.timedelta(days=1)):
+        with pytest.raises(services.LoanError) as err:
+            services.record_payout(
+                loan, paid_on=day, acting_user=project_leader, send_letters=False
+            )
+        assert err.value.field == "paid_on"
+    assert "hovedforløbets start" in str(err.value)
+    loan.refresh_from_db()
+    assert loan.disbursed_on is None
+    services.record_payout(loan, paid_on=start, acting_user=project_leader, send_letters=False)
