@@ -208,6 +208,12 @@ def move_to_later_cohort(
         errors["cohort"] = _("The citizen has already been in %(code)s.") % {"code": cohort.code}
     if not why.strip():
         errors["why"] = _("Say why the citizen moves.")
+    errors |= date_rules.check(
+        on=[
+            date_rules.not_future(on, _("A move to a later cohort")),
+            date_rules.not_before(on, case.opened_on, _("the referral")),
+        ]
+    )
     if errors:
         raise ValidationError(errors)
     current.status = ParticipationStatus.MOVED
