@@ -170,9 +170,15 @@ class ScreeningForm(DkfdsForm):
 
 class DropoutForm(DkfdsForm):
     dropped_on = today_field(_("Date"))
-    reason = forms.ChoiceField(label=_("Reason"), choices=DropoutReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", _("Choose…")), *DropoutReason.choices],
+        error_messages={"required": _("Choose the reason from the list.")},
+    )
     destination = forms.ChoiceField(
-        label=_("Where the citizen went"), choices=DropoutDestination.choices
+        label=_("Where the citizen went"),
+        choices=[("", _("Choose…")), *DropoutDestination.choices],
+        error_messages={"required": _("Choose where the citizen went.")},
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -281,3 +281,15 @@ def test_the_referral_form_shows_the_rule_on_the_field(client, job_consultant):
     assert response.status_code == 200
     assert "En henvisning kan ikke dateres i fremtiden" in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_the_dropout_form_has_no_reason_chosen(client, unit, knowledge_person):
+    case = referred_case(unit=unit, referred_on=TODAY - DAYS(5))
+    client.force_login(knowledge_person)
+    url = reverse("cases:dropout", args=[case.pk])
+    assert client.get(url).content.decode().count('<option value="" selected>') == 2
+    response = client.post(url, {"dropped_on": TODAY.isoformat()})
+    assert response.status_code == 200
+    assert "Vælg årsagen på listen." in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == Stage.REFERRED
