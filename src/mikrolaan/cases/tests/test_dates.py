@@ -181,8 +181,10 @@ def test_a_corrected_date_keeps_the_order_of_the_steps(unit, job_consultant, kno
         correct_event_date(first, new_date=TODAY - DAYS(12), why=" ", acting_user=knowledge_person)
     assert list(err.value.message_dict) == ["why"]
     assert not case.events.filter(kind=EventKind.CORRECTION).exists()
+    assert compute_funnel(TODAY - DAYS(11))["totals"]["screened"] == 0
     correct_event_date(first, new_date=TODAY - DAYS(12), why="x", acting_user=knowledge_person)
     assert event_date(first) == TODAY - DAYS(12)
+    assert compute_funnel(TODAY - DAYS(11))["totals"]["screened"] == 1  # the corrected date
 
 
 def test_the_date_correction_page(client, unit, job_consultant):
