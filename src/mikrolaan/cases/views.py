@@ -289,6 +289,7 @@ def correct(request, pk, event_pk):
             "event": event,
             "label": EventKind(event.kind).label,
             "current": current,
+            "may_correct_date": may_correct_date(event),
         },
     )
 

@@ -194,6 +194,8 @@ def test_the_date_correction_page(client, unit, job_consultant):
     detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     url = reverse("cases:correct_date", args=[case.pk, referral.pk])
     assert url in detail
+    text_page = client.get(reverse("cases:correct", args=[case.pk, referral.pk]))
+    assert url in text_page.content.decode()  # "Ret dette" leads to the date too
     with translation.override("da"):
         response = client.post(url, {"new_date": (TODAY + DAYS(3)).isoformat(), "why": "Tastefejl"})
     assert response.status_code == 200
