@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.accounts.roles import Role
 from mikrolaan.budgets import calculations as calc
 from mikrolaan.budgets.models import BudgetLine, BudgetVersion, LineKind, LiquidityMonth
+from mikrolaan.cases import date_rules
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.models import Case
@@ -67,6 +68,12 @@ def submit_budget(
     refusal = budget_refusal(case)
     if refusal:
         raise ValidationError(refusal)
+    date_rules.enforce(
+        submitted_on=[
+            date_rules.not_future(submitted_on, _("A budget")),
+            date_rules.not_before(submitted_on, case.opened_on, _("the referral")),
+        ]
+    )
     _check_amounts(establishment, income, costs, months, own_funds, other_financing, opening_cash)
     number = (latest_version(case).number + 1) if latest_version(case) else 1
     figures = calc.loan_need(

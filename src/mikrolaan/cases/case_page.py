@@ -4,7 +4,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mikrolaan.cases.page import register_action
-from mikrolaan.cases.services import CASEWORK_ROLES, may_screen, next_screening
+from mikrolaan.cases.services import (
+    CASEWORK_ROLES,
+    error_closure_refusal,
+    may_screen,
+    next_screening,
+)
 
 
 @register_action(order=10)
@@ -42,4 +47,15 @@ def casework_actions(case, user):
             "url": reverse("cases:dropout", args=[case.pk]),
             "key": "dropout",
         },
+        *(
+            []
+            if error_closure_refusal(case)
+            else [
+                {
+                    "label": _("Close as registered in error"),
+                    "url": reverse("cases:close_in_error", args=[case.pk]),
+                    "key": "registered-in-error",
+                }
+            ]
+        ),
     ]

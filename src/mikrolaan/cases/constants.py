@@ -16,9 +16,14 @@ class Stage(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     DROPPED_OUT = "dropped_out", _("Dropped out")
     CLOSED = "closed", _("Closed")
+    REGISTERED_IN_ERROR = "registered_in_error", _("Registered in error")
 
 
-OPEN_STAGES = [s for s in Stage.values if s not in {"completed", "dropped_out", "closed"}]
+OPEN_STAGES = [
+    s
+    for s in Stage.values
+    if s not in {"completed", "dropped_out", "closed", "registered_in_error"}
+]
 
 
 class DropoutReason(models.TextChoices):
@@ -59,6 +64,7 @@ class EventKind(models.TextChoices):
     PLAN_ACTIVITY = "plan_activity", _("Activity added to the pre-course plan")
     PLAN_COMPLETED = "plan_completed", _("Pre-course plan completed")
     CONVERSATION = "conversation", _("Conversation")
+    REGISTERED_IN_ERROR = "registered_in_error", _("Case closed as registered in error")
 
 
 class SelfEmploymentOrigin(models.TextChoices):

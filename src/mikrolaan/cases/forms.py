@@ -128,8 +128,13 @@ class ReferralForm(DkfdsForm):
         self.fields["origin"].widget.attrs["class"] = "form-radio"
 
 
-def _judgement(label):
-    return forms.ChoiceField(label=label, choices=Judgement.choices)
+def _judgement(label, required_message):
+    """A judgement starts empty: the caseworker chooses it, nothing is submitted silently."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("Choose…")), *Judgement.choices],
+        error_messages={"required": required_message},
+    )
 
 
 def _assessment(label):
@@ -139,13 +144,20 @@ def _assessment(label):
 class ScreeningForm(DkfdsForm):
     occurred_on = today_field(_("Date"))
     person_assessment = _assessment(_("The person (incl. motivation): assessment"))
-    person_judgement = _judgement(_("The person: judgement"))
+    person_judgement = _judgement(
+        _("The person: judgement"), _("Choose your judgement of the person.")
+    )
     money_assessment = _assessment(_("The money (loan need): assessment"))
-    money_judgement = _judgement(_("The money: judgement"))
+    money_judgement = _judgement(
+        _("The money: judgement"), _("Choose your judgement of the money.")
+    )
     plan_assessment = _assessment(_("The plan (the business idea): assessment"))
-    plan_judgement = _judgement(_("The plan: judgement"))
+    plan_judgement = _judgement(_("The plan: judgement"), _("Choose your judgement of the plan."))
     recommendation = forms.ChoiceField(
-        label=_("Recommendation"), choices=Recommendation.choices, widget=forms.RadioSelect
+        label=_("Recommendation"),
+        choices=Recommendation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether you recommend the programme.")},
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -158,9 +170,15 @@ class ScreeningForm(DkfdsForm):
 
 class DropoutForm(DkfdsForm):
     dropped_on = today_field(_("Date"))
-    reason = forms.ChoiceField(label=_("Reason"), choices=DropoutReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", _("Choose…")), *DropoutReason.choices],
+        error_messages={"required": _("Choose the reason from the list.")},
+    )
     destination = forms.ChoiceField(
-        label=_("Where the citizen went"), choices=DropoutDestination.choices
+        label=_("Where the citizen went"),
+        choices=[("", _("Choose…")), *DropoutDestination.choices],
+        error_messages={"required": _("Choose where the citizen went.")},
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -175,6 +193,19 @@ class CorrectionForm(DkfdsForm):
     def __init__(self, *args, field_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["field"].choices = field_choices
+
+
+class DateCorrectionForm(DkfdsForm):
+    new_date = forms.DateField(label=_("Correct date"), widget=DateInput())
+    why = forms.CharField(label=_("Why the correction is made"), max_length=500)
+
+
+class ErrorClosureForm(DkfdsForm):
+    why = forms.CharField(
+        label=_("Why the case was registered in error"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+    )
 
 
 class SearchForm(DkfdsForm):

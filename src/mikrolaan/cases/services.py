@@ -14,9 +14,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.cases import date_rules
 from mikrolaan.cases.constants import (
     SCREENING_STEPS,
     EventKind,
+    Judgement,
     Recommendation,
     SelfEmploymentOrigin,
     Stage,
@@ -94,6 +96,7 @@ def refer_citizen(
         errors["talent"] = _("Name the craft, skill or hobby that points to self-employment.")
     if not idea.strip():
         errors["idea"] = _("Describe the business idea in a few lines.")
+    errors |= date_rules.check(referred_on=[date_rules.not_future(referred_on, _("A referral"))])
     if errors:
         raise ValidationError(errors)
     if Case.objects.filter(citizen=citizen).open().exists():
@@ -185,19 +188,32 @@ def record_screening(
                 }
             )
         )
-    if occurred_on < case.opened_on:
-        raise ValidationError(
-            {
-                "occurred_on": _("The date is before the referral (%(date)s).")
-                % {"date": case.opened_on.strftime("%d.%m.%Y")}
-            }
-        )
+    previous = _previous_screening(case, kind)
+    date_rules.enforce(
+        occurred_on=[
+            date_rules.not_future(occurred_on, label),
+            date_rules.not_before(occurred_on, case.opened_on, _("the referral")),
+            date_rules.not_before(
+                occurred_on,
+                event_date(previous.event) if previous else None,
+                step_name(previous.kind) if previous else "",
+            ),
+        ]
+    )
     fields = {
         "person_assessment": person_assessment.strip(),
         "money_assessment": money_assessment.strip(),
         "plan_assessment": plan_assessment.strip(),
     }
     errors = {name: _("Write the assessment.") for name, text in fields.items() if not text}
+    judgements = {
+        "person_judgement": (person_judgement, _("Choose your judgement of the person.")),
+        "money_judgement": (money_judgement, _("Choose your judgement of the money.")),
+        "plan_judgement": (plan_judgement, _("Choose your judgement of the plan.")),
+    }
+    for name, (value, message) in judgements.items():
+        if value not in Judgement.values:
+            errors[name] = message
     if recommendation not in Recommendation.values:
         errors["recommendation"] = _("Choose whether you recommend the programme.")
     if errors:
@@ -222,6 +238,15 @@ def record_screening(
         recorded_by=acting_user,
         **fields,
     )
+
+
+def _previous_screening(case: Case, kind: str) -> Screening | None:
+    """The screening step recorded just before ``kind`` (None for the first screening)."""
+    steps = list(SCREENING_STEPS)
+    index = steps.index(kind)
+    if not index:
+        return None
+    return case.screenings.select_related("event").filter(kind=steps[index - 1]).first()
 
 
 def final_screening_recommends(case: Case) -> bool:
@@ -278,6 +303,151 @@ def correct_event(
     )
 
 
+# --- date corrections -----------------------------------------------------------------------
+
+DATE_FIELD = "occurred_on"
+DATE_CORRECTABLE = {EventKind.REFERRAL, *SCREENING_STEPS}
+
+
+def event_date(event: CaseEvent) -> dt.date:
+    """The event's date after its date corrections (the newest one wins)."""
+    date = event.occurred_on
+    for correction in event.corrections.all():
+        if correction.data.get("field") == DATE_FIELD and correction.data.get("date"):
+            date = dt.date.fromisoformat(correction.data["date"])
+    return date
+
+
+def may_correct_date(event: CaseEvent) -> bool:
+    return event.kind in DATE_CORRECTABLE
+
+
+def _date_neighbours(event: CaseEvent) -> tuple[CaseEvent | None, CaseEvent | None]:
+    """The steps just before and just after the event on the case's way (referral, then the
+    screenings in order; for the referral, the earliest other step of the case)."""
+    case = event.case
+    others = [
+        e
+        for e in case.events.exclude(pk=event.pk)
+        .exclude(kind=EventKind.CORRECTION)
+        .prefetch_related("corrections")
+        if not e.corrects_id
+    ]
+    if event.kind == EventKind.REFERRAL:
+        later = min(others, key=event_date, default=None)
+        return None, later
+    steps = [EventKind.REFERRAL, *SCREENING_STEPS]
+    index = steps.index(event.kind)
+    by_kind = {e.kind: e for e in others if e.kind in steps}
+    before = by_kind.get(steps[index - 1])
+    after = by_kind.get(steps[index + 1]) if index + 1 < len(steps) else None
+    return before, after
+
+
+def step_name(kind: str) -> str:
+    """How a date rule names the step it compares with: "the referral", "the step “…”"."""
+    from mikrolaan.cases.page import event_label
+
+    if kind == EventKind.REFERRAL:
+        return _("the referral")
+    return _("the step “%(step)s”") % {"step": event_label(kind)}
+
+
+@transaction.atomic
+def correct_event_date(event: CaseEvent, *, new_date: dt.date, why: str, acting_user) -> CaseEvent:
+    """Correct the date of a referral or screening that was registered wrongly.
+
+    Append-only: a correction event pointing at the original, with who, when and why; the
+    original keeps its date. The case's derived state (its ``opened_on`` for a referral, the
+    order checks of later steps, the timeline) reads the corrected date."""
+    require_role(acting_user, *CASEWORK_ROLES, doing=_("correct a case event"))
+    if not may_correct_date(event):
+        raise ValidationError(_("The date of this kind of event cannot be corrected here."))
+    case = lock_case(event.case)
+    require_open(case)
+    if not why.strip():
+        raise ValidationError({"why": _("Say why the correction is made.")})
+    old = event_date(event)
+    if new_date == old:
+        raise ValidationError({"new_date": _("The new date is the same as the current one.")})
+    before, after = _date_neighbours(event)
+    what = _("A referral") if event.kind == EventKind.REFERRAL else EventKind(event.kind).label
+    date_rules.enforce(
+        new_date=[
+            date_rules.not_future(new_date, what),
+            date_rules.not_before(
+                new_date, event_date(before) if before else None, before and step_name(before.kind)
+            ),
+            date_rules.not_after(
+                new_date, event_date(after) if after else None, after and step_name(after.kind)
+            ),
+        ]
+    )
+    correction = record_event(
+        case,
+        EventKind.CORRECTION,
+        acting_user=acting_user,
+        occurred_on=date_rules.today(),
+        summary=_("%(what)s: date corrected") % {"what": EventKind(event.kind).label},
+        why=why.strip(),
+        corrects=event,
+        data={
+            "field": DATE_FIELD,
+            "label": str(_("Date")),
+            "old": date_rules.fmt(old),
+            "value": date_rules.fmt(new_date),
+            "date": new_date.isoformat(),
+        },
+    )
+    if event.kind == EventKind.REFERRAL:
+        case.opened_on = new_date
+        case.save(update_fields=["opened_on"])
+    return correction
+
+
+# --- registered in error ----------------------------------------------------------------------
+
+
+def error_closure_refusal(case: Case) -> str | None:
+    """Why the case cannot be closed as registered in error (None: it can)."""
+    from mikrolaan.loans.models import Loan
+
+    if not case.is_open:
+        return _("The case is closed (%(stage)s); nothing more can be recorded on it.") % {
+            "stage": case.get_stage_display()
+        }
+    if Loan.objects.filter(case=case).exists():
+        return _("The case has a loan; a case with a loan cannot be registered in error.")
+    return None
+
+
+@transaction.atomic
+def close_as_registered_in_error(case: Case, *, why: str, acting_user) -> CaseEvent:
+    """Close a case that should never have been opened (a typo, the wrong citizen).
+
+    Not a dropout: the case counts nowhere (funnel, reports, cohort sizes). Append-only: an
+    event with who, when and why; the case's records stay as they were."""
+    require_role(acting_user, *CASEWORK_ROLES, doing=_("close a case as registered in error"))
+    case = lock_case(case)
+    refusal = error_closure_refusal(case)
+    if refusal:
+        raise ValidationError(refusal)
+    if not why.strip():
+        raise ValidationError({"why": _("Say why the case was registered in error.")})
+    stage_left = case.stage
+    event = record_event(
+        case,
+        EventKind.REGISTERED_IN_ERROR,
+        acting_user=acting_user,
+        occurred_on=date_rules.today(),
+        summary=_("Registered in error"),
+        why=why.strip(),
+        data={"stage_left": stage_left},
+        stage=Stage.REGISTERED_IN_ERROR,
+    )
+    return event
+
+
 # --- dropout -------------------------------------------------------------------------------
 
 
@@ -303,10 +473,12 @@ def record_dropout(
         errors["reason"] = _("Choose the reason from the list.")
     if destination not in DropoutDestination.values:
         errors["destination"] = _("Choose where the citizen went.")
-    if dropped_on < case.opened_on:
-        errors["dropped_on"] = _("The date is before the referral (%(date)s).") % {
-            "date": case.opened_on.strftime("%d.%m.%Y")
-        }
+    errors |= date_rules.check(
+        dropped_on=[
+            date_rules.not_future(dropped_on, _("A dropout")),
+            date_rules.not_before(dropped_on, case.opened_on, _("the referral")),
+        ]
+    )
     if errors:
         raise ValidationError(errors)
     stage_left = case.stage

@@ -11,7 +11,7 @@ from mikrolaan.cases.page import (
     register_event_kind,
     register_event_summary,
 )
-from mikrolaan.cases.services import corrected_value
+from mikrolaan.cases.services import corrected_value, event_date, may_correct_date
 
 for _kind in EventKind:
     register_event_kind(_kind.value, _kind.label)
@@ -21,9 +21,11 @@ def timeline(case) -> list[dict]:
     events = list(
         case.events.select_related("recorded_by", "corrects").prefetch_related("corrections")
     )
-    return [
+    items = [
         {
             "event": event,
+            "date": event_date(event),
+            "may_correct_date": may_correct_date(event),
             "label": event_label(event.kind),
             "summary": event_summary(event),
             "details": event_details(event),
@@ -33,6 +35,8 @@ def timeline(case) -> list[dict]:
         }
         for event in events
     ]
+    # In the order of the dates after their corrections (the sort is stable).
+    return sorted(items, key=lambda item: item["date"])
 
 
 def _field(event, record, name):

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/screening/<slug:kind>/", views.screening, name="screening"),
     path("<int:pk>/dropout/", views.dropout, name="dropout"),
     path("<int:pk>/events/<int:event_pk>/correct/", views.correct, name="correct"),
+    path("<int:pk>/events/<int:event_pk>/correct-date/", views.correct_date, name="correct_date"),
+    path("<int:pk>/registered-in-error/", views.close_in_error, name="close_in_error"),
 ]

@@ -21,9 +21,13 @@ from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.cases.page import actions_for, sections_for
 from mikrolaan.cases.services import (
     CASEWORK_ROLES,
+    close_as_registered_in_error,
     correct_event,
+    correct_event_date,
     correctable_fields,
     corrected_value,
+    event_date,
+    may_correct_date,
     may_screen,
     record_dropout,
     record_screening,
@@ -285,5 +289,51 @@ def correct(request, pk, event_pk):
             "event": event,
             "label": EventKind(event.kind).label,
             "current": current,
+            "may_correct_date": may_correct_date(event),
         },
     )
+
+
+def correct_date(request, pk, event_pk):
+    case = _case(request, pk)
+    if not request.user.has_role(*CASEWORK_ROLES):
+        raise PermissionDenied
+    event = get_object_or_404(CaseEvent, pk=event_pk, case=case)
+    if not may_correct_date(event):
+        raise Http404
+    form = forms.DateCorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct_event_date(event, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("The correction is recorded."))
+            return redirect(reverse("cases:detail", args=[case.pk]) + f"#event-{event.pk}")
+    return render(
+        request,
+        "cases/date_correction_form.html",
+        {
+            "form": form,
+            "case": case,
+            "event": event,
+            "label": EventKind(event.kind).label,
+            "current": event_date(event),
+        },
+    )
+
+
+def close_in_error(request, pk):
+    case = _case(request, pk)
+    if not request.user.has_role(*CASEWORK_ROLES):
+        raise PermissionDenied
+    form = forms.ErrorClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            close_as_registered_in_error(case, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("The case is closed as registered in error."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/error_closure_form.html", {"form": form, "case": case})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
+from mikrolaan.cases import date_rules
 from mikrolaan.cases.constants import EventKind, Stage
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.models import Case
@@ -81,9 +82,13 @@ def cohort_size_warnings(cohort: Cohort, size: int | None = None) -> list[str]:
 
 
 def cohort_size(cohort: Cohort) -> int:
-    return cohort.participations.exclude(
-        status__in=[ParticipationStatus.MOVED, ParticipationStatus.DROPPED_OUT]
-    ).count()
+    return (
+        cohort.participations.exclude(
+            status__in=[ParticipationStatus.MOVED, ParticipationStatus.DROPPED_OUT]
+        )
+        .exclude(case__stage=Stage.REGISTERED_IN_ERROR)
+        .count()
+    )
 
 
 def cohort_in_pre_course(cohort: Cohort, today: dt.date) -> bool:
@@ -151,6 +156,12 @@ def assign_to_cohort(
                 "join a cohort. Record a dropout instead."
             )
         )
+    date_rules.enforce(
+        on=[
+            date_rules.not_future(on, _("A cohort assignment")),
+            date_rules.not_before(on, case.opened_on, _("the referral")),
+        ]
+    )
     if on >= cohort.main_course_start:
         raise ValidationError(
             {
@@ -197,6 +208,12 @@ def move_to_later_cohort(
         errors["cohort"] = _("The citizen has already been in %(code)s.") % {"code": cohort.code}
     if not why.strip():
         errors["why"] = _("Say why the citizen moves.")
+    errors |= date_rules.check(
+        on=[
+            date_rules.not_future(on, _("A move to a later cohort")),
+            date_rules.not_before(on, case.opened_on, _("the referral")),
+        ]
+    )
     if errors:
         raise ValidationError(errors)
     current.status = ParticipationStatus.MOVED
@@ -354,6 +371,12 @@ def complete_plan(case: Case, *, on: dt.date, acting_user) -> PreCoursePlan:
         raise ValidationError(
             _("The plan was completed on %(date)s.") % {"date": fmt(plan.completed_on)}
         )
+    date_rules.enforce(
+        on=[
+            date_rules.not_future(on, _("The plan's completion")),
+            date_rules.not_before(on, case.opened_on, _("the referral")),
+        ]
+    )
     plan.completed_on = on
     plan.save(update_fields=["completed_on"])
     record_event(

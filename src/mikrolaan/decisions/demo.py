@@ -114,9 +114,10 @@ def populate(ctx):
         if scenario == "awaiting_caseworker":
             continue
         approve_grant(decision, approved_on=day + dt.timedelta(days=12), acting_user=caseworker)
+        case.refresh_from_db()  # the citizen may have moved to a later cohort meanwhile
         if scenario == "granted" or (case.cohort and case.cohort.main_course_start > ctx.today):
             continue  # granted; the main course has not started yet
-        case.refresh_from_db()
+        anchor = anchor_date(case, ctx.today)
         start_main_course(
             case,
             started_on=anchor,

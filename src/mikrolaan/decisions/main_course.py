@@ -13,6 +13,7 @@ from stdnum import exceptions as stdnum_exceptions
 from stdnum.dk import cvr as stdnum_cvr
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.cases import date_rules
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.models import Case
@@ -62,6 +63,42 @@ def may_start(case: Case, user) -> bool:
     return user.has_role(*STARTER_ROLES) and start_refusal(case) is None
 
 
+def start_date_errors(
+    case: Case, started_on: dt.date, fit_for_work_on: dt.date | None = None
+) -> dict[str, str]:
+    """The main course starts within the cohort's main course, after the referral, the
+    completed pre-course plan and the green decision; fit for work is not in the future."""
+    cohort = case.cohort
+    plan = getattr(case, "pre_course_plan", None)
+    decision = case.decisions.filter(colour=Colour.GREEN).order_by("-round_number").first()
+    return date_rules.check(
+        started_on=[
+            cohort
+            and date_rules.within(
+                started_on,
+                cohort.main_course_start,
+                cohort.main_course_end,
+                _("%(code)s's main course") % {"code": cohort.code},
+            ),
+            date_rules.not_before(started_on, case.opened_on, _("the referral")),
+            date_rules.not_before(
+                started_on, plan and plan.completed_on, _("the completed pre-course plan")
+            ),
+            date_rules.not_before(
+                started_on, decision and decision.decided_on, _("the green decision")
+            ),
+        ],
+        fit_for_work_on=fit_date_rules(case, fit_for_work_on),
+    )
+
+
+def fit_date_rules(case: Case, confirmed_on: dt.date | None) -> list:
+    return [
+        date_rules.not_future(confirmed_on, _("A declaration of fitness for work")),
+        date_rules.not_before(confirmed_on, case.opened_on, _("the referral")),
+    ]
+
+
 @transaction.atomic
 def start_main_course(
     case: Case,
@@ -86,6 +123,7 @@ def start_main_course(
         cvr = clean_cvr(cvr)
     except ValidationError as exc:
         errors["cvr"] = exc.messages
+    errors |= start_date_errors(case, started_on, fit_for_work_on)
     try:
         policy = LoanPolicy.in_force(started_on)
     except PolicyNotInForce:
@@ -191,6 +229,7 @@ def confirm_fit_for_work(
     refusal = fit_refusal(case)
     if refusal:
         raise ValidationError(refusal)
+    date_rules.enforce(confirmed_on=fit_date_rules(case, confirmed_on))
     return _confirm(case, confirmed_on, note, acting_user)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
 from mikrolaan.budgets.services import latest_version
+from mikrolaan.cases import date_rules
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.models import Case
@@ -125,6 +126,16 @@ def decide(
             )
     elif red_outcome:
         errors["red_outcome"] = _("Only a red decision ends the trajectory.")
+    budget = case.budget_versions.order_by("-number").first()
+    errors |= date_rules.check(
+        decided_on=[
+            date_rules.not_future(decided_on, _("A decision")),
+            date_rules.not_before(
+                decided_on, budget and budget.submitted_on, _("the budget's submission")
+            ),
+            date_rules.not_before(decided_on, case.opened_on, _("the referral")),
+        ]
+    )
     try:
         policy = LoanPolicy.in_force(decided_on)
     except PolicyNotInForce:

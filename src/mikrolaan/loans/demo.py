@@ -54,11 +54,12 @@ def _granted_decision(ctx, citizen, amount, decided_on, business):
     # reports and the funnel count the loan under a cohort as the review does.
     from mikrolaan.courses.models import Cohort, Participation
 
+    payout_on = decided_on + dt.timedelta(days=21)
     cohort = (
-        Cohort.objects.filter(main_course_start__lte=decided_on + dt.timedelta(days=21))
+        Cohort.objects.filter(main_course_start__lte=payout_on, main_course_end__gte=payout_on)
         .order_by("-main_course_start")
         .first()
-    )
+    )  # none running: a late payout, outside a cohort (its main course starts at the payout)
     # The history before the budget (referral, screenings, the plan) is not part of this
     # demo: the case starts in the pre-course of its cohort.
     case = Case.objects.create(

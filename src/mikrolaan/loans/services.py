@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
+from mikrolaan.cases import date_rules
 from mikrolaan.cases.events import record_event
 from mikrolaan.core.formatting import money, number
 from mikrolaan.core.formatting import months as months_text
@@ -31,7 +32,12 @@ from mikrolaan.policy.models import LoanPolicy
 
 
 class LoanError(Exception):
-    """A request the loan's rules refuse; nothing was changed."""
+    """A request the loan's rules refuse; nothing was changed. ``field`` names the input it
+    is about, if one (the form shows the message there)."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # --- grant ------------------------------------------------------------------------------
@@ -105,6 +111,13 @@ def create_loan(decision, *, acting_user, collateral: str = "") -> Loan:
     return loan
 
 
+def _check_dates(field: str, *results) -> None:
+    """Refuse with the first broken date rule (cases.date_rules) on ``field``, if any."""
+    for message in results:
+        if message:
+            raise LoanError(message, field=field)
+
+
 # --- payout -----------------------------------------------------------------------------
 
 
@@ -127,7 +140,7 @@ def record_payout(
     if loan.status != LoanStatus.GRANTED or loan.disbursed_on is not None:
         raise LoanError(_("%(loan)s is already paid out") % {"loan": loan.loan_ref})
     if loan.granted_on and paid_on < loan.granted_on:
-        raise LoanError(_("the payout cannot be before the grant"))
+        raise LoanError(_("the payout cannot be before the grant"), field="paid_on")
     if loan.decision_id and loan.case_id:
         # DOMAIN.md §6: the main course has started and the citizen is declared fit for
         # work (raskmeldt) before the loan is paid out.
@@ -136,6 +149,16 @@ def record_payout(
         blockers = payout_blockers(loan.case)
         if blockers:
             raise LoanError(" ".join(str(b) for b in blockers))
+        from mikrolaan.decisions.main_course import current_start
+
+        start = current_start(loan.case)
+        fit = loan.case.fit_for_work.order_by("confirmed_on").first()
+        _check_dates(
+            "paid_on",
+            date_rules.not_before(paid_on, start and start.started_on, _("the main-course start")),
+            date_rules.not_before(paid_on, fit and fit.confirmed_on, _("the fit-for-work date")),
+        )
+    _check_dates("paid_on", date_rules.not_future(paid_on, _("A payout")))
     policy = policy_of(loan)
     if deferral_months:
         _check_deferral(loan, policy, deferral_months, deferral_reason)
@@ -248,6 +271,11 @@ def grant_deferral(
         raise LoanError(_("only a loan being repaid can be deferred"))
     policy = policy_of(loan)
     _check_deferral(loan, policy, months, reason)
+    _check_dates(
+        "decided_on",
+        date_rules.not_future(decided_on, _("A deferral decision")),
+        date_rules.not_before(decided_on, loan.disbursed_on, _("the payout")),
+    )
     earliest = first_deferrable_month(loan, decided_on)
     if earliest is None:
         raise LoanError(_("every instalment has fallen due; nothing is left to defer"))
@@ -297,6 +325,11 @@ def register_payment(
     refund, not posted."""
     if loan.status not in (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.IN_COLLECTION):
         raise LoanError(_("the loan is not paid out"))
+    _check_dates(
+        "paid_on",
+        date_rules.not_future(paid_on, _("A payment")),
+        date_rules.not_before(paid_on, loan.disbursed_on, _("the payout")),
+    )
     try:
         received = ledger.receive_payment(
             loan, amount, paid_on, acting_user=acting_user, source=EntrySource.MANUAL, why=why

@@ -136,7 +136,7 @@ def _form_action(request, loan, key, form, call, success):
         try:
             result = call(form.cleaned_data)
         except services.LoanError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             success(result)
             return redirect("loans:detail", pk=loan.pk)

@@ -153,6 +153,7 @@ def _participants(as_of: dt.date) -> dict:
     people: dict = defaultdict(set)
     rows = (
         Participation.objects.exclude(status=ParticipationStatus.MOVED)
+        .exclude(case__stage="registered_in_error")  # counts nowhere (cases.Stage)
         .filter(
             Q(cohort__pre_course_start__lte=as_of)
             | Q(cohort__pre_course_start__isnull=True, cohort__main_course_start__lte=as_of)

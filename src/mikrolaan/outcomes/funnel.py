@@ -38,6 +38,9 @@ FUNNEL_KINDS = [
     KIND_COHORT_ASSIGNED,
 ]
 
+# A case closed as registered in error (cases.constants.Stage) counts nowhere in the funnel.
+STAGE_REGISTERED_IN_ERROR = "registered_in_error"
+
 STEPS = ["referred", "screened", "admitted", "decision", "borrower"]
 NO_COHORT = None
 
@@ -64,6 +67,23 @@ def replaced_events():
     )
 
 
+def corrected_dates(case_ids) -> dict[int, dt.date]:
+    """Event pk → its date after the intake app's date corrections (kind ``correction`` with
+    ``data.field == "occurred_on"``; the newest one wins)."""
+    from mikrolaan.cases.models import CaseEvent
+
+    fixes = {}
+    for c in (
+        CaseEvent.objects.filter(case_id__in=case_ids, kind="correction", corrects__isnull=False)
+        .values("corrects_id", "data")
+        .order_by("recorded_at", "pk")
+    ):
+        data = c["data"] or {}
+        if data.get("field") == "occurred_on" and data.get("date"):
+            fixes[c["corrects_id"]] = dt.date.fromisoformat(data["date"])
+    return fixes
+
+
 def _case_facts(as_of: dt.date) -> list[dict]:
     """One dict per case: how far it got by ``as_of``, its cohort, unit and dropout."""
     from mikrolaan.cases.models import Case, CaseEvent
@@ -73,14 +93,17 @@ def _case_facts(as_of: dt.date) -> list[dict]:
 
     cases = {
         c["pk"]: c
-        for c in Case.objects.filter(
+        for c in Case.objects.exclude(stage=STAGE_REGISTERED_IN_ERROR)
+        .filter(
             Q(opened_on__lte=as_of) | Q(events__kind=KIND_REFERRAL, events__occurred_on__lte=as_of)
         )
         .distinct()
         .values("pk", "citizen_id", "unit__code", "unit__name", "cohort__code")
     }
+    redated = corrected_dates(cases)
     events = (
-        CaseEvent.objects.filter(case_id__in=cases, kind__in=FUNNEL_KINDS, occurred_on__lte=as_of)
+        CaseEvent.objects.filter(case_id__in=cases, kind__in=FUNNEL_KINDS)
+        .filter(Q(occurred_on__lte=as_of) | Q(pk__in=list(redated)))
         .exclude(pk__in=replaced_events())
         .values("case_id", "kind", "occurred_on", "data", "pk")
         .order_by("occurred_on", "pk")
@@ -88,6 +111,8 @@ def _case_facts(as_of: dt.date) -> list[dict]:
     kinds: dict[int, set] = defaultdict(set)
     dropout: dict[int, dict] = {}
     for e in events:
+        if redated.get(e["pk"], e["occurred_on"]) > as_of:
+            continue
         kinds[e["case_id"]].add(e["kind"])
         if e["kind"] == KIND_DROPOUT:
             dropout[e["case_id"]] = e["data"] or {}  # the latest dropout counts

@@ -192,6 +192,7 @@ def write_pseudonymised_bundle(
     participations = []
     for p in (
         Participation.objects.exclude(status=ParticipationStatus.MOVED)
+        .exclude(case__stage="registered_in_error")  # counts nowhere (cases.Stage)
         .select_related("cohort", "case")
         .order_by("cohort__main_course_start", "pk")
     ):

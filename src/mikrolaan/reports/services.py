@@ -136,7 +136,9 @@ def borrowers(as_of: dt.date, cohorts: list[str] | None = None) -> list[Borrower
         (row["case__citizen_id"], row["cohort_id"]): row["main_course_end"]
         for row in Participation.objects.filter(
             main_course_end__isnull=False, case__citizen_id__in=citizens
-        ).values("case__citizen_id", "cohort_id", "main_course_end")
+        )
+        .exclude(case__stage="registered_in_error")  # counts nowhere (cases.Stage)
+        .values("case__citizen_id", "cohort_id", "main_course_end")
     }
     spells = defaultdict(list)
     for row in SupportSpell.objects.filter(
