@@ -44,7 +44,7 @@ def test_clerk_uploads_a_statement_and_posts_a_queued_payment_to_a_loan(
 
     page.click("text=Gå til indbetalingskøen")
     queue = page.inner_text("[data-testid=queue]")
-    assert "Bo Jensen" in queue and "800,00 DKK" in queue
+    assert "Bo Jensen" in queue and "800,00 kr." in queue
     page.click("[data-testid=queue] >> text=Behandl")
     page.fill("#id_post-loan", typo_loan.loan_ref)
     page.fill("#id_post-why", "Borgeren har oplyst, at betalings-ID'et blev tastet forkert.")
