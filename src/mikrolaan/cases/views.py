@@ -18,8 +18,8 @@ from mikrolaan.audit.services import log, log_list, log_read
 from mikrolaan.cases import forms
 from mikrolaan.cases.constants import SCREENING_STEPS, EventKind
 from mikrolaan.cases.models import Case, CaseEvent
-from mikrolaan.cases.page import actions_for, sections_for
 from mikrolaan.cases.next_step import next_step
+from mikrolaan.cases.page import actions_for, sections_for
 from mikrolaan.cases.services import (
     CASEWORK_ROLES,
     correct_event,
