@@ -308,7 +308,7 @@ def _main_course_step(case, user):
     if loan.status == LoanStatus.GRANTED:
         return _step(
             "payout",
-            _("Ready for payout: the finance clerk pays out the loan"),
+            _("Ready for payout: a %(who)s pays out the loan") % {"who": who([FC])},
             [FC],
             action=_action(
                 user,
