@@ -175,7 +175,7 @@ def _budget_step(case, user, key, what, note=None):
         action=_action(
             user,
             user is not None and may_submit_budget(case, user),
-            _("Enter budgets"),
+            _("New budget version") if case.budget_versions.exists() else _("Enter budgets"),
             reverse("budgets:new", args=[case.pk]),
         ),
     )
@@ -244,7 +244,7 @@ def _decision_step(case, user):
         }
     return _step(
         "approve",
-        _("Approve the loan grant (two approvers: a project leader and a benefits caseworker)"),
+        _("The loan grant needs two approvals: a project leader's and a benefits caseworker's"),
         missing,
         note=note,
         action=_action(
