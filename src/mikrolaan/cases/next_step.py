@@ -157,7 +157,7 @@ def _pre_course_step(case, user):
             ),
         )
     if latest_version(case) is None:
-        return _budget_step(case, user, "budget", _("Enter the budgets"))
+        return _budget_step(case, user, "budget", _("The budgets: establishment, operation and liquidity"))
     return _decide_step(case, user)
 
 
@@ -268,21 +268,20 @@ def _main_course_step(case, user):
         decisions = granted_decisions_without_loan(case)
         return _step(
             "set-up-loan",
-            _("Set up the loan"),
+            _("The loan is set up in the loan register"),
             [FC],
             action=_action(
                 user,
                 bool(decisions) and user is not None and can(user, "set_up"),
                 _("Set up loan"),
                 reverse("loans:set_up", args=[decisions[0].pk]) if decisions else "",
-                method="post",
             ),
         )
     if case.stage == Stage.GRANTED:
         due = _main_course_start(case)
         return _step(
             "main-course",
-            _("Start the main course (CVR number, subsistence grant)"),
+            _("The main course starts: CVR number and subsistence grant"),
             [PL, BC],
             due=due,
             due_rule=_("The cohort's main course starts") if due else None,

@@ -169,7 +169,7 @@ def test_a_granted_case_without_a_loan_sets_it_up_and_a_paid_loan_is_repaid(fina
     )
     step = next_step(decision.case, finance_clerk)
     assert step["key"] == "set-up-loan"
-    assert step["action"]["method"] == "post"
+    assert step["action"]["url"].endswith(f"/set-up/{decision.pk}/")
     loan = disbursed_loan()
     loan.case.refresh_from_db()
     assert next_step(loan.case, finance_clerk)["key"] == "repayment"
