@@ -157,7 +157,9 @@ def _pre_course_step(case, user):
             ),
         )
     if latest_version(case) is None:
-        return _budget_step(case, user, "budget", _("The budgets: establishment, operation and liquidity"))
+        return _budget_step(
+            case, user, "budget", _("The budgets: establishment, operation and liquidity")
+        )
     return _decide_step(case, user)
 
 
