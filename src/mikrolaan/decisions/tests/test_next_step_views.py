@@ -90,3 +90,14 @@ def test_ready_for_payout_names_the_finance_clerk_and_links_case_and_loan(
     page = client.get(loan_url).content.decode()
     assert f'href="{loan_url}#payout" data-testid="next-step-action"' in page
     assert 'id="payout"' in page
+
+
+def test_a_finished_plan_says_what_comes_next(client, project_leader):
+    from mikrolaan.courses.tests.factories import in_pre_course_case
+
+    case = in_pre_course_case(project_leader=project_leader)
+    client.force_login(project_leader)
+    page = client.get(reverse("courses:plan", args=[case.pk])).content.decode()
+    assert 'data-testid="plan-complete"' in page
+    assert 'data-step="budget"' in page
+    assert reverse("budgets:new", args=[case.pk]) in page
