@@ -116,7 +116,11 @@ def _loan_page(request, loan, *, forms=None, status=200):
     }
     case = Case.objects.for_user(user).filter(pk=loan.case_id).first()
     context["case_url"] = reverse_url("cases:detail", args=[case.pk]) if case else None
-    context["next_step"] = next_step(case, user) if case else None
+    step = next_step(case, user) if case else None
+    if step and step["action"] and step["action"]["url"] == request.path:
+        step["action"] = None  # the step is this very page (the loan being repaid)
+        step["here"] = True
+    context["next_step"] = step
     return render(request, "loans/detail.html", context, status=status)
 
 

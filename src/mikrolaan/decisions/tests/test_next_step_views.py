@@ -101,3 +101,18 @@ def test_a_finished_plan_says_what_comes_next(client, project_leader):
     assert 'data-testid="plan-complete"' in page
     assert 'data-step="budget"' in page
     assert reverse("budgets:new", args=[case.pk]) in page
+
+
+def test_a_loan_being_repaid_says_so_on_its_own_page_without_a_button_to_itself(
+    client, finance_clerk
+):
+    from mikrolaan.loans.tests.factories import disbursed_loan
+
+    loan = disbursed_loan()
+    client.force_login(finance_clerk)
+    page = client.get(reverse("loans:detail", args=[loan.pk])).content.decode()
+    assert 'data-step="repayment"' in page
+    assert 'data-testid="next-step-action"' not in page
+    assert 'data-testid="next-step-not-you"' not in page
+    page = client.get(reverse("cases:detail", args=[loan.case.pk])).content.decode()
+    assert 'data-testid="next-step-action"' in page
