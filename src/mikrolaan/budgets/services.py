@@ -35,7 +35,7 @@ def budget_refusal(case: Case) -> str | None:
     if case.stage not in BUDGET_STAGES:
         return _("A budget can only be submitted in the pre-course or after a yellow decision.")
     latest = latest_decision(case)
-    if latest is not None and latest.colour != "yellow":
+    if latest is not None and latest.colour != "yellow" and not latest.grant_refusals.exists():
         return _("The case already has a final decision (%(colour)s); no new budget.") % {
             "colour": latest.get_colour_display().lower()
         }

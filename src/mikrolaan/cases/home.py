@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case
+from mikrolaan.cases.next_step import next_step
 from mikrolaan.web.home import register_panel
 
 LIMIT = 50
@@ -76,4 +77,51 @@ def awaiting_final_screening(user):
         "columns": _columns(),
         "rows": _rows(cases),
         "empty": _("No cases are waiting for final screening."),
+    }
+
+
+# The stages where each role has a next step to take (keeps the start page's work small).
+_ROLE_STAGES = {
+    Role.KNOWLEDGE_PERSON: [Stage.REFERRED, Stage.FIRST_SCREENING],
+    Role.PROJECT_LEADER: [
+        Stage.FIRST_CONVERSATION,
+        Stage.FINAL_SCREENING,
+        Stage.PRE_COURSE,
+        Stage.DECISION,
+        Stage.GRANTED,
+        Stage.MAIN_COURSE,
+    ],
+    Role.BENEFITS_CASEWORKER: [Stage.DECISION, Stage.GRANTED, Stage.MAIN_COURSE],
+    Role.FINANCE_CLERK: [Stage.GRANTED, Stage.MAIN_COURSE],
+}
+STEP_LIMIT = 15
+
+
+@register_panel(order=5)
+def my_next_steps(user):
+    """The cases whose next step is this user's to take, with the button to take it."""
+    stages = next((s for role, s in _ROLE_STAGES.items() if user.has_role(role)), None)
+    if stages is None:
+        return None
+    steps = []
+    for case in _cases(user).filter(stage__in=stages).select_related("cohort"):
+        step = next_step(case, user)
+        if step and step["action"] and step["key"] != "repayment":
+            steps.append(
+                {
+                    "step": step,
+                    "citizen": case.citizen_id,
+                    "name": case.citizen.full_name,
+                    "url": reverse("cases:detail", args=[case.pk]),
+                }
+            )
+            if len(steps) >= STEP_LIMIT:
+                break
+    return {
+        "key": "next-steps",
+        "heading": _("Your next steps"),
+        "columns": [],
+        "rows": [],
+        "steps": steps,
+        "empty": _("No case waits for a step of yours."),
     }

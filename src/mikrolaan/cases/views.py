@@ -18,6 +18,7 @@ from mikrolaan.audit.services import log, log_list, log_read
 from mikrolaan.cases import forms
 from mikrolaan.cases.constants import SCREENING_STEPS, EventKind
 from mikrolaan.cases.models import Case, CaseEvent
+from mikrolaan.cases.next_step import next_step
 from mikrolaan.cases.page import actions_for, sections_for
 from mikrolaan.cases.services import (
     CASEWORK_ROLES,
@@ -192,10 +193,22 @@ def case_detail(request, pk):
             "timeline": timeline(case),
             "sections": _render_sections(request, case),
             "actions": actions_for(case, request.user),
+            "next_step": next_step(case, request.user),
+            "loans": _loans(request, case),
             "may_correct": may_correct,
             "correctable": set(SCREENING_STEPS) | {EventKind.REFERRAL},
         },
     )
+
+
+def _loans(request, case) -> list:
+    """The case's loans this user may see (for the link to the loan page)."""
+    from mikrolaan.loans.models import Loan
+    from mikrolaan.loans.permissions import can
+
+    if not can(request.user, "view"):
+        return []
+    return list(Loan.objects.for_user(request.user).filter(case=case).order_by("pk"))
 
 
 def _render_sections(request, case) -> list[str]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.cases.models import Case
+from mikrolaan.cases.next_step import next_step
 from mikrolaan.courses import forms
 from mikrolaan.courses.models import Cohort, PlannedActivity
 from mikrolaan.courses.services import (
@@ -192,6 +193,7 @@ def plan(request, case_pk):
             "may_record_attendance": bool(plan) and request.user.has_role(Role.PROJECT_LEADER),
             "problems": plan_problems(case) if plan else [],
             "deadline": self_development_deadline(case.cohort) if case.cohort else None,
+            "next_step": next_step(case, request.user) if plan and plan.completed_on else None,
         },
     )
 

@@ -54,6 +54,12 @@ class ApprovalForm(StyledFormMixin, forms.Form):
     )
 
 
+class RefusalForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for refusing the grant"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class MainCourseForm(StyledFormMixin, forms.Form):
     started_on = date_field(_("Main course starts on"), initial=timezone.localdate)
     cvr = forms.CharField(label=_("CVR number"), max_length=20)

@@ -106,6 +106,11 @@ class Decision(AppendOnlyModel):
         return {a.role for a in self.approvals.all()}
 
     @property
+    def refusal(self):
+        """The second approver's refusal of this decision's grant, if any."""
+        return self.grant_refusals.first()
+
+    @property
     def is_granted(self) -> bool:
         """Green and signed by both a project leader and a benefits caseworker."""
         return self.colour == Colour.GREEN and self.approved_roles >= {
@@ -161,6 +166,24 @@ class GrantApproval(AppendOnlyModel):
             models.UniqueConstraint(
                 fields=["decision", "recorded_by"], name="grant_two_different_approvers"
             ),
+        ]
+
+
+class GrantRefusal(AppendOnlyModel):
+    """An approver's refusal to sign a green decision's grant, with the reason. The case goes
+    back to the decision step: the project leader decides a new round."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="grant_refusals")
+    role = models.CharField(_("role"), max_length=40)
+    refused_on = models.DateField(_("refused on"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("refused loan grant")
+        verbose_name_plural = _("refused loan grants")
+        constraints = [
+            models.UniqueConstraint(fields=["decision"], name="grant_refused_once"),
         ]
 
 

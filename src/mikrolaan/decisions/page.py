@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.services import log_read
 from mikrolaan.cases.models import Case
 from mikrolaan.cases.page import register_action, register_section
@@ -60,6 +61,7 @@ def decisions_section(case, user):
         APPROVER_ROLES,
         approval_refusal,
         awaits_resubmission,
+        missing_approver_roles,
     )
 
     decisions = list(
@@ -77,6 +79,8 @@ def decisions_section(case, user):
             "decision": current,
             "approvals": list(current.approvals.all()),
             "granted": current.is_granted,
+            "refusal": current.refusal,
+            "missing": [str(Role(r).label).lower() for r in missing_approver_roles(current)],
             "my_refusal": approval_refusal(current, user)
             if user.has_role(*APPROVER_ROLES)
             and not current.is_granted
@@ -135,12 +139,14 @@ def _register_event_kinds():
     from mikrolaan.decisions.services import (
         EVENT_DECISION,
         EVENT_GRANT_APPROVED,
+        EVENT_GRANT_REFUSED,
         EVENT_LOAN_GRANTED,
     )
 
     register_event_kind(EVENT_DECISION, gettext_lazy("Budget decision"))
     register_event_kind(EVENT_GRANT_APPROVED, gettext_lazy("Loan grant approved"))
     register_event_kind(EVENT_LOAN_GRANTED, gettext_lazy("Loan granted"))
+    register_event_kind(EVENT_GRANT_REFUSED, gettext_lazy("Loan grant refused"))
     register_event_kind(EVENT_MAIN_COURSE_STARTED, gettext_lazy("Main course started"))
     register_event_kind(EVENT_FIT_FOR_WORK, gettext_lazy("Declared fit for work"))
 

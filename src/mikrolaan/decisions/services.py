@@ -18,12 +18,13 @@ from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.models import Case
 from mikrolaan.core.formatting import money
-from mikrolaan.decisions.models import Colour, Decision, GrantApproval, RedOutcome
+from mikrolaan.decisions.models import Colour, Decision, GrantApproval, GrantRefusal, RedOutcome
 from mikrolaan.policy.models import LoanPolicy, PolicyNotInForce
 
 EVENT_DECISION = "decision"
 EVENT_GRANT_APPROVED = "grant_approved"
 EVENT_LOAN_GRANTED = "loan_granted"
+EVENT_GRANT_REFUSED = "grant_refused"
 
 DECISION_STAGES = {Stage.PRE_COURSE, Stage.DECISION}
 APPROVER_ROLES = (Role.PROJECT_LEADER, Role.BENEFITS_CASEWORKER)
@@ -38,6 +39,11 @@ def latest_decision(case: Case) -> Decision | None:
     return case.decisions.order_by("-round_number").first()
 
 
+def is_refused(decision: Decision) -> bool:
+    """Was this green decision's grant refused by an approver (a new round is then decided)?"""
+    return decision.grant_refusals.exists()
+
+
 def worst_colour(*colours: str) -> str:
     """The overall colour the three P's suggest: the worst of them."""
     return max(colours, key=lambda c: _ORDER[c])
@@ -48,12 +54,16 @@ def decision_refusal(case: Case) -> str | None:
     if case.stage not in DECISION_STAGES:
         return _("A decision can only be made in the pre-course or after a yellow decision.")
     latest = latest_decision(case)
-    if latest is not None and latest.colour != Colour.YELLOW:
+    if latest is not None and latest.colour != Colour.YELLOW and not is_refused(latest):
         return _("The case already has a final decision.")
     version = latest_version(case)
     if version is None:
         return _("Enter the budgets before the decision.")
-    if latest is not None and latest.budget_version_id == version.pk:
+    if (
+        latest is not None
+        and latest.colour == Colour.YELLOW
+        and latest.budget_version_id == version.pk
+    ):
         return _(
             "The last round was yellow: a resubmitted budget (a new version) is needed "
             "before the next round."
@@ -220,6 +230,8 @@ def approval_refusal(decision: Decision, user) -> str | None:
         return _("Only a green decision can be granted.")
     if decision.is_granted:
         return _("The loan grant is already approved by both.")
+    if is_refused(decision):
+        return _("The loan grant was refused; the project leader decides a new round.")
     latest = latest_decision(decision.case)
     if latest is None or latest.pk != decision.pk or decision.case.stage != Stage.DECISION:
         return _("This decision is no longer the case's current decision.")
@@ -299,6 +311,49 @@ def approve_grant(
             stage=Stage.GRANTED,
         )
     return approval
+
+
+def missing_approver_roles(decision: Decision) -> list[str]:
+    """The approver roles that have not yet signed this decision's grant."""
+    given = decision.approved_roles
+    return [role.value for role in APPROVER_ROLES if role.value not in given]
+
+
+@transaction.atomic
+def refuse_grant(
+    decision: Decision, *, refused_on: dt.date, reason: str, acting_user
+) -> GrantRefusal:
+    """An approver refuses to sign the grant, giving the reason. The decision stays as it was
+    (append-only); the case stays at the decision step, where the project leader decides a
+    new round (on the same budget or a resubmitted one)."""
+    case = Case.objects.select_for_update().get(pk=decision.case_id)
+    decision = Decision.objects.get(pk=decision.pk)
+    decision.case = case
+    refusal = approval_refusal(decision, acting_user)
+    if refusal:
+        if not acting_user.has_role(*APPROVER_ROLES):
+            raise PermissionDenied(refusal)
+        raise ValidationError(refusal)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for refusing the grant.")})
+    record_event(
+        case,
+        EVENT_GRANT_REFUSED,
+        acting_user=acting_user,
+        occurred_on=refused_on,
+        summary=_("Loan grant refused by %(role)s %(name)s")
+        % {"role": Role(acting_user.role).label.lower(), "name": acting_user},
+        why=reason.strip(),
+        data={"decision": decision.pk, "role": acting_user.role},
+        stage=Stage.DECISION,
+    )
+    return GrantRefusal.objects.create(
+        decision=decision,
+        role=acting_user.role,
+        refused_on=refused_on,
+        reason=reason.strip(),
+        recorded_by=acting_user,
+    )
 
 
 def granted_decisions():

@@ -102,6 +102,12 @@ def approve(request, pk):
             )
         return redirect(case_page_url(case))
     status = 403 if refusal and request.method == "POST" else 200
+    return _approval_page(request, case, decision, refusal, form, forms.RefusalForm(), status)
+
+
+def _approval_page(request, case, decision, refusal, form, refuse_form, status=200):
+    """The approval page: the basis of the grant (budget, the three P's, the earlier
+    approvals' notes), then approve or refuse with a reason."""
     return render(
         request,
         "decisions/approve.html",
@@ -109,11 +115,42 @@ def approve(request, pk):
             "case": case,
             "decision": decision,
             "approvals": list(decision.approvals.select_related("recorded_by")),
+            "grant_refusal": decision.refusal,
+            "s": summarise(decision.budget_version) if decision.budget_version else None,
             "refusal": refusal,
             "form": form,
+            "refuse_form": refuse_form,
             "case_url": case_page_url(case),
         },
         status=status,
+    )
+
+
+@require_http_methods(["POST"])
+def refuse(request, pk):
+    decision = get_object_or_404(
+        Decision.objects.filter(case__in=Case.objects.for_user(request.user)), pk=pk
+    )
+    case = open_case(request, decision.case_id, why="loan grant")
+    refusal = services.approval_refusal(decision, request.user)
+    if refusal:
+        raise PermissionDenied(refusal)
+    refuse_form = forms.RefusalForm(request.POST)
+    if refuse_form.is_valid() and _apply(
+        refuse_form,
+        lambda: services.refuse_grant(
+            decision,
+            refused_on=timezone.localdate(),
+            reason=refuse_form.cleaned_data["reason"],
+            acting_user=request.user,
+        ),
+    ):
+        messages.success(
+            request, _("The refusal is recorded; the project leader decides a new round.")
+        )
+        return redirect(case_page_url(case))
+    return _approval_page(
+        request, case, decision, None, forms.ApprovalForm(), refuse_form, status=400
     )
 
 

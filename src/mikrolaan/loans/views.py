@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse as reverse_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.cases.models import Case
+from mikrolaan.cases.next_step import next_step
 from mikrolaan.core.formatting import number
 from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import services
@@ -113,6 +115,13 @@ def _loan_page(request, loan, *, forms=None, status=200):
         if summary["policy"]
         else 0,
     }
+    case = Case.objects.for_user(user).filter(pk=loan.case_id).first()
+    context["case_url"] = reverse_url("cases:detail", args=[case.pk]) if case else None
+    step = next_step(case, user) if case else None
+    if step and step["action"] and step["action"]["url"] == request.path:
+        step["action"] = None  # the step is this very page (the loan being repaid)
+        step["here"] = True
+    context["next_step"] = step
     return render(request, "loans/detail.html", context, status=status)
 
 

@@ -26,7 +26,13 @@ from mikrolaan.banking.models import BankEntry, EntryHandling
 from mikrolaan.budgets.models import BudgetLine, BudgetVersion, LiquidityMonth
 from mikrolaan.cases.models import Case, CaseEvent, Dropout, Referral, Screening
 from mikrolaan.courses.models import Conversation, Participation, PlannedActivity, PreCoursePlan
-from mikrolaan.decisions.models import Decision, FitForWork, GrantApproval, MainCourseStart
+from mikrolaan.decisions.models import (
+    Decision,
+    FitForWork,
+    GrantApproval,
+    GrantRefusal,
+    MainCourseStart,
+)
 from mikrolaan.letters.models import Letter
 from mikrolaan.loans.models import (
     Deferral,
@@ -114,6 +120,7 @@ SECTIONS: list[Section] = [
     Section("liquidity_months", LiquidityMonth, "version__case__citizen", _("Liquidity budget")),
     Section("decisions", Decision, "case__citizen", _("Decisions")),
     Section("grant_approvals", GrantApproval, "decision__case__citizen", _("Loan grant")),
+    Section("grant_refusals", GrantRefusal, "decision__case__citizen", _("Refused loan grants")),
     Section("main_course_starts", MainCourseStart, "case__citizen", _("Start of the main course")),
     Section("fit_for_work", FitForWork, "case__citizen", _("Declared fit for work")),
     Section("loans", Loan, "citizen", _("Loans")),

@@ -50,7 +50,13 @@ from mikrolaan.core.erasure import erase_fields, erase_rows, erasure_permit
 from mikrolaan.core.models import AppendOnlyQuerySet
 from mikrolaan.courses.models import Conversation, Participation, PlannedActivity
 from mikrolaan.decisions.main_course import EVENT_MAIN_COURSE_STARTED
-from mikrolaan.decisions.models import Decision, FitForWork, GrantApproval, MainCourseStart
+from mikrolaan.decisions.models import (
+    Decision,
+    FitForWork,
+    GrantApproval,
+    GrantRefusal,
+    MainCourseStart,
+)
 from mikrolaan.letters.models import Letter
 from mikrolaan.loans.models import (
     Deferral,
@@ -160,6 +166,8 @@ KINDS: list[Kind] = [
           "amount_justification": ""}),
     Kind("grant_approvals", _("Grant approvals: notes"), GrantApproval,
          "decision__case__citizen", {"note": ""}),
+    Kind("grant_refusals", _("Refused grants: reasons"), GrantRefusal,
+         "decision__case__citizen", {"reason": MARK}),
     Kind("main_course_starts", _("Main course starts: CVR number and reasons"),
          MainCourseStart, "case__citizen", {"cvr": "", "subsistence_reason": ""}),
     Kind("fit_for_work", _("Fit for work: notes"), FitForWork, "case__citizen", {"note": ""}),

@@ -30,4 +30,5 @@ def panels_for(user) -> list[dict]:
 
 
 def citizens_shown(panels: list[dict]) -> list[int]:
-    return [row["citizen"] for panel in panels for row in panel["rows"] if row.get("citizen")]
+    shown = [row["citizen"] for panel in panels for row in panel["rows"] if row.get("citizen")]
+    return shown + [s["citizen"] for panel in panels for s in panel.get("steps", [])]
