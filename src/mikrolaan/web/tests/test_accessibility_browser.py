@@ -26,6 +26,8 @@ WIDTHS = {"desktop": 1280, "mobile": 390}
 # Not our pages: the admin site is Django's own; the rest leave or change the session.
 SKIP_PREFIXES = ("/admin/", "/logout/", "/i18n/", "/static/", "/oidc/", "/login/")
 MAX_PAGES_PER_ROLE = 80
+CRAWLED_PER_KIND = 15
+CHECKED_PER_KIND = 3
 
 
 class _Links(HTMLParser):
@@ -49,28 +51,41 @@ def _kind(url: str) -> tuple:
 
 
 def reachable_pages(client: Client) -> list[str]:
-    """The HTML pages reachable by links from the start page, one of each kind."""
-    seen_kinds, pages, queue = set(), [], ["/"]
+    """The HTML pages reachable by links from the start page, few of each kind.
+
+    Up to ``CRAWLED_PER_KIND`` pages of a kind are opened to find the links only some of them
+    have (the budget form on a case at that stage); a page is checked in the browser when it is
+    the first of its kind or links to kinds of pages its kind's checked pages did not.
+    """
+    crawled, checked, signatures, pages = {}, {}, {}, []
+    queue, seen = ["/"], {"/"}
     while queue and len(pages) < MAX_PAGES_PER_ROLE:
         url = queue.pop(0)
         kind = _kind(url)
-        if kind in seen_kinds:
+        if crawled.get(kind, 0) >= CRAWLED_PER_KIND:
             continue
-        seen_kinds.add(kind)
+        crawled[kind] = crawled.get(kind, 0) + 1
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
-        pages.append(url)
         parser = _Links()
         parser.feed(response.content.decode())
+        links = set()
         for href in parser.hrefs:
             href = urldefrag(href)[0]
             if href.startswith("?"):
                 href = urlsplit(url).path + href
             if not href.startswith("/") or href.startswith(SKIP_PREFIXES):
                 continue
-            if _kind(href) not in seen_kinds:
+            links.add(_kind(href))
+            if href not in seen:
+                seen.add(href)
                 queue.append(href)
+        known = signatures.setdefault(kind, set())
+        if kind not in checked or (links - known and checked[kind] < CHECKED_PER_KIND):
+            checked[kind] = checked.get(kind, 0) + 1
+            known |= links
+            pages.append(url)
     return pages
 
 
