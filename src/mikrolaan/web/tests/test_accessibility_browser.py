@@ -151,8 +151,9 @@ def test_every_page_of_the_demo_is_accessible_on_desktop_and_phone(chromium, liv
 
 
 def test_at_390_px_the_menu_and_log_out_are_behind_a_menu_button(page, login, project_leader):
-    page.set_viewport_size({"width": 390, "height": 800})
     login(project_leader)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.reload()
     menu = page.get_by_role("link", name="Sager")
     log_out = page.get_by_role("button", name="Log ud")
     assert not menu.is_visible()
@@ -160,5 +161,12 @@ def test_at_390_px_the_menu_and_log_out_are_behind_a_menu_button(page, login, pr
     menu.wait_for(state="visible")
     assert log_out.is_visible()
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    # Primary buttons in the design system's primary colour (the neutral theme's is dark grey).
+    primary = page.evaluate(
+        "() => { const b = document.createElement('button');"
+        " b.className = 'button button-primary'; document.body.append(b);"
+        " return getComputedStyle(b).backgroundColor; }"
+    )
+    assert primary == "rgb(0, 89, 179)"
     log_out.click()
     page.wait_for_url("**/login/")
