@@ -6,6 +6,7 @@
     if (window.DKFDS) { window.DKFDS.init(); }
     scrollableTables();
     window.addEventListener("resize", scrollableTables);
+    document.body.addEventListener("htmx:afterSettle", scrollableTables);
     // <select data-autosubmit>: choosing an option submits its form (filters on list pages).
     document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
       el.addEventListener("change", function () { if (el.form) { el.form.submit(); } });
