@@ -17,6 +17,7 @@ from mikrolaan.core.formatting import number
 from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import services
 from mikrolaan.loans.arrears import arrears_for
+from mikrolaan.loans.chart import next_instalment, paid_against_planned
 from mikrolaan.loans.forms import (
     AsOfForm,
     DeferralForm,
@@ -111,6 +112,8 @@ def _loan_page(request, loan, *, forms=None, status=200):
         "payment_form": forms.get("payment") or PaymentForm(initial={"paid_on": today}),
         "reverse_form": ReverseForm(),
         "reverse_error": forms.get("reverse_error"),
+        "chart": paid_against_planned(summary),
+        "next_instalment": next_instalment(summary),
         "deferral_left": (summary["policy"].max_deferral_months - summary["deferred_months"])
         if summary["policy"]
         else 0,

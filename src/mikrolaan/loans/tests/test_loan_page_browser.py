@@ -25,7 +25,14 @@ def test_record_a_payout_on_the_loan_page_and_see_the_plan(page, login, finance_
     ready_for_payout(loan, on=dt.date(2013, 3, 15))
     form.locator("input[name=paid_on]").fill("2013-03-15")
     form.locator("button[type=submit]").click()
-    page.wait_for_selector("[data-testid=plan]")
+    page.wait_for_selector("[data-testid=loan-overview]")
+    # The overview: the next instalment and the chart; the 84 instalments are folded away.
+    next_instalment = page.locator("[data-testid=next-instalment]").inner_text()
+    assert "100,00 kr." in next_instalment and "02.04.2013" in next_instalment
+    assert page.locator("[data-testid=paid-chart] svg polyline").count() >= 1
+    assert not page.locator("[data-testid=plan]").is_visible()
+    page.locator("[data-testid=plan-details] summary").click()
+    page.locator("[data-testid=plan]").wait_for(state="visible")
     assert "Udbetalingen er registreret" in page.locator("[data-testid=message]").inner_text()
     assert page.locator("[data-testid=loan-status]").inner_text() == "Under tilbagebetaling"
     rows = page.locator("[data-testid=plan] tbody tr")

@@ -4,9 +4,38 @@
   "use strict";
   function init() {
     if (window.DKFDS) { window.DKFDS.init(); }
+    scrollableTables();
+    window.addEventListener("resize", scrollableTables);
+    document.body.addEventListener("htmx:afterSettle", scrollableTables);
     // <select data-autosubmit>: choosing an option submits its form (filters on list pages).
     document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
       el.addEventListener("change", function () { if (el.form) { el.form.submit(); } });
+    });
+  }
+  // Every table in the page scrolls inside its own box, never the whole page (WCAG 1.4.10);
+  // a box that does scroll can be reached and scrolled with the keyboard (WCAG 2.1.1).
+  function scrollableTables() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      var box = table.parentElement;
+      if (!box.classList.contains("table--responsive-scroll") &&
+          !box.classList.contains("overflow-x-auto")) {
+        box = document.createElement("div");
+        box.className = "table--responsive-scroll";
+        table.parentElement.insertBefore(box, table);
+        box.appendChild(table);
+      }
+    });
+    document.querySelectorAll("main .table--responsive-scroll, main .overflow-x-auto").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var caption = box.querySelector("caption");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title.split(" · ")[0]);
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
     });
   }
   if (document.readyState === "loading") {

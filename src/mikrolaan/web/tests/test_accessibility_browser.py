@@ -1,0 +1,172 @@
+"""WCAG 2.1 A/AA on every page a role can reach in the demo, on desktop and at 390 px.
+
+axe-core (npm, ``node_modules/axe-core``) is injected by Playwright into each page; the context
+that runs it bypasses the Content-Security-Policy for that one script (the policy itself is
+tested in ``test_csp_browser.py``). The pages are found by following the links of each role's
+pages from the start page (one page per kind of address: ``/cases/12/`` stands for every
+case), so a new page is checked as soon as the menu or another page links to it.
+"""
+
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+AXE = Path(__file__).resolve().parents[4] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = {"desktop": 1280, "mobile": 390}
+# Not our pages: the admin site is Django's own; the rest leave or change the session.
+SKIP_PREFIXES = ("/admin/", "/logout/", "/i18n/", "/static/", "/oidc/", "/login/")
+MAX_PAGES_PER_ROLE = 80
+CRAWLED_PER_KIND = 15
+CHECKED_PER_KIND = 3
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def _kind(url: str) -> tuple:
+    """One address stands for all of its kind: numbers, ids and codes in the path are alike."""
+    parts = urlsplit(url)
+    path = re.sub(r"/[^/]*\d[^/]*(?=/)", "/N", parts.path)
+    keys = frozenset(pair.split("=")[0] for pair in parts.query.split("&") if pair)
+    return path, keys
+
+
+def reachable_pages(client: Client) -> list[str]:
+    """The HTML pages reachable by links from the start page, few of each kind.
+
+    Up to ``CRAWLED_PER_KIND`` pages of a kind are opened to find the links only some of them
+    have (the budget form on a case at that stage); a page is checked in the browser when it is
+    the first of its kind or links to kinds of pages its kind's checked pages did not.
+    """
+    crawled, checked, signatures, pages = {}, {}, {}, []
+    queue, seen = ["/"], {"/"}
+    while queue and len(pages) < MAX_PAGES_PER_ROLE:
+        url = queue.pop(0)
+        kind = _kind(url)
+        if crawled.get(kind, 0) >= CRAWLED_PER_KIND:
+            continue
+        crawled[kind] = crawled.get(kind, 0) + 1
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        parser = _Links()
+        parser.feed(response.content.decode())
+        links = set()
+        for href in parser.hrefs:
+            href = urldefrag(href)[0]
+            if href.startswith("?"):
+                href = urlsplit(url).path + href
+            if not href.startswith("/") or href.startswith(SKIP_PREFIXES):
+                continue
+            links.add(_kind(href))
+            if href not in seen:
+                seen.add(href)
+                queue.append(href)
+        known = signatures.setdefault(kind, set())
+        if kind not in checked or (links - known and checked[kind] < CHECKED_PER_KIND):
+            checked[kind] = checked.get(kind, 0) + 1
+            known |= links
+            pages.append(url)
+    return pages
+
+
+def _describe(violations) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"    [{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])}×)")
+        for node in v["nodes"][:3]:
+            lines.append(f"        {' '.join(node['target'])}: {node['html'][:160]}")
+    return "\n".join(lines)
+
+
+def test_every_page_of_the_demo_is_accessible_on_desktop_and_phone(chromium, live_server):
+    from mikrolaan.accounts.models import User
+
+    call_command("demo", stdout=io.StringIO())
+    failures, checked = [], 0
+    host = urlsplit(live_server.url).hostname
+    for user in User.objects.filter(demo_login__isnull=False).order_by("role", "username"):
+        client = Client()
+        client.force_login(user)
+        pages = reachable_pages(client)
+        assert len(pages) > 1, f"{user.username} reaches no page"
+        context = chromium.new_context(
+            base_url=live_server.url,
+            locale="da-DK",
+            timezone_id="Europe/Copenhagen",
+            bypass_csp=True,  # only to inject axe-core; the policy is tested elsewhere
+        )
+        context.set_default_timeout(15_000)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "domain": host,
+                    "path": "/",
+                }
+            ]
+        )
+        page = context.new_page()
+        for label, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            for url in pages:
+                page.goto(url)
+                page.add_script_tag(path=str(AXE))
+                violations = page.evaluate(
+                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+                    " resultTypes: ['violations']}).then(r => r.violations)",
+                    WCAG_TAGS,
+                )
+                checked += 1
+                where = f"{user.username} · {label} · {url}"
+                if violations:
+                    failures.append(f"{where}\n{_describe(violations)}")
+                if width == WIDTHS["mobile"]:
+                    scroll = page.evaluate("document.scrollingElement.scrollWidth")
+                    if scroll > width:
+                        failures.append(f"{where}\n    scrolls sideways to {scroll} px")
+        context.close()
+    assert checked > 50
+    assert not failures, f"{len(failures)} of {checked} pages fail:\n" + "\n".join(failures)
+
+
+def test_at_390_px_the_menu_and_log_out_are_behind_a_menu_button(page, login, project_leader):
+    login(project_leader)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.reload()
+    menu = page.get_by_role("link", name="Sager")
+    log_out = page.get_by_role("button", name="Log ud")
+    assert not menu.is_visible()
+    page.get_by_role("button", name="Menu").click()
+    menu.wait_for(state="visible")
+    assert log_out.is_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    # Primary buttons in the design system's primary colour (the neutral theme's is dark grey).
+    primary = page.evaluate(
+        "() => { const b = document.createElement('button');"
+        " b.className = 'button button-primary'; document.body.append(b);"
+        " return getComputedStyle(b).backgroundColor; }"
+    )
+    assert primary == "rgb(0, 89, 179)"
+    log_out.click()
+    page.wait_for_url("**/login/")
