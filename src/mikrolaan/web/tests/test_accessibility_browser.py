@@ -27,7 +27,7 @@ WIDTHS = {"desktop": 1280, "mobile": 390}
 SKIP_PREFIXES = ("/admin/", "/logout/", "/i18n/", "/static/", "/oidc/", "/login/")
 MAX_PAGES_PER_ROLE = 80
 CRAWLED_PER_KIND = 15
-CHECKED_PER_KIND = 3
+CHECKED_PER_KIND = 2
 
 
 class _Links(HTMLParser):
