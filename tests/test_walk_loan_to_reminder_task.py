@@ -42,11 +42,13 @@ def test_from_two_approvals_through_payout_and_a_missed_instalment_to_the_task(
     assert page.inner_text("[data-testid=grant-state]") == "Bevilget"
 
     # The main course starts; the citizen is declared fit for work; the loan is set up.
+    # (on the cohort's first main-course day: a start outside the main course is refused)
+    started = case.cohort.main_course_start
     page.click("text=Start hovedforløbet")
-    page.fill("#id_started_on", today.isoformat())
+    page.fill("#id_started_on", started.isoformat())
     page.fill("#id_cvr", "39475146")
     page.fill("#id_subsistence_months", "6")
-    page.fill("#id_fit_for_work_on", today.isoformat())
+    page.fill("#id_fit_for_work_on", started.isoformat())
     page.click("text=Registrér starten")
     page.wait_for_selector("[data-testid=case-stage]")
     assert page.inner_text("[data-testid=case-stage]") == "Hovedforløb"
@@ -63,7 +65,7 @@ def test_from_two_approvals_through_payout_and_a_missed_instalment_to_the_task(
     form = page.locator("[data-testid=payout-form]")
     form.locator("input[name=paid_on]").fill(today.isoformat())
     form.locator("button[type=submit]").click()
-    page.wait_for_selector("[data-testid=plan]")
+    page.wait_for_selector("[data-testid=plan]", state="attached")  # folded by default
     loan.refresh_from_db()
     assert loan.status == LoanStatus.ACTIVE
     first_due = loan.repayment_start
