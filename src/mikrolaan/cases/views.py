@@ -1,5 +1,7 @@
 """Case views: parse, authorise (for_user + role), call a service, render."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -250,19 +252,27 @@ def screening(request, pk, kind):
     )
 
 
+def _submitted(request, form, call, success) -> bool:
+    """Call the service with a valid posted form's data; its errors go on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        call(**form.cleaned_data)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def dropout(request, pk):
     case = _case(request, pk)
     if not request.user.has_role(*CASEWORK_ROLES):
         raise PermissionDenied
     form = forms.DropoutForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record_dropout(case, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The dropout is recorded."))
-            return redirect("cases:detail", pk=case.pk)
+    record = partial(record_dropout, case, acting_user=request.user)
+    if _submitted(request, form, record, _("The dropout is recorded.")):
+        return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/dropout_form.html", {"form": form, "case": case})
 
 
@@ -315,14 +325,9 @@ def correct_date(request, pk, event_pk):
     if not may_correct_date(event):
         raise Http404
     form = forms.DateCorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            correct_event_date(event, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The correction is recorded."))
-            return redirect(reverse("cases:detail", args=[case.pk]) + f"#event-{event.pk}")
+    record = partial(correct_event_date, event, acting_user=request.user)
+    if _submitted(request, form, record, _("The correction is recorded.")):
+        return redirect(reverse("cases:detail", args=[case.pk]) + f"#event-{event.pk}")
     return render(
         request,
         "cases/date_correction_form.html",
@@ -341,12 +346,7 @@ def close_in_error(request, pk):
     if not request.user.has_role(*CASEWORK_ROLES):
         raise PermissionDenied
     form = forms.ErrorClosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            close_as_registered_in_error(case, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The case is closed as registered in error."))
-            return redirect("cases:detail", pk=case.pk)
+    close = partial(close_as_registered_in_error, case, acting_user=request.user)
+    if _submitted(request, form, close, _("The case is closed as registered in error.")):
+        return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/error_closure_form.html", {"form": form, "case": case})
