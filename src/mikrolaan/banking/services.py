@@ -29,7 +29,7 @@ from mikrolaan.banking.models import (
 )
 from mikrolaan.banking.parsing import StatementError, entry_identity, read_statement_file
 from mikrolaan.core.uploads import limit_in_mb
-from mikrolaan.loans import ledger
+from mikrolaan.loans import ledger, lifecycle
 from mikrolaan.loans.models import EntryKind, EntrySource, Loan, LoanStatus
 
 
@@ -320,6 +320,7 @@ def _handle_new_entry(entry: BankEntry, acting_user) -> EntryHandling:
             ledger_entry=posted.entry,
             recorded_by=_user(acting_user),
         )
+    lifecycle.follow_balance(loan, on=entry.posting_date, acting_user=_user(acting_user))
     log(
         _user(acting_user),
         Action.CREATE,
@@ -397,6 +398,7 @@ def post_to_loan(entry: BankEntry, loan: Loan, *, why: str, acting_user) -> Entr
         )
     except ledger.LedgerError as exc:
         raise ResolutionError(str(exc)) from exc
+    lifecycle.follow_balance(loan, on=entry.posting_date, acting_user=acting_user, why=why)
     log(
         acting_user,
         Action.CREATE,
@@ -438,6 +440,7 @@ def confirm_reversal(entry: BankEntry, *, why: str, acting_user) -> EntryHandlin
         )
     except ledger.LedgerError as exc:
         raise ResolutionError(str(exc)) from exc
+    lifecycle.follow_balance(target.loan, on=entry.posting_date, acting_user=acting_user, why=why)
     log(
         acting_user,
         Action.CREATE,

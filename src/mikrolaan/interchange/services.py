@@ -37,6 +37,7 @@ from mikrolaan.interchange import schema
 from mikrolaan.interchange.bulk import insert
 from mikrolaan.interchange.reader import Bundle, BundleError, Problem, load_files, parse
 from mikrolaan.interchange.validate import Existing, check
+from mikrolaan.loans.lifecycle import bulk_transitions
 from mikrolaan.loans.models import (
     PAYMENT_KINDS,
     EntryKind,
@@ -436,13 +437,6 @@ class _Writer:
             citizen_pk = self.citizen[lo.person_ref][0]
             existing = self.ex.loan_by_ref.get(lo.loan_ref)
             if existing is None:
-                paid = sum((pm.amount for pm in payments_of.get(lo.loan_ref, [])), Decimal(0))
-                if paid >= lo.principal:
-                    status = LoanStatus.REPAID
-                elif lo.collection_transferred_on:
-                    status = LoanStatus.IN_COLLECTION
-                else:
-                    status = LoanStatus.ACTIVE
                 new.append(
                     {
                         "loan_ref": lo.loan_ref,
@@ -456,7 +450,6 @@ class _Writer:
                         "term_months": lo.term_months or schema.DEFAULT_TERM_MONTHS,
                         "deferral_months_at_start": lo.deferral_months or 0,
                         "collection_transferred_on": lo.collection_transferred_on,
-                        "status": status,
                     }
                 )
             elif lo.collection_transferred_on and existing.collection_transferred_on is None:
@@ -538,30 +531,52 @@ class _Writer:
         insert(LedgerEntry, entries)
         self.touched_loan_pks = {e["loan_id"] for e in entries} | set(transfers)
         self.new_loan_pks = {loans[r]["pk"] for r in new_refs}
-        # Status is a projection of the payments and the transfer; bring old loans in line.
-        changed = {}
+        # The life cycle follows the payments and the transfer (``loans.lifecycle``).
+        steps, moved = [], {}
         for ref, loan in loans.items():
+            pk, status = loan["pk"], loan["status"]
             if ref in new_refs:
+                steps += [(pk, LoanStatus.GRANTED, loan["disbursed_on"])]
+                status = ""
+            if status == LoanStatus.WRITTEN_OFF:
                 continue
-            total = sum((a for _d, a in paid[loan["pk"]]), Decimal("0"))
+            total = sum((a for _d, a in paid[pk]), Decimal("0"))
+            day = loan["collection_transferred_on"]
             if total >= loan["principal"]:
-                status = LoanStatus.REPAID
-            elif loan["collection_transferred_on"]:
-                status = LoanStatus.IN_COLLECTION
+                target = LoanStatus.REPAID
+            elif day:
+                target = LoanStatus.IN_COLLECTION
             else:
+                target = LoanStatus.ACTIVE
+            path = []
+            if status in ("", LoanStatus.GRANTED):
+                path.append(LoanStatus.ACTIVE)
                 status = LoanStatus.ACTIVE
-            if loan["status"] != LoanStatus.WRITTEN_OFF and (
-                loan["status"] != status or loan["pk"] in transfers
-            ):
-                changed[loan["pk"]] = (status, loan["collection_transferred_on"])
-        if changed:
+            if status == LoanStatus.ACTIVE and day and target != LoanStatus.ACTIVE:
+                path.append(LoanStatus.IN_COLLECTION)
+                status = LoanStatus.IN_COLLECTION
+            if status != target:
+                path.append(target)
+            last_paid = max((d for d, _a in paid[pk]), default=loan["disbursed_on"])
+            when = {
+                LoanStatus.ACTIVE: loan["disbursed_on"],
+                LoanStatus.IN_COLLECTION: day,
+                LoanStatus.REPAID: max(last_paid, day or last_paid),
+            }
+            steps += [(pk, to, when[to]) for to in path]
+            if pk in transfers:
+                moved[pk] = loan["collection_transferred_on"]
+        bulk_transitions(
+            steps,
+            acting_user=self.user if self.user_id else None,
+            why=_("From an imported bundle"),
+        )
+        if moved:
             objs = []
-            for obj in _in_bulk(Loan, list(changed)):
-                obj.status, obj.collection_transferred_on = changed[obj.pk]
+            for obj in _in_bulk(Loan, list(moved)):
+                obj.collection_transferred_on = moved[obj.pk]
                 objs.append(obj)
-            Loan.objects.bulk_update(
-                objs, ["status", "collection_transferred_on"], batch_size=BATCH
-            )
+            Loan.objects.bulk_update(objs, ["collection_transferred_on"], batch_size=BATCH)
 
     def entry(self, loan_pk, kind, amount, day, sign, external_id):
         return {

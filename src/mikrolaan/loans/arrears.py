@@ -80,20 +80,22 @@ due AS (
 ),
 paid AS (
     SELECT e.loan_id, {_ore("SUM(e.amount)")} AS paid
-    FROM loans_ledgerentry e
+    FROM loans_ledgerentry e JOIN base b ON b.loan_id = e.loan_id
     WHERE e.kind IN {PAYMENT_KINDS_SQL} AND e.value_date <= %(as_of)s
     GROUP BY e.loan_id
 ),
 unpaid AS (  -- payments up to D that were reversed (at any date): they never count
     SELECT o.loan_id, {_ore("SUM(o.amount)")} AS amount
     FROM loans_ledgerentry r JOIN loans_ledgerentry o ON o.id = r.reverses_id
+    JOIN base b ON b.loan_id = r.loan_id
     WHERE r.kind = 'reversal' AND r.reversed_kind IN {PAYMENT_KINDS_SQL}
       AND o.value_date <= %(as_of)s
     GROUP BY o.loan_id
 ),
 extra AS (
     SELECT x.loan_id, CAST(SUM(x.extra_ore) AS BIGINT) AS extra
-    FROM loans_paymentsplit x WHERE x.value_date <= %(as_of)s
+    FROM loans_paymentsplit x JOIN base b ON b.loan_id = x.loan_id
+    WHERE x.value_date <= %(as_of)s
     GROUP BY x.loan_id
 ),
 pos AS (
@@ -127,6 +129,66 @@ LEFT JOIN loans_duedate dd
        ON dd.due_day = arr.due_day
       AND dd.month = s.first_month + CAST(arr.regular - s.before_ore AS BIGINT) / s.amount_ore
 """  # noqa: S608 - no user input: callers build loan_filter from integers
+
+
+def kept_arrears_sql(vendor: str, *, loan_filter: str = "") -> str:
+    """The loans in arrears on ``%(as_of)s`` from the figures each loan keeps
+    (``loans.kept``), with the same columns as ``arrears_sql``: an index range over the loans
+    whose oldest unpaid due date has passed, and their plan segments — no ledger scan.
+
+    Right only when no entry is dated after ``as_of`` (``kept_is_current``): the kept figures
+    hold every payment recorded.
+    """
+    if vendor == "postgresql":
+        days = "(CAST(%(as_of)s AS date) - late.oldest_unpaid_due)"
+    else:
+        days = "CAST(julianday(%(as_of)s) - julianday(late.oldest_unpaid_due) AS INTEGER)"
+    extra_where = f"AND ({loan_filter})" if loan_filter else ""
+    return f"""
+WITH cutoff AS (
+    SELECT due_day, MAX(month) AS month
+    FROM loans_duedate WHERE due_date <= %(as_of)s GROUP BY due_day
+),
+late AS (
+    SELECT l.id AS loan_id, {_ore("l.principal")} AS principal, p.due_day AS due_day,
+           l.paid_regular_ore AS regular, l.paid_extra_ore AS extra, l.oldest_unpaid_due
+    FROM loans_loan l JOIN policy_loanpolicy p ON p.id = l.policy_id
+    WHERE l.oldest_unpaid_due <= %(as_of)s {extra_where}
+),
+due AS (
+    SELECT s.loan_id,
+           CAST(SUM(s.amount_ore * CASE
+                 WHEN c.month IS NULL OR c.month < s.first_month THEN 0
+                 WHEN c.month - s.first_month + 1 >= s.count THEN s.count
+                 ELSE c.month - s.first_month + 1 END) AS BIGINT) AS due
+    FROM loans_plansegment s
+    JOIN late b ON b.loan_id = s.loan_id
+    LEFT JOIN cutoff c ON c.due_day = b.due_day
+    GROUP BY s.loan_id
+)
+SELECT late.loan_id, COALESCE(due.due, 0) AS due, late.regular + late.extra AS paid,
+       CASE WHEN COALESCE(due.due, 0) - late.regular < late.principal - late.regular - late.extra
+            THEN COALESCE(due.due, 0) - late.regular
+            ELSE late.principal - late.regular - late.extra END AS arrears,
+       late.oldest_unpaid_due, {days} AS days_past_due
+FROM late LEFT JOIN due ON due.loan_id = late.loan_id
+"""  # noqa: S608 - no user input: callers build loan_filter from constants
+
+
+def kept_is_current(as_of: dt.date) -> bool:
+    """True when no ledger entry is dated after ``as_of``: the kept figures are its figures."""
+    from mikrolaan.loans.models import Loan
+
+    return not Loan.objects.filter(last_value_date__gt=as_of).exists()
+
+
+def in_arrears_sql(vendor: str, as_of: dt.date, *, loan_filter: str = "") -> str:
+    """The loans in arrears on ``as_of`` (``arrears_sql``'s columns, only rows with arrears):
+    from the kept figures when they are current, else from the whole ledger."""
+    if kept_is_current(as_of):
+        return kept_arrears_sql(vendor, loan_filter=loan_filter)
+    full = arrears_sql(vendor, loan_filter=loan_filter)
+    return f"SELECT * FROM ({full}) q WHERE q.arrears > 0"  # noqa: S608
 
 
 def tune_session(cursor) -> None:

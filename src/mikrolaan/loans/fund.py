@@ -1,5 +1,7 @@
 """The revolving fund on a date: what was paid out, came back, is owed, is lost, and how old
-the arrears are. Set-based: a few aggregate queries over the ledger and the arrears query."""
+the arrears are. Set-based: for today a scan of the loans' kept figures (``loans.kept``) and
+the arrears of the loans whose oldest unpaid due date has passed; for a past date, aggregates
+over the ledger's dated entries and the loans' dated status transitions (``loans.queries``)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from mikrolaan.loans.arrears import arrears_sql, tune_session
+from mikrolaan.loans import queries
+from mikrolaan.loans.arrears import arrears_sql, kept_arrears_sql, kept_is_current, tune_session
+from mikrolaan.loans.models import LedgerEntry
 from mikrolaan.loans.schedule import to_kr
 
 BUCKETS = [
@@ -56,6 +60,8 @@ def _kr(value) -> Decimal:
 
 
 def fund_on(as_of: dt.date) -> Fund:
+    """The fund on ``as_of``: from the figures the loans keep when nothing is dated after it
+    (today), otherwise from the ledger's dated entries and the loans' dated transitions."""
     fund = Fund(as_of=as_of)
     with transaction.atomic(), connection.cursor() as cursor:
         tune_session(cursor)
@@ -66,65 +72,8 @@ def fund_on(as_of: dt.date) -> Fund:
         )
         fund.loans_granted, capital = cursor.fetchone()
         fund.capital_granted = _kr(capital)
-        # Each entry by what it is (a reversal counts against the kind it reverses).
-        cursor.execute(
-            """
-            SELECT CASE WHEN kind = 'reversal' THEN reversed_kind ELSE kind END AS k,
-                   SUM(CASE WHEN kind = 'reversal' THEN -amount ELSE amount END),
-                   COUNT(DISTINCT loan_id)
-            FROM loans_ledgerentry WHERE value_date <= %s
-            GROUP BY CASE WHEN kind = 'reversal' THEN reversed_kind ELSE kind END
-            """,
-            [as_of],
-        )
-        by_kind = {k: (_kr(total), n) for k, total, n in cursor.fetchall()}
-        fund.paid_out, fund.loans_paid_out = by_kind.get("disbursement", (_kr(0), 0))
-        fund.repaid = (
-            by_kind.get("repayment", (_kr(0), 0))[0]
-            + by_kind.get("collector_payment", (_kr(0), 0))[0]
-        )
-        fund.fees = by_kind.get("fee", (_kr(0), 0))[0]
-        fund.written_off = by_kind.get("write_off", (_kr(0), 0))[0]
-        cursor.execute(
-            "SELECT COALESCE(SUM(debt_delta), 0) FROM loans_ledgerentry WHERE value_date <= %s",
-            [as_of],
-        )
-        fund.outstanding = _kr(cursor.fetchone()[0])
-        cursor.execute(
-            """
-            SELECT COALESCE(SUM(e.debt_delta), 0) FROM loans_ledgerentry e
-            JOIN loans_loan l ON l.id = e.loan_id
-            WHERE e.value_date <= %s AND l.collection_transferred_on <= %s
-            """,
-            [as_of, as_of],
-        )
-        fund.in_collection = _kr(cursor.fetchone()[0])
-        # Ageing: loans being repaid by the municipality (not handed over, not written off).
-        bucket_sql = " ".join(
-            f"WHEN a.days_past_due BETWEEN {lo} AND {hi} THEN '{name}'"
-            if hi is not None
-            else f"WHEN a.days_past_due >= {lo} THEN '{name}'"
-            for name, lo, hi in BUCKETS
-        )
-        cursor.execute(
-            f"""
-            WITH a AS ({arrears_sql(connection.vendor)}),
-            bal AS (
-                SELECT loan_id, SUM(debt_delta) AS owed FROM loans_ledgerentry
-                WHERE value_date <= %(as_of)s GROUP BY loan_id
-            )
-            SELECT CASE {bucket_sql} END AS bucket, COUNT(*), SUM(a.arrears),
-                   COALESCE(SUM(bal.owed), 0)
-            FROM a JOIN loans_loan l ON l.id = a.loan_id
-            LEFT JOIN bal ON bal.loan_id = a.loan_id
-            WHERE a.arrears > 0
-              AND (l.collection_transferred_on IS NULL OR l.collection_transferred_on > %(as_of)s)
-              AND l.status <> 'written_off'
-            GROUP BY CASE {bucket_sql} END
-            """,  # noqa: S608 - the buckets are constants of this module
-            {"as_of": as_of},
-        )
-        rows = {bucket: (n, arrears, owed) for bucket, n, arrears, owed in cursor.fetchall()}
+        now = kept_is_current(as_of)
+        rows = _ageing_now(cursor, fund) if now else _ageing_then(cursor, fund)
     for name, lo, _hi in BUCKETS:
         n, arrears, owed = rows.get(name, (0, 0, 0))
         fund.ageing.append(
@@ -135,6 +84,87 @@ def fund_on(as_of: dt.date) -> Fund:
         if lo > 30:
             fund.outstanding_at_risk_30 += _kr(owed)
     return fund
+
+
+def _bucket_sql() -> str:
+    return " ".join(
+        f"WHEN a.days_past_due BETWEEN {lo} AND {hi} THEN '{name}'"
+        if hi is not None
+        else f"WHEN a.days_past_due >= {lo} THEN '{name}'"
+        for name, lo, hi in BUCKETS
+    )
+
+
+def _ageing_now(cursor, fund: Fund) -> dict:
+    """Totals from the loans' kept figures: one scan of the loans, no ledger."""
+    cursor.execute(
+        """
+        SELECT COUNT(*) FILTER (WHERE paid_out > 0), COALESCE(SUM(paid_out), 0),
+               COALESCE(SUM(received), 0), COALESCE(SUM(fees_charged), 0),
+               COALESCE(SUM(written_off), 0), COALESCE(SUM(balance), 0),
+               COALESCE(SUM(balance) FILTER (WHERE status = 'in_collection'), 0)
+        FROM loans_loan
+        """
+    )
+    n, paid_out, repaid, fees, written_off, outstanding, in_collection = cursor.fetchone()
+    fund.loans_paid_out = n or 0
+    fund.paid_out, fund.repaid, fund.fees = _kr(paid_out), _kr(repaid), _kr(fees)
+    fund.written_off, fund.outstanding = _kr(written_off), _kr(outstanding)
+    fund.in_collection = _kr(in_collection)
+    # Ageing: loans being repaid by the municipality (not handed over, not written off).
+    late = kept_arrears_sql(connection.vendor, loan_filter="l.status = 'active'")
+    cursor.execute(
+        f"""
+        WITH a AS ({late})
+        SELECT CASE {_bucket_sql()} END AS bucket, COUNT(*), SUM(a.arrears), SUM(l.balance)
+        FROM a JOIN loans_loan l ON l.id = a.loan_id
+        WHERE a.arrears > 0
+        GROUP BY CASE {_bucket_sql()} END
+        """,  # noqa: S608 - the buckets are constants of this module
+        {"as_of": fund.as_of},
+    )
+    return {bucket: (n, arrears, owed) for bucket, n, arrears, owed in cursor.fetchall()}
+
+
+# A loan's status on %(as_of)s: its last transition on or before the date.
+_STATUS_ON = """(SELECT t.to_status FROM loans_loantransition t
+                 WHERE t.loan_id = l.id AND t.day <= %(as_of)s
+                 ORDER BY t.day DESC, t.id DESC LIMIT 1)"""
+
+
+def _ageing_then(cursor, fund: Fund) -> dict:
+    """Totals on a past date, from the ledger's dated entries and the dated transitions."""
+    as_of = fund.as_of
+    by_kind = queries.totals_by_kind(as_of)
+    fund.loans_paid_out = (
+        LedgerEntry.objects.filter(kind="disbursement", value_date__lte=as_of)
+        .values("loan_id")
+        .distinct()
+        .count()
+    )
+    fund.paid_out = _kr(by_kind.get("disbursement"))
+    fund.repaid = _kr(by_kind.get("repayment")) + _kr(by_kind.get("collector_payment"))
+    fund.fees = _kr(by_kind.get("fee"))
+    fund.written_off = _kr(by_kind.get("write_off"))
+    fund.outstanding = _kr(queries.debt_total(as_of))
+    with_collector = queries.loans_in_status_on(as_of, "in_collection")
+    fund.in_collection = _kr(queries.debt_total(as_of, with_collector))
+    cursor.execute(
+        f"""
+        WITH a AS ({arrears_sql(connection.vendor, loan_filter=f"{_STATUS_ON} = 'active'")}),
+        bal AS (
+            SELECT loan_id, SUM(debt_delta) AS owed FROM loans_ledgerentry
+            WHERE value_date <= %(as_of)s GROUP BY loan_id
+        )
+        SELECT CASE {_bucket_sql()} END AS bucket, COUNT(*), SUM(a.arrears),
+               COALESCE(SUM(bal.owed), 0)
+        FROM a LEFT JOIN bal ON bal.loan_id = a.loan_id
+        WHERE a.arrears > 0
+        GROUP BY CASE {_bucket_sql()} END
+        """,  # noqa: S608 - the buckets and the status subquery are constants of this module
+        {"as_of": as_of},
+    )
+    return {bucket: (n, arrears, owed) for bucket, n, arrears, owed in cursor.fetchall()}
 
 
 def fund_json(fund: Fund) -> dict:

@@ -6,8 +6,9 @@ back-dated entry cannot make the past negative either — and is idempotent by
 ``(loan, source, external_id)`` when an external id is given. PostgreSQL checks the balance
 again at commit (a deferred constraint trigger, migration 0004).
 
-After each posting the loan's stored plan projection is re-derived (``loans.plan.rederive``):
-how payments split into regular and extra, and whether the loan is repaid.
+Posting writes the entry and, in the same transaction, the loan's kept figures
+(``loans.kept``: balance, totals, how the payment applies to the plan). Nothing else happens in
+a posting: no status change, no event (``loans.lifecycle.follow_balance`` is the caller's).
 
 Overpayment: ``post`` refuses a repayment beyond the balance. ``receive_payment`` is the entry
 point for money received (bank, hand, collector): it posts what the borrower owes as the
@@ -20,8 +21,8 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 
+from mikrolaan.loans import kept, queries
 from mikrolaan.loans.models import (
     DEBT_SIGN,
     ZERO,
@@ -30,6 +31,8 @@ from mikrolaan.loans.models import (
     LedgerEntry,
     Loan,
     Overpayment,
+    PaymentSplit,
+    PlanSegment,
 )
 
 
@@ -59,11 +62,10 @@ def _money(amount) -> Decimal:
 
 
 def balance(loan: Loan, as_of: dt.date | None = None) -> Decimal:
-    """What the borrower owes: the sum of the entries' effects (up to ``as_of``, inclusive)."""
-    entries = LedgerEntry.objects.filter(loan=loan)
-    if as_of is not None:
-        entries = entries.filter(value_date__lte=as_of)
-    return entries.aggregate(total=Sum("debt_delta"))["total"] or ZERO
+    """What the borrower owes (``loans.queries.balance``; now: the loan's kept balance)."""
+    if as_of is None or (loan.last_value_date and as_of >= loan.last_value_date):
+        return Loan.objects.values_list("balance", flat=True).get(pk=loan.pk)
+    return queries.balance(loan, as_of)
 
 
 def _lowest_daily_balance(loan: Loan, extra: tuple[dt.date, Decimal]) -> Decimal:
@@ -125,7 +127,10 @@ def post(
                 f"{loan.loan_ref}: nothing can be posted before the payout "
                 f"({loan.disbursed_on or 'not paid out'})"
             )
-    if balance(loan) + delta < 0 or _lowest_daily_balance(loan, (value_date, delta)) < 0:
+    in_order = loan.last_value_date is None or value_date >= loan.last_value_date
+    if loan.balance + delta < 0 or (
+        not in_order and _lowest_daily_balance(loan, (value_date, delta)) < 0
+    ):
         raise LedgerError(
             f"posting {kind} {amount} would take the balance of {loan.loan_ref} below zero"
         )
@@ -146,9 +151,7 @@ def post(
             )
     except IntegrityError as exc:
         raise LedgerError(str(exc)) from exc
-    from mikrolaan.loans.plan import rederive
-
-    rederive(loan, acting_user=acting_user, on=value_date)
+    kept.apply(loan, entry, in_order=in_order)
     return Posted(entry, created=True)
 
 
@@ -184,7 +187,10 @@ def receive_payment(
             return Received(entry, over, created=False)
     if loan.disbursed_on is None or value_date < loan.disbursed_on:
         raise LedgerError(f"{loan.loan_ref}: a payment cannot be dated before the payout")
-    owed = min(balance(loan), _lowest_future_balance(loan, value_date))
+    if loan.last_value_date is None or value_date >= loan.last_value_date:
+        owed = loan.balance
+    else:
+        owed = min(loan.balance, _lowest_future_balance(loan, value_date))
     to_loan = min(amount, max(owed, ZERO))
     entry = over = None
     if to_loan > 0:
@@ -220,3 +226,171 @@ def _lowest_future_balance(loan: Loan, day: dt.date) -> Decimal:
         running += sum((d for _, d in group), ZERO)
         lowest = min(lowest, running)
     return lowest
+
+
+# --- many payments at once (bank files) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A payment to receive for a loan, one of a batch (``receive_payments``)."""
+
+    loan_id: int
+    amount: Decimal
+    value_date: dt.date
+    external_id: str = ""
+    why: str = ""
+    kind: str = EntryKind.REPAYMENT
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A payment of a batch that could not be received; nothing was written for it."""
+
+    item: Incoming
+    error: str
+    entry: None = None
+    overpayment: None = None
+    created: bool = False
+
+
+@transaction.atomic
+def receive_payments(items, *, acting_user, source: str) -> list[Received | Refused]:
+    """``receive_payment`` for a batch, set-based: the loans are locked together, the entries,
+    splits, overpayments and kept figures written with a few statements for the whole batch.
+
+    A payment dated before an earlier entry of its loan (back-dated) goes the one-by-one way,
+    which re-derives that loan. Returns one result per item, in order; a payment the ledger
+    refuses is a ``Refused`` (the rest of the batch is still received).
+    """
+    items = list(items)
+    results: list[Received | Refused | None] = [None] * len(items)
+    loan_ids = sorted({i.loan_id for i in items})
+    loans = {
+        loan.pk: loan
+        for loan in Loan.objects.select_for_update()
+        .filter(pk__in=loan_ids)
+        .select_related("policy")
+        .order_by("pk")
+    }
+    external = [i.external_id for i in items if i.external_id]
+    seen_entries = {
+        (e.loan_id, e.external_id): e
+        for e in LedgerEntry.objects.filter(
+            loan_id__in=loan_ids, source=source, external_id__in=external
+        )
+    }
+    seen_overs = {
+        (o.loan_id, o.external_id): o
+        for o in Overpayment.objects.filter(
+            loan_id__in=loan_ids, source=source, external_id__in=external
+        )
+    }
+    segments: dict[int, list] = {}
+    for row in (
+        PlanSegment.objects.filter(loan_id__in=loan_ids)
+        .order_by("loan_id", "first_month")
+        .values_list("loan_id", "first_month", "count", "amount_ore", "before_ore")
+    ):
+        segments.setdefault(row[0], []).append(row[1:])
+    new_entries: list[LedgerEntry] = []
+    splits: list[tuple[LedgerEntry, int]] = []
+    overs: list[Overpayment] = []
+    pending: dict[tuple[int, str], int] = {}
+    slow: list[int] = []
+    touched: set[int] = set()
+    for n, item in enumerate(items):
+        key = (item.loan_id, item.external_id)
+        if item.external_id and (key in seen_entries or key in seen_overs):
+            results[n] = Received(seen_entries.get(key), seen_overs.get(key), created=False)
+            continue
+        if item.external_id and key in pending:
+            results[n] = ("same", pending[key])  # filled in below
+            continue
+        loan = loans.get(item.loan_id)
+        error = _refusal(item, loan)
+        if error:
+            results[n] = Refused(item, error)
+            continue
+        if loan.last_value_date is not None and item.value_date < loan.last_value_date:
+            slow.append(n)
+            continue
+        if item.external_id:
+            pending[key] = n
+        amount = _money(item.amount)
+        to_loan = min(amount, max(loan.balance, ZERO))
+        entry = over = None
+        if to_loan > 0:
+            entry = LedgerEntry(
+                loan=loan,
+                kind=item.kind,
+                amount=to_loan,
+                debt_delta=-to_loan,
+                value_date=item.value_date,
+                source=source,
+                external_id=item.external_id,
+                why=item.why,
+                recorded_by=acting_user,
+            )
+            new_entries.append(entry)
+            loan.balance -= to_loan
+            loan.received += to_loan
+            loan.last_value_date = item.value_date
+            extra = kept.allocate_in_memory(loan, segments.get(loan.pk, []), entry)
+            if extra:
+                splits.append((entry, extra))
+            touched.add(loan.pk)
+        if amount > to_loan:
+            over = Overpayment(
+                loan=loan,
+                amount=amount - to_loan,
+                value_date=item.value_date,
+                source=source,
+                external_id=item.external_id,
+                why=item.why or "more than the loan's balance",
+                recorded_by=acting_user,
+            )
+            overs.append(over)
+        results[n] = Received(entry, over, created=True)
+    LedgerEntry.objects.bulk_create(new_entries, batch_size=1000)
+    PaymentSplit.objects.bulk_create(
+        [
+            PaymentSplit(entry=e, loan_id=e.loan_id, value_date=e.value_date, extra_ore=x)
+            for e, x in splits
+        ],
+        batch_size=1000,
+    )
+    Overpayment.objects.bulk_create(overs, batch_size=1000)
+    Loan.objects.bulk_update([loans[i] for i in sorted(touched)], kept.FIELDS, batch_size=1000)
+    for n in slow:
+        item = items[n]
+        try:
+            results[n] = receive_payment(
+                loans[item.loan_id],
+                item.amount,
+                item.value_date,
+                acting_user=acting_user,
+                kind=item.kind,
+                source=source,
+                external_id=item.external_id,
+                why=item.why,
+            )
+        except LedgerError as exc:
+            results[n] = Refused(item, str(exc))
+    for n, result in enumerate(results):
+        if isinstance(result, tuple):
+            first = results[result[1]]
+            results[n] = Received(first.entry, first.overpayment, created=False)
+    return results  # type: ignore[return-value]
+
+
+def _refusal(item: Incoming, loan: Loan | None) -> str:
+    if loan is None:
+        return f"loan {item.loan_id} does not exist"
+    if item.kind not in (EntryKind.REPAYMENT, EntryKind.COLLECTOR_PAYMENT):
+        return "money received is a repayment or a collector-reported payment"
+    if not isinstance(item.amount, Decimal) or item.amount <= 0:
+        return "an amount must be a Decimal greater than zero"
+    if loan.disbursed_on is None or item.value_date < loan.disbursed_on:
+        return f"{loan.loan_ref}: a payment cannot be dated before the payout"
+    return ""

@@ -1,4 +1,11 @@
-"""The loan and its ledger. Balances are derived from ledger entries, never stored."""
+"""The loan and its ledger.
+
+The ledger entries are the truth. Beside them each loan keeps a few figures that the posting
+writes in the same transaction (``loans.kept``): the balance, the totals by kind, how much of
+the plan is paid from the front and from the back, and the oldest unpaid due date. PostgreSQL
+checks at commit that the kept balance is the ledger's sum (migration 0005); a test recomputes
+every kept figure from scratch after random sequences of postings.
+"""
 
 from decimal import Decimal
 
@@ -66,6 +73,19 @@ class Loan(models.Model):
     collection_transferred_on = models.DateField(
         _("handed to debt collection on"), null=True, blank=True
     )
+    # Kept by the posting (loans.kept), never assigned elsewhere: the state after every entry.
+    paid_out = models.DecimalField(_("paid out"), max_digits=12, decimal_places=2, default=0)
+    balance = models.DecimalField(_("balance"), max_digits=12, decimal_places=2, default=0)
+    received = models.DecimalField(
+        _("payments received"), max_digits=12, decimal_places=2, default=0
+    )
+    fees_charged = models.DecimalField(_("fees"), max_digits=12, decimal_places=2, default=0)
+    written_off = models.DecimalField(_("written off"), max_digits=12, decimal_places=2, default=0)
+    paid_regular_ore = models.BigIntegerField(default=0)  # plan paid from the front
+    paid_extra_ore = models.BigIntegerField(default=0)  # plan paid from the back
+    # The due date of the first instalment not paid: in arrears on day T when it is <= T.
+    oldest_unpaid_due = models.DateField(_("oldest unpaid due date"), null=True, blank=True)
+    last_value_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = LoanQuerySet.as_manager()
@@ -74,13 +94,41 @@ class Loan(models.Model):
         ordering = ["loan_ref"]
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
+        indexes = [
+            models.Index(fields=["status", "oldest_unpaid_due"], name="loan_status_unpaid_idx"),
+            models.Index(fields=["last_value_date"], name="loan_last_value_date_idx"),
+        ]
         constraints = [
+            models.CheckConstraint(condition=Q(balance__gte=0), name="loan_balance_not_negative"),
             models.CheckConstraint(condition=Q(principal__gt=0), name="loan_principal_positive"),
             models.CheckConstraint(condition=Q(term_months__gt=0), name="loan_term_positive"),
         ]
 
     def __str__(self) -> str:
         return self.loan_ref
+
+
+class LoanTransition(AppendOnlyModel):
+    """A change of a loan's status, dated: the loan's life cycle (``loans.lifecycle``).
+
+    The status on a past date is the ``to_status`` of the last transition on or before it,
+    so figures for a date never read a field that later events overwrite.
+    """
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=LoanStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=LoanStatus.choices)
+    day = models.DateField(_("date"))
+    why = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["day", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [models.Index(fields=["loan", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id}: {self.from_status or '-'} → {self.to_status} on {self.day}"
 
 
 class EntryKind(models.TextChoices):

@@ -1,9 +1,10 @@
-"""Keeping a loan's stored plan in step with its terms and its ledger.
+"""A loan's repayment plan: derived from its terms, stored compactly, read back.
 
 ``rederive(loan)`` recomputes, from the principal, the policy, the payout date and the
 deferrals, the plan segments; from the ledger, how each payment was applied (its extra part);
-and the projections on the loan (first due date, repaid/active). It runs after every posting
-(``loans.ledger.post``) and every change of terms, inside the same transaction.
+and the loan's kept figures (``loans.kept``). It runs after every change of terms and after a
+posting the kept figures cannot follow incrementally, inside the same transaction. It never
+changes a loan's status (``loans.lifecycle``).
 """
 
 from __future__ import annotations
@@ -18,28 +19,36 @@ from mikrolaan.loans.models import (
     EntryKind,
     LedgerEntry,
     Loan,
-    LoanStatus,
     PaymentSplit,
     PlanSegment,
 )
 from mikrolaan.policy.models import LoanPolicy, PolicyNotInForce
 
 
+def resolve_policy(loan: Loan) -> LoanPolicy:
+    """The policy version a loan is under: its own, or the one in force when it was granted
+    (paid out), or the earliest for a loan older than every version. Reads only."""
+    if loan.policy_id is not None:
+        return loan.policy
+    on = loan.granted_on or loan.disbursed_on
+    if on is None:
+        raise ValueError(f"{loan.loan_ref} has no policy and no grant date")
+    try:
+        return LoanPolicy.in_force(on)
+    except PolicyNotInForce:
+        # An older loan (e.g. from the pilots, imported) than any policy version: the
+        # earliest version's plan rules are the best reading there is.
+        earliest = LoanPolicy.objects.order_by("valid_from").first()
+        if earliest is None:
+            raise
+        return earliest
+
+
 def policy_of(loan: Loan) -> LoanPolicy:
-    if loan.policy_id is None:
-        on = loan.granted_on or loan.disbursed_on
-        if on is None:
-            raise ValueError(f"{loan.loan_ref} has no policy and no grant date")
-        try:
-            loan.policy = LoanPolicy.in_force(on)
-        except PolicyNotInForce:
-            # An older loan (e.g. from the pilots, imported) than any policy version: the
-            # earliest version's plan rules are the best reading there is.
-            loan.policy = LoanPolicy.objects.order_by("valid_from").first()
-            if loan.policy is None:
-                raise
-        loan.save(update_fields=["policy"])
-    return loan.policy
+    """The loan's policy, without writing anything (``rederive`` stores it)."""
+    policy = resolve_policy(loan)
+    loan.policy = policy  # in memory only, so the next call needs no query
+    return policy
 
 
 def start_month(loan: Loan, policy: LoanPolicy) -> int | None:
@@ -71,16 +80,16 @@ def plan_of(loan: Loan) -> list[schedule.Instalment]:
 
 
 def payments_of(loan: Loan) -> list[schedule.Payment]:
-    """Money received that counts for the plan: payments not reversed."""
-    reversed_ids = set(
-        LedgerEntry.objects.filter(loan=loan, kind=EntryKind.REVERSAL).values_list(
-            "reverses_id", flat=True
-        )
-    )
+    """Money received that counts for the plan: every payment not reversed, whenever it was
+    reversed (``loans.queries.effective_payments`` with no date; ``loans.schedule``: a bounced
+    payment never paid an instalment)."""
+    from mikrolaan.loans.queries import effective_payments
+
     return [
-        schedule.Payment(e.pk, e.value_date, schedule.to_ore(e.amount))
-        for e in LedgerEntry.objects.filter(loan=loan, kind__in=PAYMENT_KINDS)
-        if e.pk not in reversed_ids
+        schedule.Payment(pk, value_date, schedule.to_ore(amount))
+        for pk, value_date, amount in effective_payments(None, [loan.pk]).values_list(
+            "pk", "value_date", "amount"
+        )
     ]
 
 
@@ -100,85 +109,51 @@ def ensure_calendar(due_day: int, first_month: int, last_month: int) -> None:
     )
 
 
-# The statuses the ledger's balance decides between (a written-off loan stays written off).
-PAID_OUT_STATUSES = (LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.IN_COLLECTION)
+def rederive(loan: Loan) -> None:
+    """Recompute the loan's stored plan, payment splits and kept figures from scratch.
 
-
-def status_for(loan: Loan, owed) -> str:
-    """The status a paid-out loan's balance gives it: repaid when nothing is owed (also when
-    the collector's payments cleared it); otherwise being repaid, or still with debt collection
-    when it was handed over and not taken back (``collection_transferred_on`` set)."""
-    if owed == 0:
-        return LoanStatus.REPAID
-    if loan.status == LoanStatus.IN_COLLECTION or (
-        loan.status == LoanStatus.REPAID and loan.collection_transferred_on is not None
-    ):
-        return LoanStatus.IN_COLLECTION
-    return LoanStatus.ACTIVE
-
-
-def rederive(loan: Loan, *, acting_user=None, on: dt.date | None = None) -> None:
-    """Call inside the transaction that changed the loan (the loan row locked).
-
-    When the loan becomes repaid (or a reversal reopens it) the case gets an event.
+    Call inside the transaction that changed the loan's terms (the loan row locked): a payout,
+    a deferral, or a posting that ``loans.kept`` cannot apply incrementally (a reversal, a
+    back-dated payment). Changes no status and writes no event.
     """
+    from mikrolaan.loans import kept
+
     policy = policy_of(loan)
     plan = plan_of(loan)
     PlanSegment.objects.filter(loan=loan).delete()
     PaymentSplit.objects.filter(loan=loan).delete()
-    if not plan:
-        return
-    PlanSegment.objects.bulk_create(
-        [
-            PlanSegment(
-                loan=loan,
-                first_month=s.first_month,
-                count=s.count,
-                amount_ore=s.amount,
-                before_ore=s.before,
-            )
-            for s in schedule.segments(plan)
-        ]
-    )
-    # Due dates of the plan's months and a little beyond, for the set-based queries.
-    ensure_calendar(policy.due_day, plan[0].month - 1, plan[-1].month + 1)
-    allocations = schedule.allocate(plan, payments_of(loan), policy.advance_payment_days)
-    PaymentSplit.objects.bulk_create(
-        [
-            PaymentSplit(
-                entry_id=a.payment.key,
-                loan=loan,
-                value_date=a.payment.value_date,
-                extra_ore=a.extra,
-            )
-            for a in allocations
-            if a.extra
-        ]
-    )
-    fields = []
-    if loan.repayment_start != plan[0].due_date:
-        loan.repayment_start = plan[0].due_date
-        fields.append("repayment_start")
-    if loan.status in PAID_OUT_STATUSES:
-        from mikrolaan.loans.ledger import balance
-
-        status = status_for(loan, balance(loan))
-        if status != loan.status:
-            loan.status = status
-            fields.append("status")
-            if loan.case_id:
-                from mikrolaan.cases.events import record_event
-
-                record_event(
-                    loan.case,
-                    "loan_repaid" if status == LoanStatus.REPAID else "loan_reopened",
-                    acting_user=acting_user,
-                    occurred_on=on or loan.disbursed_on,
-                    summary=f"{loan.loan_ref}: {status.label}",
-                    data={"loan": loan.loan_ref, "status": str(status)},
+    allocations: list[schedule.Allocation] = []
+    if plan:
+        PlanSegment.objects.bulk_create(
+            [
+                PlanSegment(
+                    loan=loan,
+                    first_month=s.first_month,
+                    count=s.count,
+                    amount_ore=s.amount,
+                    before_ore=s.before,
                 )
-    if fields:
-        loan.save(update_fields=fields)
+                for s in schedule.segments(plan)
+            ]
+        )
+        # Due dates of the plan's months and a little beyond, for the set-based queries.
+        ensure_calendar(policy.due_day, plan[0].month - 1, plan[-1].month + 1)
+        allocations = schedule.allocate(plan, payments_of(loan), policy.advance_payment_days)
+        PaymentSplit.objects.bulk_create(
+            [
+                PaymentSplit(
+                    entry_id=a.payment.key,
+                    loan=loan,
+                    value_date=a.payment.value_date,
+                    extra_ore=a.extra,
+                )
+                for a in allocations
+                if a.extra
+            ]
+        )
+    loan.repayment_start = plan[0].due_date if plan else None
+    kept.recount(loan, plan, allocations)
+    loan.save(update_fields=["policy", "repayment_start", *kept.FIELDS])
 
 
 def position(loan: Loan, as_of: dt.date) -> schedule.Position | None:
@@ -202,6 +177,8 @@ def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
     """``rederive`` for many loans at once (bundle imports): a few queries per chunk of loans
     instead of a few per loan. Writes no case events (an import records its own history).
     Returns the number of loans whose plan was stored."""
+    from mikrolaan.loans import kept
+
     policies = list(LoanPolicy.objects.order_by("valid_from"))
     if not policies:
         return 0
@@ -218,16 +195,21 @@ def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
             )
         entries = list(
             LedgerEntry.objects.filter(loan_id__in=part).values(
-                "pk", "loan_id", "kind", "amount", "value_date", "reverses_id", "debt_delta"
+                "pk",
+                "loan_id",
+                "kind",
+                "amount",
+                "value_date",
+                "reverses_id",
+                "debt_delta",
+                "reversed_kind",
             )
         )
         reversed_ids = {e["reverses_id"] for e in entries if e["kind"] == EntryKind.REVERSAL}
         payments: dict[int, list[schedule.Payment]] = {}
-        balances: dict[int, int] = {}
+        rows: dict[int, list] = {}
         for e in entries:
-            balances[e["loan_id"]] = balances.get(e["loan_id"], 0) + schedule.to_ore(
-                e["debt_delta"]
-            )
+            rows.setdefault(e["loan_id"], []).append(e)
             if e["kind"] in PAYMENT_KINDS and e["pk"] not in reversed_ids:
                 payments.setdefault(e["loan_id"], []).append(
                     schedule.Payment(e["pk"], e["value_date"], schedule.to_ore(e["amount"]))
@@ -274,8 +256,20 @@ def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
                 if a.extra
             ]
             loan.repayment_start = plan[0].due_date
-            if loan.status in PAID_OUT_STATUSES:
-                loan.status = status_for(loan, balances.get(loan.pk, 0))
+            mine = rows.get(loan.pk, [])
+            for name, value in kept.totals(
+                (e["kind"], e["reversed_kind"], e["amount"], e["debt_delta"]) for e in mine
+            ).items():
+                setattr(loan, name, value)
+            loan.last_value_date = max((e["value_date"] for e in mine), default=None)
+            loan.paid_regular_ore = sum(a.regular for a in allocations)
+            loan.paid_extra_ore = sum(a.extra for a in allocations)
+            loan.oldest_unpaid_due = kept.oldest_unpaid(
+                [(s.first_month, s.count, s.amount, s.before) for s in schedule.segments(plan)],
+                loan.paid_regular_ore,
+                loan.paid_extra_ore,
+                policy.due_day,
+            )
             changed.append(loan)
         PlanSegment.objects.filter(loan_id__in=part).delete()
         PaymentSplit.objects.filter(loan_id__in=part).delete()
@@ -283,6 +277,8 @@ def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
         PaymentSplit.objects.bulk_create(splits, batch_size=1000)
         for due_day, (low, high) in months.items():
             ensure_calendar(due_day, low, high)
-        Loan.objects.bulk_update(changed, ["policy", "repayment_start", "status"], batch_size=1000)
+        Loan.objects.bulk_update(
+            changed, ["policy", "repayment_start", *kept.FIELDS], batch_size=1000
+        )
         done += len(changed)
     return done

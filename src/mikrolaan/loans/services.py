@@ -16,7 +16,7 @@ from mikrolaan.cases import date_rules
 from mikrolaan.cases.events import record_event
 from mikrolaan.core.formatting import money, number
 from mikrolaan.core.formatting import months as months_text
-from mikrolaan.loans import ledger, payment_id, schedule
+from mikrolaan.loans import ledger, lifecycle, payment_id, schedule
 from mikrolaan.loans.models import (
     Deferral,
     EntryKind,
@@ -95,18 +95,17 @@ def create_loan(decision, *, acting_user, collateral: str = "") -> Loan:
         granted_on=granted_on,
         term_months=policy.term_months,
         collateral=collateral,
-        status=LoanStatus.GRANTED,
     )
     loan.loan_ref = f"ML-{granted_on.year}-{loan.pk:05d}"
     loan.payment_id = payment_id_for(loan.pk)
     loan.save(update_fields=["loan_ref", "payment_id"])
-    record_event(
-        case,
-        "loan_created",
+    lifecycle.transition(
+        loan,
+        LoanStatus.GRANTED,
+        on=granted_on,
         acting_user=acting_user,
-        occurred_on=granted_on,
         summary=f"{loan.loan_ref}: {money(principal)}",
-        data={"loan": loan.loan_ref, "principal": str(principal), "policy": policy.pk},
+        data={"principal": str(principal), "policy": policy.pk},
     )
     return loan
 
@@ -163,9 +162,8 @@ def record_payout(
     if deferral_months:
         _check_deferral(loan, policy, deferral_months, deferral_reason)
     loan.disbursed_on = paid_on
-    loan.status = LoanStatus.ACTIVE
     loan.deferral_months_at_start = deferral_months
-    loan.save(update_fields=["disbursed_on", "status", "deferral_months_at_start"])
+    loan.save(update_fields=["disbursed_on", "deferral_months_at_start"])
     if deferral_months:
         Deferral.objects.create(
             loan=loan,
@@ -185,21 +183,14 @@ def record_payout(
         why=_("Payout"),
     )
     loan.refresh_from_db()
-    if loan.case_id:
-        record_event(
-            loan.case,
-            "loan_paid_out",
-            acting_user=acting_user,
-            occurred_on=paid_on,
-            summary=f"{loan.loan_ref}: {money(loan.principal)}",
-            data={
-                "loan": loan.loan_ref,
-                "amount": str(loan.principal),
-                "first_due": loan.repayment_start.isoformat(),
-            },
-        )
-    else:
-        log(acting_user, Action.CHANGE, obj=loan, what=f"payout {loan.loan_ref}")
+    lifecycle.transition(
+        loan,
+        LoanStatus.ACTIVE,
+        on=paid_on,
+        acting_user=acting_user,
+        summary=f"{loan.loan_ref}: {money(loan.principal)}",
+        data={"amount": str(loan.principal), "first_due": loan.repayment_start.isoformat()},
+    )
     if send_letters:
         from mikrolaan.loans.letters import send_agreement, send_plan
 
@@ -294,7 +285,7 @@ def grant_deferral(
         reason=reason.strip(),
         recorded_by=acting_user,
     )
-    rederive(loan, acting_user=acting_user, on=decided_on)
+    rederive(loan)
     if loan.case_id:
         record_event(
             loan.case,
@@ -336,6 +327,7 @@ def register_payment(
         )
     except ledger.LedgerError as exc:
         raise LoanError(str(exc)) from exc
+    lifecycle.follow_balance(loan, on=paid_on, acting_user=acting_user, why=why)
     log(
         acting_user,
         Action.CHANGE,
@@ -370,6 +362,9 @@ def reverse_entry(entry: LedgerEntry, *, reason: str, on: dt.date, acting_user) 
     except ledger.LedgerError as exc:
         raise LoanError(str(exc)) from exc
     loan = entry.loan
+    lifecycle.follow_balance(
+        loan, on=posted.entry.value_date, acting_user=acting_user, why=reason.strip()
+    )
     if loan.case_id:
         record_event(
             loan.case,
@@ -401,6 +396,7 @@ def correct_entry(
         ).entry
     except ledger.LedgerError as exc:
         raise LoanError(str(exc)) from exc
+    lifecycle.follow_balance(entry.loan, on=value_date, acting_user=acting_user, why=reason)
     return reversal, new
 
 
@@ -453,19 +449,17 @@ def transfer_to_collection(loan: Loan, *, on: dt.date, reason: str, acting_user)
     if owed <= 0:
         raise LoanError(_("nothing is owed"))
     ledger.post(loan, EntryKind.COLLECTION_TRANSFER, owed, on, acting_user=acting_user, why=reason)
-    loan.status = LoanStatus.IN_COLLECTION
     loan.collection_transferred_on = on
-    loan.save(update_fields=["status", "collection_transferred_on"])
-    if loan.case_id:
-        record_event(
-            loan.case,
-            "loan_in_collection",
-            acting_user=acting_user,
-            occurred_on=on,
-            summary=f"{loan.loan_ref}: {money(owed)}",
-            why=reason,
-            data={"loan": loan.loan_ref, "amount": str(owed)},
-        )
+    loan.save(update_fields=["collection_transferred_on"])
+    lifecycle.transition(
+        loan,
+        LoanStatus.IN_COLLECTION,
+        on=on,
+        acting_user=acting_user,
+        why=reason,
+        summary=f"{loan.loan_ref}: {money(owed)}",
+        data={"amount": str(owed)},
+    )
     return loan
 
 
@@ -505,19 +499,18 @@ def take_back_from_collection(loan: Loan, *, on: dt.date, reason: str, acting_us
         except ledger.LedgerError as exc:
             raise LoanError(str(exc)) from exc
     owed = ledger.balance(loan)
-    loan.status = LoanStatus.REPAID if owed == 0 else LoanStatus.ACTIVE
     loan.collection_transferred_on = None
-    loan.save(update_fields=["status", "collection_transferred_on"])
-    if loan.case_id:
-        record_event(
-            loan.case,
-            "loan_back_from_collection",
-            acting_user=acting_user,
-            occurred_on=on,
-            summary=f"{loan.loan_ref}: {money(owed)}",
-            why=reason.strip(),
-            data={"loan": loan.loan_ref, "amount": str(owed)},
-        )
+    loan.save(update_fields=["collection_transferred_on"])
+    lifecycle.transition(
+        loan,
+        LoanStatus.ACTIVE,
+        on=on,
+        acting_user=acting_user,
+        why=reason.strip(),
+        summary=f"{loan.loan_ref}: {money(owed)}",
+        data={"amount": str(owed)},
+    )
+    lifecycle.follow_balance(loan, on=on, acting_user=acting_user, why=reason.strip())
     log(
         acting_user,
         Action.CHANGE,
@@ -538,24 +531,19 @@ def write_off(loan: Loan, *, on: dt.date, reason: str, acting_user) -> Loan:
         raise LoanError(_("nothing to write off"))
     if not reason.strip():
         raise LoanError(_("a write-off needs a reason"))
-    # The status first, so that the posting's re-derivation does not take the balance of 0 for
-    # a repaid loan.
-    loan.status = LoanStatus.WRITTEN_OFF
-    loan.save(update_fields=["status"])
     try:
         ledger.post(loan, EntryKind.WRITE_OFF, owed, on, acting_user=acting_user, why=reason)
     except ledger.LedgerError as exc:
         raise LoanError(str(exc)) from exc
-    if loan.case_id:
-        record_event(
-            loan.case,
-            "loan_written_off",
-            acting_user=acting_user,
-            occurred_on=on,
-            summary=f"{loan.loan_ref}: {money(owed)}",
-            why=reason,
-            data={"loan": loan.loan_ref, "amount": str(owed)},
-        )
+    lifecycle.transition(
+        loan,
+        LoanStatus.WRITTEN_OFF,
+        on=on,
+        acting_user=acting_user,
+        why=reason,
+        summary=f"{loan.loan_ref}: {money(owed)}",
+        data={"amount": str(owed)},
+    )
     return loan
 
 

@@ -2,8 +2,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse as reverse_url
 from django.utils import timezone
@@ -48,20 +46,9 @@ def _as_of(request) -> dt.date:
 def loan_list(request):
     _require(request.user, "view")
     today = timezone.localdate()
-    owed = (
-        LedgerEntry.objects.filter(loan=OuterRef("pk"))
-        .values("loan")
-        .annotate(total=Sum("debt_delta"))
-        .values("total")
-    )
     loans = list(
         Loan.objects.for_user(request.user)
         .select_related("citizen")
-        .annotate(
-            balance=Coalesce(
-                Subquery(owed), Value(0), output_field=DecimalField(max_digits=12, decimal_places=2)
-            )
-        )
         .order_by("-granted_on", "loan_ref")
     )
     status = request.GET.get("status", "")

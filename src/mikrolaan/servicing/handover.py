@@ -40,7 +40,7 @@ from mikrolaan.cases.events import record_event
 from mikrolaan.core.formatting import number
 from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.letters.models import LetterStatus
-from mikrolaan.loans import ledger
+from mikrolaan.loans import ledger, lifecycle
 from mikrolaan.loans.arrears import arrears_for
 from mikrolaan.loans.models import EntryKind, EntrySource, LedgerEntry, Loan, LoanStatus
 from mikrolaan.loans.plan import policy_of
@@ -416,6 +416,7 @@ def import_payments(text: str, *, acting_user=None) -> ImportResult:
             )
         except ledger.LedgerError as exc:
             raise HandoverError(f"line {line}: {exc}") from exc
+        lifecycle.follow_balance(claim.loan, on=day, acting_user=acting_user, why=ref)
         if received.created:
             result.added += 1
         else:

@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mikrolaan.core.formatting import short_date
-from mikrolaan.loans.arrears import arrears_sql, tune_session
+from mikrolaan.loans.arrears import in_arrears_sql, tune_session
 from mikrolaan.loans.schedule import is_bank_day
 from mikrolaan.policy.models import LoanPolicy
 from mikrolaan.servicing.models import Reminder, RunStatus, ServicingRun
@@ -92,7 +92,7 @@ def sync_receipts(run_on: dt.date) -> int:
 
 def compute_arrears(cursor, run_on: dt.date) -> int:
     """Loans in arrears on ``run_on`` into the temporary table (one statement)."""
-    sql = arrears_sql(connection.vendor, loan_filter="l.status = 'active'")
+    sql = in_arrears_sql(connection.vendor, run_on, loan_filter="l.status = 'active'")
     cursor.execute(f"DROP TABLE IF EXISTS {TMP}")
     cursor.execute(
         f"CREATE TEMP TABLE {TMP} AS SELECT * FROM ({sql}) q WHERE q.arrears > 0",  # noqa: S608

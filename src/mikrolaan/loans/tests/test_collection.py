@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from mikrolaan.audit.models import AuditRecord
 from mikrolaan.cases.models import CaseEvent
-from mikrolaan.loans import ledger, services
+from mikrolaan.loans import ledger, lifecycle, services
 from mikrolaan.loans.models import (
     EntryKind,
     EntrySource,
@@ -18,7 +18,6 @@ from mikrolaan.loans.models import (
     Overpayment,
     OverpaymentRefund,
 )
-from mikrolaan.loans.plan import rederive_many
 from mikrolaan.loans.tests.factories import disbursed_loan
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +34,10 @@ def _in_collection(amount=Decimal("8400.00")):
     ), user
 
 
-def _collector_payment(loan, amount, day, ref, user):
-    return ledger.receive_payment(
+def _collector_payment(loan, amount, day, ref, user, *, follow=True):
+    """As the collector's file is read (``servicing.handover``): posted, then the life cycle
+    follows the balance (``follow=False``: only the posting)."""
+    received = ledger.receive_payment(
         loan,
         Decimal(amount),
         day,
@@ -45,6 +46,9 @@ def _collector_payment(loan, amount, day, ref, user):
         source=EntrySource.COLLECTOR,
         external_id=ref,
     )
+    if follow:
+        lifecycle.follow_balance(loan, on=day, acting_user=user)
+    return received
 
 
 # --- taking a loan back from collection ---------------------------------------------------
@@ -75,11 +79,10 @@ def test_take_back_reverses_the_transfer_and_the_loan_is_being_repaid_again(fina
 def test_take_back_of_a_loan_the_collector_has_paid_off_is_repaid(finance_clerk):
     """A loan whose balance is 0 when it comes back is repaid (the balance decides)."""
     loan, user = _in_collection(amount=Decimal("1000.00"))
-    # Marked in collection but owing nothing (e.g. paid off the same day, not yet re-derived):
-    _collector_payment(loan, "1000.00", dt.date(2013, 6, 10), "GS-1", user)
+    # In collection but owing nothing (posted; the life cycle not yet told):
+    _collector_payment(loan, "1000.00", dt.date(2013, 6, 10), "GS-1", user, follow=False)
     loan.refresh_from_db()
-    loan.status = LoanStatus.IN_COLLECTION  # force the state the take-back must handle
-    loan.save(update_fields=["status"])
+    assert loan.status == LoanStatus.IN_COLLECTION and loan.balance == 0
     services.take_back_from_collection(
         loan, on=dt.date(2013, 6, 20), reason="Afvist", acting_user=finance_clerk
     )
@@ -152,18 +155,21 @@ def test_collector_payments_that_clear_the_balance_make_the_loan_repaid(finance_
     assert loan.status == LoanStatus.IN_COLLECTION
 
 
-def test_the_bulk_re_derivation_also_makes_a_cleared_collection_loan_repaid(finance_clerk):
+def test_bulk_transitions_follow_the_same_table_and_write_no_status_elsewhere(finance_clerk):
     loan, user = _in_collection(amount=Decimal("1000.00"))
-    _collector_payment(loan, "1000.00", dt.date(2013, 6, 10), "GS-1", user)
-    loan.refresh_from_db()
-    loan.status = LoanStatus.IN_COLLECTION
-    loan.save(update_fields=["status"])
+    _collector_payment(loan, "1000.00", dt.date(2013, 6, 10), "GS-1", user, follow=False)
     other, _ = _in_collection(amount=Decimal("2000.00"))
-    rederive_many([loan.pk, other.pk])
+    written = lifecycle.bulk_transitions(
+        [(loan.pk, LoanStatus.REPAID, dt.date(2013, 6, 10))], acting_user=None, why="Import"
+    )
     loan.refresh_from_db()
     other.refresh_from_db()
-    assert loan.status == LoanStatus.REPAID
+    assert written == 1 and loan.status == LoanStatus.REPAID
     assert other.status == LoanStatus.IN_COLLECTION
+    with pytest.raises(lifecycle.TransitionError):  # repaid -> written off is not a transition
+        lifecycle.bulk_transitions(
+            [(loan.pk, LoanStatus.WRITTEN_OFF, dt.date(2013, 7, 1))], acting_user=None, why="x"
+        )
 
 
 # --- write-off and refund ----------------------------------------------------------------

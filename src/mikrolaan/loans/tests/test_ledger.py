@@ -8,7 +8,7 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 
 from mikrolaan.core.models import AppendOnlyError
-from mikrolaan.loans import ledger, services
+from mikrolaan.loans import ledger, lifecycle, services
 from mikrolaan.loans.models import EntryKind, LedgerEntry, Loan, LoanStatus, Overpayment
 from mikrolaan.loans.tests.factories import disbursed_loan
 
@@ -92,7 +92,9 @@ def test_money_beyond_the_balance_is_held_for_refund_not_posted(loan):
     assert received.overpayment.amount == Decimal("250.00")
     assert ledger.balance(loan) == Decimal("0.00")
     loan.refresh_from_db()
-    assert loan.status == LoanStatus.REPAID  # full early repayment closes the loan
+    assert loan.status == LoanStatus.ACTIVE  # posting changes no status …
+    lifecycle.follow_balance(loan, on=dt.date(2013, 4, 2), acting_user=user)
+    assert loan.status == LoanStatus.REPAID  # … the life cycle follows the balance
     again = ledger.receive_payment(
         loan,
         Decimal("10250.00"),

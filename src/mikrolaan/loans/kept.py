@@ -1,0 +1,181 @@
+"""The figures a loan keeps beside its ledger, so that reads need not sum its history.
+
+Every posting updates them in its own transaction (``apply``), incrementally when it can:
+
+* any entry moves ``balance`` by its effect, and the total of its kind (``received`` for money
+  from the borrower, ``fees_charged``, ``written_off``; a reversal moves its reversed kind's
+  total back);
+* a payment dated on or after every earlier entry is applied to the plan as ``schedule.allocate``
+  would apply it as the last payment: regular (front) and extra (back) parts, the extra part
+  stored as a ``PaymentSplit``; then the oldest unpaid due date follows from the front part.
+
+Anything else that changes how payments apply (a reversal of a payment, a back-dated payment,
+a new plan) recomputes the loan from scratch (``loans.plan.rederive`` → ``recount``). A property
+test checks that any sequence of postings leaves the same figures as a recomputation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from mikrolaan.loans import schedule
+from mikrolaan.loans.models import (
+    PAYMENT_KINDS,
+    ZERO,
+    EntryKind,
+    LedgerEntry,
+    Loan,
+    PaymentSplit,
+    PlanSegment,
+)
+
+FIELDS = [
+    "paid_out",
+    "balance",
+    "received",
+    "fees_charged",
+    "written_off",
+    "paid_regular_ore",
+    "paid_extra_ore",
+    "oldest_unpaid_due",
+    "last_value_date",
+]
+
+TOTAL_OF_KIND = {
+    EntryKind.DISBURSEMENT: "paid_out",
+    EntryKind.REPAYMENT: "received",
+    EntryKind.COLLECTOR_PAYMENT: "received",
+    EntryKind.FEE: "fees_charged",
+    EntryKind.WRITE_OFF: "written_off",
+}
+
+
+def oldest_unpaid(segments, regular: int, extra: int, due_day: int) -> dt.date | None:
+    """The due date of the first instalment the front money does not cover, unless the back
+    money covers the rest of the plan. ``segments``: (first_month, count, amount, before)."""
+    if not segments:
+        return None
+    total = sum(count * amount for _first, count, amount, _before in segments)
+    if regular + extra >= total:
+        return None
+    for first_month, count, amount, before in segments:
+        if before <= regular < before + count * amount:
+            return schedule.due_date(first_month + (regular - before) // amount, due_day)
+    return None
+
+
+def due_by(segments, day: dt.date, due_day: int) -> int:
+    """What the stored plan has fallen due by ``day`` (øre)."""
+    month = schedule.month_index(day)
+    if schedule.due_date(month, due_day) > day:
+        month -= 1
+    return sum(
+        amount * max(0, min(count, month - first_month + 1))
+        for first_month, count, amount, _before in segments
+    )
+
+
+def totals(rows) -> dict[str, Decimal]:
+    """``balance`` and the kind totals from ledger rows (kind, reversed_kind, amount, delta)."""
+    result = dict.fromkeys(("balance", *TOTAL_OF_KIND.values()), ZERO)
+    for kind, reversed_kind, amount, delta in rows:
+        result["balance"] += delta
+        if kind == EntryKind.REVERSAL:
+            field = TOTAL_OF_KIND.get(reversed_kind)
+            if field:
+                result[field] -= amount
+        elif kind in TOTAL_OF_KIND:
+            result[TOTAL_OF_KIND[kind]] += amount
+    return result
+
+
+def recount(loan: Loan, plan: list[schedule.Instalment], allocations) -> None:
+    """Set every kept figure on ``loan`` (in memory) from its ledger and its allocation."""
+    rows = list(
+        LedgerEntry.objects.filter(loan=loan).values_list(
+            "kind", "reversed_kind", "amount", "debt_delta", "value_date"
+        )
+    )
+    for field, value in totals(r[:4] for r in rows).items():
+        setattr(loan, field, value)
+    loan.last_value_date = max((r[4] for r in rows), default=None)
+    loan.paid_regular_ore = sum(a.regular for a in allocations)
+    loan.paid_extra_ore = sum(a.extra for a in allocations)
+    loan.oldest_unpaid_due = None
+    if plan:
+        from mikrolaan.loans.plan import policy_of
+
+        segs = [(s.first_month, s.count, s.amount, s.before) for s in schedule.segments(plan)]
+        loan.oldest_unpaid_due = oldest_unpaid(
+            segs, loan.paid_regular_ore, loan.paid_extra_ore, policy_of(loan).due_day
+        )
+
+
+def _segments(loan: Loan):
+    return list(
+        PlanSegment.objects.filter(loan=loan)
+        .order_by("first_month")
+        .values_list("first_month", "count", "amount_ore", "before_ore")
+    )
+
+
+def apply(loan: Loan, entry: LedgerEntry, *, in_order: bool) -> None:
+    """Update the kept figures of ``loan`` (locked, fresh) for the new ``entry`` and save them.
+
+    ``in_order``: the entry is dated on or after every earlier entry of the loan.
+    """
+    from mikrolaan.loans import plan
+
+    if entry.kind == EntryKind.DISBURSEMENT or (
+        entry.kind == EntryKind.REVERSAL and entry.reversed_kind in PAYMENT_KINDS
+    ):
+        plan.rederive(loan)  # the plan starts, or a payment is taken out of the allocation
+        return
+    if entry.kind in PAYMENT_KINDS and not in_order:
+        plan.rederive(loan)  # a back-dated payment changes how the later ones applied
+        return
+    loan.balance += entry.debt_delta
+    if entry.kind == EntryKind.REVERSAL:
+        field = TOTAL_OF_KIND.get(entry.reversed_kind)
+        if field:
+            setattr(loan, field, getattr(loan, field) - entry.amount)
+    elif entry.kind in TOTAL_OF_KIND:
+        field = TOTAL_OF_KIND[entry.kind]
+        setattr(loan, field, getattr(loan, field) + entry.amount)
+    loan.last_value_date = max(loan.last_value_date or entry.value_date, entry.value_date)
+    if entry.kind in PAYMENT_KINDS:
+        _allocate(loan, entry)
+    loan.save(update_fields=FIELDS)
+
+
+def _allocate(loan: Loan, entry: LedgerEntry) -> None:
+    extra = allocate_in_memory(loan, _segments(loan), entry)
+    if extra:
+        PaymentSplit.objects.create(
+            entry=entry, loan=loan, value_date=entry.value_date, extra_ore=extra
+        )
+
+
+def allocate_in_memory(loan: Loan, segs, entry: LedgerEntry) -> int:
+    """``schedule.allocate`` for one more payment, the last in value-date order: moves the
+    loan's front and back figures and oldest unpaid due date (in memory) and returns the
+    payment's extra part (øre). ``segs``: the loan's plan segments, in month order."""
+    from mikrolaan.loans.plan import policy_of
+
+    if not segs:
+        return 0
+    policy = policy_of(loan)
+    total = sum(count * amount for _f, count, amount, _b in segs)
+    amount = schedule.to_ore(entry.amount)
+    regular, extra = loan.paid_regular_ore, loan.paid_extra_ore
+    window = entry.value_date + dt.timedelta(days=policy.advance_payment_days)
+    due_now = min(due_by(segs, window, policy.due_day), total - extra)
+    r = min(amount, max(0, due_now - regular))
+    x = min(amount - r, total - regular - extra - r)
+    loan.paid_regular_ore = regular + r
+    loan.paid_extra_ore = extra + x
+    loan.oldest_unpaid_due = oldest_unpaid(
+        segs, loan.paid_regular_ore, loan.paid_extra_ore, policy.due_day
+    )
+    return x

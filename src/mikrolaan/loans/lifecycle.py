@@ -1,0 +1,206 @@
+"""The loan's life cycle: one function changes a loan's status, by one table of transitions.
+
+``transition`` is the only place ``Loan.status`` is assigned. Each change is a dated,
+append-only ``LoanTransition`` (so the status on any past date can be read back), a case event
+on the loan's case (or an audit record for a loan without a case) — in the caller's transaction.
+
+    granted ──payout──▶ active ◀──reopened── repaid
+                          │  ▲                 ▲
+            hand-over     ▼  │ taken back      │ balance 0
+                      in_collection ───────────┘
+    active / in_collection ──write-off──▶ written_off ──reinstated (write-off reversed)──▶ …
+
+Whether a paid-out loan is repaid follows its balance (``follow_balance``), which the services
+call after they post; posting itself (``loans.ledger``) never changes a status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from mikrolaan.audit.models import Action
+from mikrolaan.audit.services import log
+from mikrolaan.loans.models import Loan, LoanStatus, LoanTransition
+
+S = LoanStatus
+
+# (from, to) -> the case event it writes. Nothing else is allowed.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("", S.GRANTED): "loan_created",
+    (S.GRANTED, S.ACTIVE): "loan_paid_out",
+    (S.ACTIVE, S.REPAID): "loan_repaid",
+    (S.IN_COLLECTION, S.REPAID): "loan_repaid",
+    (S.REPAID, S.ACTIVE): "loan_reopened",
+    (S.REPAID, S.IN_COLLECTION): "loan_reopened",
+    (S.ACTIVE, S.IN_COLLECTION): "loan_in_collection",
+    (S.IN_COLLECTION, S.ACTIVE): "loan_back_from_collection",
+    (S.ACTIVE, S.WRITTEN_OFF): "loan_written_off",
+    (S.IN_COLLECTION, S.WRITTEN_OFF): "loan_written_off",
+    (S.WRITTEN_OFF, S.ACTIVE): "loan_reinstated",
+    (S.WRITTEN_OFF, S.IN_COLLECTION): "loan_reinstated",
+}
+
+
+class TransitionError(Exception):
+    """A status change the life cycle does not allow; nothing was changed."""
+
+
+def allowed(from_status: str, to_status: str) -> bool:
+    return (from_status, to_status) in TRANSITIONS
+
+
+def transition(
+    loan: Loan,
+    to: str,
+    *,
+    on: dt.date,
+    acting_user,
+    why: str = "",
+    summary: str = "",
+    data: dict | None = None,
+) -> LoanTransition:
+    """Move ``loan`` (locked by the caller) to status ``to`` on ``on``.
+
+    ``summary``/``data`` go on the case event (the loan's reference is always in ``data``).
+    """
+    last = loan.transitions.order_by("-day", "-pk").first() if loan.pk else None
+    # A loan with no recorded change is at its status field (a row older than the life cycle,
+    # or made directly); its first change is usually its creation, into ``granted``.
+    current = loan.status if last or to != S.GRANTED else ""
+    if last and on < last.day:
+        # A change is dated no earlier than the one before it (a back-dated payment that
+        # clears the balance makes the loan repaid from the day the last change stood).
+        on = last.day
+    if not allowed(current, to):
+        raise TransitionError(
+            _("%(loan)s cannot go from %(from)s to %(to)s")
+            % {
+                "loan": loan.loan_ref,
+                "from": S(current).label if current else "-",
+                "to": S(to).label,
+            }
+        )
+    record = LoanTransition.objects.create(
+        loan=loan, from_status=current, to_status=to, day=on, why=why, recorded_by=acting_user
+    )
+    if loan.status != to:
+        loan.status = to
+        loan.save(update_fields=["status"])
+    event_data = {"loan": loan.loan_ref, "status": str(to), **(data or {})}
+    if loan.case_id:
+        from mikrolaan.cases.events import record_event
+
+        record_event(
+            loan.case,
+            TRANSITIONS[(current, to)],
+            acting_user=acting_user,
+            occurred_on=on,
+            summary=summary or f"{loan.loan_ref}: {S(to).label}",
+            why=why,
+            data=event_data,
+        )
+    else:
+        log(
+            acting_user,
+            Action.CHANGE,
+            obj=loan,
+            citizen=loan.citizen,
+            what=f"{loan.loan_ref}: {current or '-'} -> {to}",
+            why=why[:500],
+        )
+    return record
+
+
+def status_after_balance(loan: Loan) -> str | None:
+    """The status the loan's kept balance calls for, or None when it stays as it is.
+
+    A paid-out loan owing nothing is repaid; a repaid loan owing again (a reversal) goes back
+    to where it came from (being repaid, or with the debt collector).
+    """
+    if loan.status in (S.ACTIVE, S.IN_COLLECTION) and loan.balance == 0:
+        return S.REPAID
+    if loan.status in (S.REPAID, S.WRITTEN_OFF) and loan.balance > 0:
+        # Owing again: a payment or the write-off was reversed. Back to where it came from.
+        last = loan.transitions.filter(to_status=loan.status).order_by("-day", "-pk").first()
+        back = last.from_status if last else ""
+        return back if back in (S.ACTIVE, S.IN_COLLECTION) else S.ACTIVE
+    return None
+
+
+def follow_balance(loan: Loan, *, on: dt.date, acting_user, why: str = "") -> Loan:
+    """After a posting: repaid when nothing is owed, reopened when a reversal owes again."""
+    loan.refresh_from_db(fields=["status", "balance", "written_off"])
+    to = status_after_balance(loan)
+    if to is not None:
+        transition(loan, to, on=on, acting_user=acting_user, why=why)
+    return loan
+
+
+def bulk_transitions(steps, *, acting_user, why: str) -> int:
+    """Set-based ``transition`` for imports: ``steps`` are ``(loan_id, to, on)`` in order.
+
+    Each step is checked against the same table; the transitions are written with a few
+    statements and no case events (a bundle import records the case history it brings).
+    Returns the number of transitions written.
+    """
+    steps = list(steps)
+    if not steps:
+        return 0
+    ids = sorted({loan_id for loan_id, _to, _on in steps})
+    started = set(LoanTransition.objects.filter(loan_id__in=ids).values_list("loan_id", flat=True))
+    loans = {loan.pk: loan for loan in Loan.objects.filter(pk__in=ids).only("pk", "status")}
+    first = {}
+    for loan_id, to, _on in steps:
+        first.setdefault(loan_id, to)
+    current = {
+        pk: loan.status if pk in started or first[pk] != S.GRANTED else ""
+        for pk, loan in loans.items()
+    }
+    rows = []
+    for loan_id, to, on in steps:
+        if not allowed(current[loan_id], to):
+            raise TransitionError(f"loan {loan_id}: {current[loan_id] or '-'} -> {to}")
+        rows.append(
+            LoanTransition(
+                loan_id=loan_id,
+                from_status=current[loan_id],
+                to_status=to,
+                day=on,
+                why=why,
+                recorded_by=acting_user,
+            )
+        )
+        current[loan_id] = to
+    LoanTransition.objects.bulk_create(rows, batch_size=1000)
+    changed = []
+    for pk, loan in loans.items():
+        if loan.status != current[pk]:
+            loan.status = current[pk]
+            changed.append(loan)
+    Loan.objects.bulk_update(changed, ["status"], batch_size=1000)
+    return len(rows)
+
+
+def status_from_ledger(loan: Loan, as_of: dt.date | None = None) -> str:
+    """The status the ledger alone implies on ``as_of`` (default: everything recorded) — the
+    from-scratch reading the kept status must equal (tests, consistency checks):
+    granted before the payout; written off while a write-off stands; repaid when nothing is
+    owed; with the collector while a hand-over stands; else being repaid."""
+    from mikrolaan.loans import queries
+    from mikrolaan.loans.models import EntryKind
+
+    entries = loan.entries.all()
+    if as_of is not None:
+        entries = entries.filter(value_date__lte=as_of)
+    if not entries.filter(kind=EntryKind.DISBURSEMENT).exists():
+        return S.GRANTED
+    by_kind = queries.totals_by_kind(as_of, [loan.pk])
+    if by_kind.get(EntryKind.WRITE_OFF, 0) > 0:
+        return S.WRITTEN_OFF
+    if queries.balance(loan, as_of) == 0:
+        return S.REPAID
+    if by_kind.get(EntryKind.COLLECTION_TRANSFER, 0) > 0:
+        return S.IN_COLLECTION
+    return S.ACTIVE

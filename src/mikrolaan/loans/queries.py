@@ -1,0 +1,153 @@
+"""Reading the ledger as of a date: one definition of each figure, used by every reader.
+
+``loans`` is a Loan queryset, an iterable of loan ids, or None (every loan). ``as_of`` None
+means everything recorded.
+
+* effective payments: money received from the borrower (repayments and payments the debt
+  collector reported), dated on or before D, less those reversed by a reversal dated on or
+  before D. (A payment reversed later did count on D: that is what the books said then.)
+  With no date: every payment never reversed — how the plan applies money
+  (``loans.plan.payments_of``, ``loans.arrears``: a bounced payment never paid an instalment).
+* balance: what the borrower owes on D — payout, fees and refunds, less payments and
+  write-offs, each reversal undoing its entry — the sum of the entries' ``debt_delta``.
+* status on D: the ``to_status`` of the loan's last ``LoanTransition`` on or before D.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+
+from mikrolaan.loans.models import (
+    PAYMENT_KINDS,
+    ZERO,
+    EntryKind,
+    LedgerEntry,
+    Loan,
+    LoanStatus,
+    LoanTransition,
+)
+
+
+def _for_loans(qs: QuerySet, loans, field: str = "loan") -> QuerySet:
+    if loans is None:
+        return qs
+    if isinstance(loans, QuerySet):
+        return qs.filter(**{f"{field}__in": loans.values("pk")})
+    return qs.filter(**{f"{field}_id__in": [int(x) for x in loans]})
+
+
+def _dated(qs: QuerySet, as_of: dt.date | None) -> QuerySet:
+    return qs if as_of is None else qs.filter(value_date__lte=as_of)
+
+
+def effective_payments(as_of: dt.date | None = None, loans=None) -> QuerySet:
+    """The payments that count on ``as_of`` (see the module's definition)."""
+    reversals = LedgerEntry.objects.filter(kind=EntryKind.REVERSAL, reverses=OuterRef("pk"))
+    if as_of is not None:
+        reversals = reversals.filter(value_date__lte=as_of)
+    payments = _dated(LedgerEntry.objects.filter(kind__in=PAYMENT_KINDS), as_of)
+    return _for_loans(payments, loans).filter(~Exists(reversals))
+
+
+def paid_by_loan(as_of: dt.date | None = None, loans=None) -> dict[int, Decimal]:
+    rows = (
+        effective_payments(as_of, loans)
+        .order_by()
+        .values("loan_id")
+        .annotate(total=Sum("amount"))
+        .values_list("loan_id", "total")
+    )
+    return dict(rows)
+
+
+def paid_total(as_of: dt.date | None = None, loans=None) -> Decimal:
+    total = effective_payments(as_of, loans).aggregate(total=Sum("amount"))["total"]
+    return total or ZERO
+
+
+def _entries(as_of, loans) -> QuerySet:
+    return _for_loans(_dated(LedgerEntry.objects.all(), as_of), loans)
+
+
+def balance(loan: Loan | int, as_of: dt.date | None = None) -> Decimal:
+    """What the borrower owes on ``as_of`` (by value date)."""
+    loan_id = loan if isinstance(loan, int) else loan.pk
+    total = _entries(as_of, [loan_id]).aggregate(total=Sum("debt_delta"))["total"]
+    return total or ZERO
+
+
+def balances(as_of: dt.date | None = None, loans=None) -> dict[int, Decimal]:
+    rows = (
+        _entries(as_of, loans)
+        .order_by()
+        .values("loan_id")
+        .annotate(total=Sum("debt_delta"))
+        .values_list("loan_id", "total")
+    )
+    return dict(rows)
+
+
+def debt_total(as_of: dt.date | None = None, loans=None) -> Decimal:
+    """What all the loans owe together on ``as_of``."""
+    total = _entries(as_of, loans).aggregate(total=Sum("debt_delta"))["total"]
+    return total or ZERO
+
+
+def totals_by_kind(as_of: dt.date | None = None, loans=None) -> dict[str, Decimal]:
+    """The net amount of each kind of entry up to ``as_of`` (a reversal counts against the
+    kind it reverses)."""
+    result: dict[str, Decimal] = {}
+    rows = (
+        _entries(as_of, loans)
+        .order_by()
+        .values_list("kind", "reversed_kind")
+        .annotate(total=Sum("amount"))
+    )
+    for kind, reversed_kind, total in rows:
+        if kind == EntryKind.REVERSAL:
+            result[reversed_kind] = result.get(reversed_kind, ZERO) - total
+        else:
+            result[kind] = result.get(kind, ZERO) + total
+    return result
+
+
+def _last_transition(day: dt.date) -> Subquery:
+    return Subquery(
+        LoanTransition.objects.filter(loan=OuterRef("pk"), day__lte=day)
+        .order_by("-day", "-pk")
+        .values("to_status")[:1]
+    )
+
+
+def status_on(loan: Loan, day: dt.date) -> str:
+    """The loan's status on ``day`` ('' before it was granted)."""
+    last = loan.transitions.filter(day__lte=day).order_by("-day", "-pk").first()
+    return last.to_status if last else ""
+
+
+def statuses_on(day: dt.date, loans=None) -> dict[int, str]:
+    """Each loan's status on ``day`` (loans not yet granted then are left out)."""
+    qs = Loan.objects.all()
+    if isinstance(loans, QuerySet):
+        qs = qs.filter(pk__in=loans.values("pk"))
+    elif loans is not None:
+        qs = qs.filter(pk__in=[int(x) for x in loans])
+    rows = qs.annotate(on_day=_last_transition(day)).values_list("pk", "on_day")
+    return {pk: status for pk, status in rows if status}
+
+
+def in_collection_on(day: dt.date, loans=None) -> set[int]:
+    return {pk for pk, s in statuses_on(day, loans).items() if s == LoanStatus.IN_COLLECTION}
+
+
+def loans_in_status_on(day: dt.date, status: str) -> QuerySet:
+    """The loans whose status on ``day`` was ``status`` (a queryset, for set-based reads)."""
+    return Loan.objects.annotate(on_day=_last_transition(day)).filter(on_day=status)
+
+
+def in_collection_q(day: dt.date) -> Q:
+    """A filter on loans: with the debt collector on ``day``."""
+    return Q(pk__in=loans_in_status_on(day, LoanStatus.IN_COLLECTION).values("pk"))
