@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from mikrolaan.loans import schedule
+from mikrolaan.loans import kept, schedule
 from mikrolaan.loans.arrears import arrears_sql, tune_session
 from mikrolaan.loans.models import Loan
 from mikrolaan.loans.plan import ensure_calendar
@@ -221,6 +221,40 @@ def generate(n: int, as_of: dt.date, *, progress=None) -> None:
         _generate_sql(n, as_of, ids, policy, progress)
     else:
         _generate_orm(n, as_of, ids)
+    kept.recount_all()
+    _life_cycle()
+
+
+def _life_cycle() -> None:
+    """The generated loans' transitions: granted and paid out on the payout day, then handed
+    over, then repaid on the last entry's day — as their status says."""
+    steps = [
+        ("''", "'granted'", "granted_on", "TRUE"),
+        ("'granted'", "'active'", "disbursed_on", "TRUE"),
+        (
+            "'active'",
+            "'in_collection'",
+            "collection_transferred_on",
+            "collection_transferred_on IS NOT NULL",
+        ),
+        (
+            "CASE WHEN collection_transferred_on IS NULL THEN 'active' ELSE 'in_collection' END",
+            "'repaid'",
+            "last_value_date",
+            "status = 'repaid'",
+        ),
+    ]
+    with connection.cursor() as cursor:
+        for before, after, day, condition in steps:
+            cursor.execute(
+                f"""
+                INSERT INTO loans_loantransition
+                    (loan_id, from_status, to_status, day, why, recorded_at)
+                SELECT id, {before}, {after}, {day}, 'benchmark', %s
+                FROM loans_loan WHERE loan_ref LIKE %s AND {condition}
+                """,  # noqa: S608 - constants of this function
+                [timezone.now(), f"{PREFIX}%"],
+            )
 
 
 GENERATE_SQL = [

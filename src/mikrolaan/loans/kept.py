@@ -179,3 +179,74 @@ def allocate_in_memory(loan: Loan, segs, entry: LedgerEntry) -> int:
         segs, loan.paid_regular_ore, loan.paid_extra_ore, policy.due_day
     )
     return x
+
+
+def recount_all() -> None:
+    """Every loan's kept figures from its ledger and stored plan, set-based (a few UPDATE
+    statements, SQLite and PostgreSQL): for portfolios written in bulk (benchmarks) and to
+    repair. The plan's payment splits must be stored (``loans.plan.rederive_many``)."""
+    from django.db import connection
+
+    def total(kinds: str) -> str:
+        return (
+            f"ROUND(SUM(CASE WHEN kind IN ({kinds}) THEN amount "
+            f"WHEN kind = 'reversal' AND reversed_kind IN ({kinds}) THEN -amount ELSE 0 END), 2)"
+        )
+
+    ore = "CAST(ROUND(({}) * 100) AS BIGINT)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH t AS (
+                SELECT loan_id, ROUND(SUM(debt_delta), 2) AS balance, MAX(value_date) AS last_day,
+                       {total("'disbursement'")} AS paid_out,
+                       {total("'repayment', 'collector_payment'")} AS received,
+                       {total("'fee'")} AS fees, {total("'write_off'")} AS written_off
+                FROM loans_ledgerentry GROUP BY loan_id
+            )
+            UPDATE loans_loan SET balance = t.balance, paid_out = t.paid_out,
+                   received = t.received, fees_charged = t.fees, written_off = t.written_off,
+                   last_value_date = t.last_day
+            FROM t WHERE loans_loan.id = t.loan_id
+            """  # noqa: S608 - constants only
+        )
+        cursor.execute(
+            f"""
+            WITH paid AS (
+                SELECT e.loan_id, {ore.format("SUM(e.amount)")} AS paid
+                FROM loans_ledgerentry e
+                WHERE e.kind IN ('repayment', 'collector_payment') AND NOT EXISTS (
+                    SELECT 1 FROM loans_ledgerentry r WHERE r.reverses_id = e.id)
+                GROUP BY e.loan_id
+            ), extra AS (
+                SELECT loan_id, SUM(extra_ore) AS extra FROM loans_paymentsplit GROUP BY loan_id
+            ), pos AS (
+                SELECT l.id AS loan_id, COALESCE(x.extra, 0) AS extra,
+                       CASE WHEN p.paid > {ore.format("l.principal")}
+                            THEN {ore.format("l.principal")} ELSE p.paid END
+                         - COALESCE(x.extra, 0) AS regular
+                FROM loans_loan l JOIN paid p ON p.loan_id = l.id
+                LEFT JOIN extra x ON x.loan_id = l.id
+            )
+            UPDATE loans_loan SET paid_regular_ore = pos.regular, paid_extra_ore = pos.extra
+            FROM pos WHERE loans_loan.id = pos.loan_id
+            """  # noqa: S608 - constants only
+        )
+        cursor.execute(
+            f"""
+            UPDATE loans_loan SET oldest_unpaid_due = CASE
+                WHEN paid_regular_ore + paid_extra_ore >= {ore.format("principal")} THEN NULL
+                ELSE (
+                    SELECT dd.due_date
+                    FROM loans_plansegment s
+                    JOIN policy_loanpolicy p ON p.id = loans_loan.policy_id
+                    JOIN loans_duedate dd ON dd.due_day = p.due_day
+                     AND dd.month = s.first_month
+                         + (loans_loan.paid_regular_ore - s.before_ore) / s.amount_ore
+                    WHERE s.loan_id = loans_loan.id
+                      AND s.before_ore <= loans_loan.paid_regular_ore
+                      AND loans_loan.paid_regular_ore < s.before_ore + s.count * s.amount_ore
+                ) END
+            WHERE disbursed_on IS NOT NULL
+            """  # noqa: S608 - constants only
+        )

@@ -31,6 +31,12 @@ from mikrolaan.loans.models import (
 )
 
 
+def _kr(value) -> Decimal:
+    """A sum as money: on SQLite sums of decimals come back as floats; two places make them
+    exact again (every amount has two)."""
+    return ZERO if value is None else Decimal(value).quantize(ZERO)
+
+
 def _for_loans(qs: QuerySet, loans, field: str = "loan") -> QuerySet:
     if loans is None:
         return qs
@@ -60,12 +66,11 @@ def paid_by_loan(as_of: dt.date | None = None, loans=None) -> dict[int, Decimal]
         .annotate(total=Sum("amount"))
         .values_list("loan_id", "total")
     )
-    return dict(rows)
+    return {loan_id: _kr(total) for loan_id, total in rows}
 
 
 def paid_total(as_of: dt.date | None = None, loans=None) -> Decimal:
-    total = effective_payments(as_of, loans).aggregate(total=Sum("amount"))["total"]
-    return total or ZERO
+    return _kr(effective_payments(as_of, loans).aggregate(total=Sum("amount"))["total"])
 
 
 def _entries(as_of, loans) -> QuerySet:
@@ -75,8 +80,7 @@ def _entries(as_of, loans) -> QuerySet:
 def balance(loan: Loan | int, as_of: dt.date | None = None) -> Decimal:
     """What the borrower owes on ``as_of`` (by value date)."""
     loan_id = loan if isinstance(loan, int) else loan.pk
-    total = _entries(as_of, [loan_id]).aggregate(total=Sum("debt_delta"))["total"]
-    return total or ZERO
+    return _kr(_entries(as_of, [loan_id]).aggregate(total=Sum("debt_delta"))["total"])
 
 
 def balances(as_of: dt.date | None = None, loans=None) -> dict[int, Decimal]:
@@ -87,13 +91,12 @@ def balances(as_of: dt.date | None = None, loans=None) -> dict[int, Decimal]:
         .annotate(total=Sum("debt_delta"))
         .values_list("loan_id", "total")
     )
-    return dict(rows)
+    return {loan_id: _kr(total) for loan_id, total in rows}
 
 
 def debt_total(as_of: dt.date | None = None, loans=None) -> Decimal:
     """What all the loans owe together on ``as_of``."""
-    total = _entries(as_of, loans).aggregate(total=Sum("debt_delta"))["total"]
-    return total or ZERO
+    return _kr(_entries(as_of, loans).aggregate(total=Sum("debt_delta"))["total"])
 
 
 def totals_by_kind(as_of: dt.date | None = None, loans=None) -> dict[str, Decimal]:
@@ -108,9 +111,9 @@ def totals_by_kind(as_of: dt.date | None = None, loans=None) -> dict[str, Decima
     )
     for kind, reversed_kind, total in rows:
         if kind == EntryKind.REVERSAL:
-            result[reversed_kind] = result.get(reversed_kind, ZERO) - total
+            result[reversed_kind] = result.get(reversed_kind, ZERO) - _kr(total)
         else:
-            result[kind] = result.get(kind, ZERO) + total
+            result[kind] = result.get(kind, ZERO) + _kr(total)
     return result
 
 

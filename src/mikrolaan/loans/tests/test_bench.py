@@ -2,11 +2,14 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
-from mikrolaan.loans.arrears import arrears_for
+from mikrolaan.loans import kept, queries
+from mikrolaan.loans.arrears import arrears_for, kept_arrears_sql
+from mikrolaan.loans.lifecycle import status_from_ledger
 from mikrolaan.loans.models import LedgerEntry, Loan
-from mikrolaan.loans.plan import position
-from mikrolaan.loans.schedule import to_kr
+from mikrolaan.loans.plan import payments_of, plan_of, policy_of, position
+from mikrolaan.loans.schedule import allocate, to_kr
 from mikrolaan.loans.tests.factories import disbursed_loan
 
 AS_OF = dt.date(2026, 11, 26)
@@ -34,6 +37,21 @@ def test_the_generated_portfolio_follows_the_rules(capsys):
         owed = sum(e.debt_delta for e in LedgerEntry.objects.filter(loan=loan))
         assert owed >= 0
         assert (owed == 0) == (loan.status == "repaid")
+        # The set-based recount of the kept figures agrees with the per-loan one, and the
+        # generated life cycle with the ledger.
+        plan = plan_of(loan)
+        fresh = Loan.objects.get(pk=loan.pk)
+        allocations = allocate(plan, payments_of(fresh), policy_of(fresh).advance_payment_days)
+        kept.recount(fresh, plan, allocations)
+        assert [getattr(loan, f) for f in kept.FIELDS] == [getattr(fresh, f) for f in kept.FIELDS]
+        assert queries.status_on(loan, AS_OF) == loan.status == status_from_ledger(loan), list(
+            loan.transitions.values_list("from_status", "to_status", "day")
+        )
+    # Today's arrears from the kept figures are the ledger's.
+    with connection.cursor() as cursor:
+        cursor.execute(kept_arrears_sql(connection.vendor), {"as_of": AS_OF})
+        late = {row[0]: (to_kr(int(row[3])), row[5]) for row in cursor.fetchall()}
+    assert late == {pk: (a.arrears, a.days_past_due) for pk, a in got.items() if a.arrears > 0}
 
 
 def test_the_benchmark_refuses_a_database_with_real_loans():
