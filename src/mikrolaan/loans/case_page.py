@@ -75,6 +75,7 @@ def _register_timeline():
         ("loan_written_off", gettext_lazy("Loan written off")),
         ("loan_repaid", gettext_lazy("Loan repaid")),
         ("loan_reopened", gettext_lazy("Loan reopened")),
+        ("loan_reinstated", gettext_lazy("Write-off reversed")),
     ]:
         register_event_kind(kind, label)
 
@@ -109,6 +110,7 @@ def _register_timeline():
 
     @register_event_summary("loan_repaid")
     @register_event_summary("loan_reopened")
+    @register_event_summary("loan_reinstated")
     def status_change(event):
         return f"{event.data['loan']}: {LoanStatus(event.data['status']).label}"
 

@@ -283,3 +283,40 @@ def test_refund_of_a_held_overpayment_through_the_loan_page(client, finance_cler
     # Twice is refused.
     assert client.post(url, {"reason": "Igen"}).status_code == 400
     assert OverpaymentRefund.objects.count() == 1
+
+
+# --- the life cycle read back: reinstated, and the fund on a date inside a collection period ---
+
+
+def test_reversing_a_write_off_reinstates_the_loan_where_it_was(finance_clerk):
+    loan, user = _in_collection(amount=Decimal("1000.00"))
+    services.write_off(loan, on=dt.date(2013, 9, 1), reason="Konkurs", acting_user=user)
+    entry = LedgerEntry.objects.get(loan=loan, kind=EntryKind.WRITE_OFF)
+    services.reverse_entry(
+        entry, reason="Boet betaler alligevel", on=dt.date(2013, 9, 5), acting_user=finance_clerk
+    )
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.IN_COLLECTION and loan.balance == Decimal("1000.00")
+    assert CaseEvent.objects.filter(case=loan.case, kind="loan_reinstated").count() == 1
+    assert list(loan.transitions.values_list("to_status", flat=True)) == [
+        "granted",
+        "active",
+        "in_collection",
+        "written_off",
+        "in_collection",
+    ]
+
+
+def test_the_fund_on_a_date_inside_a_collection_period_counts_the_loan_taken_back_later(
+    finance_clerk,
+):
+    from mikrolaan.loans.fund import fund_on
+
+    loan, user = _in_collection(amount=Decimal("1000.00"))
+    services.take_back_from_collection(
+        loan, on=dt.date(2013, 8, 1), reason="Afvist", acting_user=finance_clerk
+    )
+    inside = fund_on(dt.date(2013, 7, 1))
+    after = fund_on(dt.date(2013, 8, 2))
+    assert inside.in_collection == Decimal("1000.00")
+    assert after.in_collection == Decimal("0.00") and after.outstanding == Decimal("1000.00")
