@@ -90,8 +90,9 @@ def totals(rows) -> dict[str, Decimal]:
     return result
 
 
-def recount(loan: Loan, plan: list[schedule.Instalment], allocations) -> None:
-    """Set every kept figure on ``loan`` (in memory) from its ledger and its allocation."""
+def recount(loan: Loan, plan: list[schedule.Instalment], allocations, due_day: int) -> None:
+    """Set every kept figure on ``loan`` (in memory) from its ledger and its allocation
+    (``due_day``: the policy's, for the oldest unpaid due date)."""
     rows = list(
         LedgerEntry.objects.filter(loan=loan).values_list(
             "kind", "reversed_kind", "amount", "debt_delta", "value_date"
@@ -104,11 +105,9 @@ def recount(loan: Loan, plan: list[schedule.Instalment], allocations) -> None:
     loan.paid_extra_ore = sum(a.extra for a in allocations)
     loan.oldest_unpaid_due = None
     if plan:
-        from mikrolaan.loans.plan import policy_of
-
         segs = [(s.first_month, s.count, s.amount, s.before) for s in schedule.segments(plan)]
         loan.oldest_unpaid_due = oldest_unpaid(
-            segs, loan.paid_regular_ore, loan.paid_extra_ore, policy_of(loan).due_day
+            segs, loan.paid_regular_ore, loan.paid_extra_ore, due_day
         )
 
 
@@ -120,21 +119,20 @@ def _segments(loan: Loan):
     )
 
 
-def apply(loan: Loan, entry: LedgerEntry, *, in_order: bool) -> None:
-    """Update the kept figures of ``loan`` (locked, fresh) for the new ``entry`` and save them.
+def incremental(entry: LedgerEntry, *, in_order: bool) -> bool:
+    """Can ``apply`` follow this entry? Not a payout (the plan starts), a reversal of a
+    payment (it leaves the allocation) nor a back-dated payment (the later ones apply anew):
+    those re-derive the loan (``loans.plan.rederive``)."""
+    if entry.kind == EntryKind.DISBURSEMENT:
+        return False
+    if entry.kind == EntryKind.REVERSAL and entry.reversed_kind in PAYMENT_KINDS:
+        return False
+    return in_order or entry.kind not in PAYMENT_KINDS
 
-    ``in_order``: the entry is dated on or after every earlier entry of the loan.
-    """
-    from mikrolaan.loans import plan
 
-    if entry.kind == EntryKind.DISBURSEMENT or (
-        entry.kind == EntryKind.REVERSAL and entry.reversed_kind in PAYMENT_KINDS
-    ):
-        plan.rederive(loan)  # the plan starts, or a payment is taken out of the allocation
-        return
-    if entry.kind in PAYMENT_KINDS and not in_order:
-        plan.rederive(loan)  # a back-dated payment changes how the later ones applied
-        return
+def apply(loan: Loan, entry: LedgerEntry, policy) -> None:
+    """Update the kept figures of ``loan`` (locked, fresh) for the new ``entry`` and save
+    them; only where ``incremental(entry)`` holds."""
     loan.balance += entry.debt_delta
     if entry.kind == EntryKind.REVERSAL:
         field = TOTAL_OF_KIND.get(entry.reversed_kind)
@@ -145,27 +143,21 @@ def apply(loan: Loan, entry: LedgerEntry, *, in_order: bool) -> None:
         setattr(loan, field, getattr(loan, field) + entry.amount)
     loan.last_value_date = max(loan.last_value_date or entry.value_date, entry.value_date)
     if entry.kind in PAYMENT_KINDS:
-        _allocate(loan, entry)
+        extra = allocate_in_memory(loan, _segments(loan), entry, policy)
+        if extra:
+            PaymentSplit.objects.create(
+                entry=entry, loan=loan, value_date=entry.value_date, extra_ore=extra
+            )
     loan.save(update_fields=FIELDS)
 
 
-def _allocate(loan: Loan, entry: LedgerEntry) -> None:
-    extra = allocate_in_memory(loan, _segments(loan), entry)
-    if extra:
-        PaymentSplit.objects.create(
-            entry=entry, loan=loan, value_date=entry.value_date, extra_ore=extra
-        )
-
-
-def allocate_in_memory(loan: Loan, segs, entry: LedgerEntry) -> int:
+def allocate_in_memory(loan: Loan, segs, entry: LedgerEntry, policy) -> int:
     """``schedule.allocate`` for one more payment, the last in value-date order: moves the
     loan's front and back figures and oldest unpaid due date (in memory) and returns the
-    payment's extra part (øre). ``segs``: the loan's plan segments, in month order."""
-    from mikrolaan.loans.plan import policy_of
-
+    payment's extra part (øre). ``segs``: the loan's plan segments, in month order;
+    ``policy``: the loan's policy (due day, advance days)."""
     if not segs:
         return 0
-    policy = policy_of(loan)
     total = sum(count * amount for _f, count, amount, _b in segs)
     amount = schedule.to_ore(entry.amount)
     regular, extra = loan.paid_regular_ore, loan.paid_extra_ore

@@ -22,7 +22,7 @@ from itertools import groupby
 
 from django.db import IntegrityError, transaction
 
-from mikrolaan.loans import kept, queries
+from mikrolaan.loans import kept, plan, queries
 from mikrolaan.loans.models import (
     DEBT_SIGN,
     ZERO,
@@ -151,7 +151,10 @@ def post(
             )
     except IntegrityError as exc:
         raise LedgerError(str(exc)) from exc
-    kept.apply(loan, entry, in_order=in_order)
+    if kept.incremental(entry, in_order=in_order):
+        kept.apply(loan, entry, plan.policy_of(loan))
+    else:
+        plan.rederive(loan)
     return Posted(entry, created=True)
 
 
@@ -336,7 +339,9 @@ def receive_payments(items, *, acting_user, source: str) -> list[Received | Refu
             loan.balance -= to_loan
             loan.received += to_loan
             loan.last_value_date = item.value_date
-            extra = kept.allocate_in_memory(loan, segments.get(loan.pk, []), entry)
+            extra = kept.allocate_in_memory(
+                loan, segments.get(loan.pk, []), entry, plan.policy_of(loan)
+            )
             if extra:
                 splits.append((entry, extra))
             touched.add(loan.pk)

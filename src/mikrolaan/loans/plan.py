@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mikrolaan.loans import schedule
+from mikrolaan.loans import kept, schedule
 from mikrolaan.loans.models import (
     PAYMENT_KINDS,
     Deferral,
@@ -22,6 +22,7 @@ from mikrolaan.loans.models import (
     PaymentSplit,
     PlanSegment,
 )
+from mikrolaan.loans.queries import effective_payments
 from mikrolaan.policy.models import LoanPolicy, PolicyNotInForce
 
 
@@ -83,8 +84,6 @@ def payments_of(loan: Loan) -> list[schedule.Payment]:
     """Money received that counts for the plan: every payment not reversed, whenever it was
     reversed (``loans.queries.effective_payments`` with no date; ``loans.schedule``: a bounced
     payment never paid an instalment)."""
-    from mikrolaan.loans.queries import effective_payments
-
     return [
         schedule.Payment(pk, value_date, schedule.to_ore(amount))
         for pk, value_date, amount in effective_payments(None, [loan.pk]).values_list(
@@ -116,8 +115,6 @@ def rederive(loan: Loan) -> None:
     a deferral, or a posting that ``loans.kept`` cannot apply incrementally (a reversal, a
     back-dated payment). Changes no status and writes no event.
     """
-    from mikrolaan.loans import kept
-
     policy = policy_of(loan)
     plan = plan_of(loan)
     PlanSegment.objects.filter(loan=loan).delete()
@@ -152,7 +149,7 @@ def rederive(loan: Loan) -> None:
             ]
         )
     loan.repayment_start = plan[0].due_date if plan else None
-    kept.recount(loan, plan, allocations)
+    kept.recount(loan, plan, allocations, policy.due_day)
     loan.save(update_fields=["policy", "repayment_start", *kept.FIELDS])
 
 
@@ -177,8 +174,6 @@ def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
     """``rederive`` for many loans at once (bundle imports): a few queries per chunk of loans
     instead of a few per loan. Writes no case events (an import records its own history).
     Returns the number of loans whose plan was stored."""
-    from mikrolaan.loans import kept
-
     policies = list(LoanPolicy.objects.order_by("valid_from"))
     if not policies:
         return 0

@@ -42,7 +42,7 @@ def test_the_generated_portfolio_follows_the_rules(capsys):
         plan = plan_of(loan)
         fresh = Loan.objects.get(pk=loan.pk)
         allocations = allocate(plan, payments_of(fresh), policy_of(fresh).advance_payment_days)
-        kept.recount(fresh, plan, allocations)
+        kept.recount(fresh, plan, allocations, policy_of(fresh).due_day)
         assert [getattr(loan, f) for f in kept.FIELDS] == [getattr(fresh, f) for f in kept.FIELDS]
         assert queries.status_on(loan, AS_OF) == loan.status == status_from_ledger(loan), list(
             loan.transitions.values_list("from_status", "to_status", "day")

@@ -65,7 +65,7 @@ def _recounted(loan):
     fresh = Loan.objects.get(pk=loan.pk)
     plan = plan_of(fresh)
     allocations = schedule.allocate(plan, payments_of(fresh), policy_of(fresh).advance_payment_days)
-    kept.recount(fresh, plan, allocations)
+    kept.recount(fresh, plan, allocations, policy_of(fresh).due_day)
     return {field: getattr(fresh, field) for field in kept.FIELDS}
 
 

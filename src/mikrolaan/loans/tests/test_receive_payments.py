@@ -70,7 +70,7 @@ def test_a_batch_ends_where_one_by_one_ends():
         allocations = schedule.allocate(
             plan, payments_of(fresh), policy_of(fresh).advance_payment_days
         )
-        kept.recount(fresh, plan, allocations)
+        kept.recount(fresh, plan, allocations, policy_of(fresh).due_day)
         assert _state(loan)[3] == [getattr(fresh, f) for f in kept.FIELDS]
     # A second run of the same batch posts nothing new.
     again = ledger.receive_payments(_items(a1, b1), acting_user=user, source=EntrySource.BANK)
