@@ -74,15 +74,23 @@ class Loan(models.Model):
         _("handed to debt collection on"), null=True, blank=True
     )
     # Kept by the posting (loans.kept), never assigned elsewhere: the state after every entry.
-    paid_out = models.DecimalField(_("paid out"), max_digits=12, decimal_places=2, default=0)
-    balance = models.DecimalField(_("balance"), max_digits=12, decimal_places=2, default=0)
-    received = models.DecimalField(
-        _("payments received"), max_digits=12, decimal_places=2, default=0
+    paid_out = models.DecimalField(
+        _("paid out"), max_digits=12, decimal_places=2, default=0, db_default=0
     )
-    fees_charged = models.DecimalField(_("fees"), max_digits=12, decimal_places=2, default=0)
-    written_off = models.DecimalField(_("written off"), max_digits=12, decimal_places=2, default=0)
-    paid_regular_ore = models.BigIntegerField(default=0)  # plan paid from the front
-    paid_extra_ore = models.BigIntegerField(default=0)  # plan paid from the back
+    balance = models.DecimalField(
+        _("balance"), max_digits=12, decimal_places=2, default=0, db_default=0
+    )
+    received = models.DecimalField(
+        _("payments received"), max_digits=12, decimal_places=2, default=0, db_default=0
+    )
+    fees_charged = models.DecimalField(
+        _("fees"), max_digits=12, decimal_places=2, default=0, db_default=0
+    )
+    written_off = models.DecimalField(
+        _("written off"), max_digits=12, decimal_places=2, default=0, db_default=0
+    )
+    paid_regular_ore = models.BigIntegerField(default=0, db_default=0)  # plan paid from the front
+    paid_extra_ore = models.BigIntegerField(default=0, db_default=0)  # plan paid from the back
     # The due date of the first instalment not paid: in arrears on day T when it is <= T.
     oldest_unpaid_due = models.DateField(_("oldest unpaid due date"), null=True, blank=True)
     last_value_date = models.DateField(null=True, blank=True)
