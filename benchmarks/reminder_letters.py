@@ -187,15 +187,15 @@ def main() -> None:
             return wrapper
 
         one, rest = ids[: len(ids) // 3], ids[len(ids) // 3 :]
-        original = reminders.reminder_pdf, reminders._post_fee
+        original = reminders.reminder_pdf, reminders._post_fees
         reminders.reminder_pdf = timed("render", reminders.reminder_pdf)
-        reminders._post_fee = timed("fee", reminders._post_fee)
+        reminders._post_fees = timed("fee", reminders._post_fees)
         server = _server_cpu()
         wall, cpu = time.perf_counter(), time.process_time()
         count = reminders.issue_reminder_letters(one, batch_size=args.batch_size)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         server = _server_cpu() - server
-        reminders.reminder_pdf, reminders._post_fee = original
+        reminders.reminder_pdf, reminders._post_fees = original
         other = wall - spent["render"] - spent["fee"]
         print(f"issuing, 1 process: {_projection(count, wall)}")
         print(

@@ -81,19 +81,28 @@ def subject_of(reminder: Reminder) -> str:
     return f"Rykker {reminder.number} for lån {reminder.loan.loan_ref}"
 
 
-def _post_fee(reminder: Reminder) -> bool:
-    """The reminder's fee on the loan; whether it was new (a rerun finds it posted)."""
-    posted = ledger.post(
-        reminder.loan,
-        EntryKind.FEE,
-        reminder.fee,
-        reminder.sent_on,
-        acting_user=None,
-        source=EntrySource.SYSTEM,
-        external_id=f"reminder:{reminder.pk}",
-        why=subject_of(reminder),
-    )
-    return posted.created
+def _post_fees(reminders: Sequence[Reminder]) -> set[int]:
+    """Each reminder's fee on its loan; the ids of the reminders whose fee was new (a rerun
+    finds it posted: idempotent by the reminder's id)."""
+    # TODO(core): one set-based posting per batch once ``loans.ledger`` posts fees in bulk
+    # (as ``receive_payments`` does payments); each ``post`` is a few statements per letter.
+    new = set()
+    for reminder in reminders:
+        if reminder.fee <= 0:
+            continue
+        posted = ledger.post(
+            reminder.loan,
+            EntryKind.FEE,
+            reminder.fee,
+            reminder.sent_on,
+            acting_user=None,
+            source=EntrySource.SYSTEM,
+            external_id=f"reminder:{reminder.pk}",
+            why=subject_of(reminder),
+        )
+        if posted.created:
+            new.add(reminder.pk)
+    return new
 
 
 def _record_event(reminder: Reminder, letter) -> None:
@@ -129,9 +138,10 @@ def _issue_batch(ids: Sequence[int]) -> list[int]:
         # The letter states the fees charged so far, this reminder's included (in id order,
         # as if the reminders were issued one by one).
         fees = fees_of({r.loan_id for r in reminders})
+        posted = _post_fees(reminders)
         drafts = []
         for reminder in reminders:
-            if reminder.fee > 0 and _post_fee(reminder):
+            if reminder.pk in posted:
                 fees[reminder.loan_id] = fees.get(reminder.loan_id, ledger.ZERO) + reminder.fee
             loan = reminder.loan
             drafts.append(
