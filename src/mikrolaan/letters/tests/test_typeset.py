@@ -1,9 +1,13 @@
 """The typesetter sets a letter in the base layout with its text intact, and hands anything
 else to WeasyPrint."""
 
+import datetime as dt
 import io
+from types import SimpleNamespace as NS
 
 import pytest
+from django.template import engines
+from django.utils import translation
 from pypdf import PdfReader
 
 from mikrolaan.letters import pdf
@@ -28,12 +32,7 @@ def _text(data: bytes) -> str:
 
 
 @pytest.fixture
-def letter_html(settings, tmp_path):
-    import datetime as dt
-    from types import SimpleNamespace as NS
-
-    from django.template import engines
-
+def letter_html():
     template = engines["django"].from_string(LETTER)
     citizen = NS(
         full_name="Åse Ærø Øster", address="Søndergade 1, 8000 Aarhus C",
@@ -48,8 +47,6 @@ def letter_html(settings, tmp_path):
         "arrears": "1.234,50 kr.",
         "ref": "+71<123456789012345",
     }
-    from django.utils import translation
-
     with translation.override("da"):
         return template.render(context)
 
