@@ -19,8 +19,11 @@ consistent prefix, and a rerun continues where it stopped — every step is idem
    reminder's letter failed, the citizen is exempt from Digital Post (paper), or a delivered
    reminder brought no payment within ``contact_after_reminder_days`` (``INSERT … SELECT``);
 6. letters: the reminders without a letter are issued in batches (fee entry, Danish PDF,
-   ``letters.send_letter``; the transport is called after each batch commits). This is the
-   only loop, over today's reminders, and it is not part of the set-based timing.
+   ``letters.send_letters``; the transport is called after each batch commits) by
+   ``servicing.reminders.issue_reminder_letters``. This is the only loop, over today's
+   reminders, and it is not part of the set-based timing. On a heavy day the run is made with
+   ``issue_letters=False`` and the letters are issued by background jobs instead, one per
+   slice of ``pending_reminder_ids()`` (``reminders.slices``), one job per core.
 
 A loan becomes a hand-over candidate when its open cycle has its last reminder
 (``servicing.handover``).

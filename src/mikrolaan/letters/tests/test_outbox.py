@@ -86,3 +86,35 @@ def test_queued_letters_are_sent_by_the_command_once(project_leader):
     assert letter.status == LetterStatus.DELIVERED
     call_command("letters", "send", stdout=out)
     assert "0 letters sent" in out.getvalue()
+
+
+def test_many_letters_go_out_together_and_a_failing_hand_over_stops_none_of_the_others(
+    django_capture_on_commit_callbacks,
+):
+    from mikrolaan.audit.models import AuditRecord
+    from mikrolaan.letters.services import Draft, dispatch_many, send_letters
+    from mikrolaan.letters.transports import FolderTransport
+
+    class Flaky(FolderTransport):
+        def send(self, letter, pdf):
+            if letter.subject == "B":
+                raise OSError("the print shop's folder is gone")
+            return super().send(letter, pdf)
+
+    citizens = [CitizenFactory(), CitizenFactory(digital_post_exempt=True), CitizenFactory()]
+    drafts = [
+        Draft(citizen=c, kind=LetterKind.REMINDER, subject=s, pdf=PDF, reference=f"L-{s}")
+        for c, s in zip(citizens, "ABC", strict=True)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        letters = send_letters(drafts, acting_user=None, transport=Flaky())
+    by_subject = {letter.subject: Letter.objects.get(pk=letter.pk) for letter in letters}
+    assert by_subject["A"].status == by_subject["C"].status == LetterStatus.DELIVERED
+    assert by_subject["B"].status == LetterStatus.QUEUED  # waits for ``letters send``
+    assert by_subject["B"].paper and not by_subject["A"].paper
+    assert Path(by_subject["A"].pdf_path).read_bytes() == PDF
+    for letter in by_subject.values():
+        records = AuditRecord.objects.filter(object_type="letters.Letter", object_id=letter.pk)
+        assert records.filter(action="create", citizen=letter.citizen).count() == 1
+    assert dispatch_many([letter.pk for letter in letters]) == 1  # the default transport: B
+    assert Letter.objects.get(pk=by_subject["B"].pk).status == LetterStatus.DELIVERED
