@@ -8,7 +8,7 @@ from mikrolaan.accounts.roles import Role
 from mikrolaan.banking.matching import REASON_LABELS
 from mikrolaan.banking.models import BankEntry
 from mikrolaan.core.formatting import money
-from mikrolaan.web.home import register_panel
+from mikrolaan.core.home import register_panel
 
 SHOWN = 10
 

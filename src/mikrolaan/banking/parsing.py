@@ -1,6 +1,7 @@
-"""What a bank statement file says, read into plain values before anything is written.
+"""What a bank statement file says, read into plain values before anything is written: the
+values and the helpers the format readers (``camt053``, ``csvfile``) share.
 
-``read_statement_file`` detects the format (camt.053 XML or CSV), reads the whole file and
+``reading.read_statement_file`` detects the format (camt.053 XML or CSV), reads the whole file and
 raises ``StatementError`` naming the file, the place (line/element) and the field at the first
 thing it cannot read: a file is imported whole or not at all.
 
@@ -11,7 +12,6 @@ reading (``each_entry``); it writes the entries on a second (``ParsedFile.entrie
 
 import datetime as dt
 import hashlib
-import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -124,51 +124,6 @@ def entry_identity(statement: ParsedStatement, entry: ParsedEntry) -> str:
     if len(key) > IDENTITY_MAX:
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     return key
-
-
-def read_statement_file(
-    file_name: str, content, *, account: str = "", each_entry: EntryHook | None = None
-) -> ParsedFile:
-    """Read a camt.053 or CSV statement file; ``account`` names the account of a CSV file.
-
-    ``content`` is the file's bytes or a seekable binary file object, read as a stream and
-    never whole. The whole file is checked before this returns; ``each_entry(index,
-    statement, entry)`` is called for every entry on the way (the statement's entries are not
-    kept; its totals are complete only at the end). ``ParsedFile.entries()`` reads them again.
-    """
-    from mikrolaan.banking import camt053, csvfile
-
-    stream = io.BytesIO(content) if isinstance(content, bytes | bytearray) else content
-    stream.seek(0)
-    head = b""
-    while not head and (chunk := stream.read(64 * 1024)):
-        head = chunk.lstrip(b"\xef\xbb\xbf \t\r\n")
-    stream.seek(0)
-    if head[:1] == b"<":
-        walk = lambda: camt053.walk(file_name, stream)  # noqa: E731
-    elif not head.strip():
-        raise StatementError(file_name, "", "", gettext("the file is empty"))
-    else:
-        walk = lambda: csvfile.walk(file_name, stream, account=account)  # noqa: E731
-    parsed = _first_pass(walk(), each_entry)
-
-    def reread():
-        stream.seek(0)
-        for index, _statement, entry in walk():
-            yield index, entry
-
-    parsed.reread = reread
-    return parsed
-
-
-def _first_pass(walker, each_entry) -> ParsedFile:
-    while True:
-        try:
-            index, statement, entry = next(walker)
-        except StopIteration as stop:
-            return stop.value
-        if each_entry is not None:
-            each_entry(index, statement, entry)
 
 
 _AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")

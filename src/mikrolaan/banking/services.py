@@ -27,7 +27,8 @@ from mikrolaan.banking.models import (
     Statement,
     StatementFile,
 )
-from mikrolaan.banking.parsing import StatementError, entry_identity, read_statement_file
+from mikrolaan.banking.parsing import StatementError, entry_identity
+from mikrolaan.banking.reading import read_statement_file
 from mikrolaan.core.uploads import limit_in_mb
 from mikrolaan.loans import ledger
 from mikrolaan.loans.models import EntryKind, EntrySource, Loan, LoanStatus

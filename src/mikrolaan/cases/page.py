@@ -22,6 +22,22 @@ from collections.abc import Callable
 
 _SECTIONS: list[tuple[int, Callable]] = []
 _ACTIONS: list[tuple[int, Callable]] = []
+_CONTEXT: dict[str, Callable] = {}
+
+
+def register_context(name: str):
+    """``func(case, user)`` gives the case page's template variable ``name`` (e.g. the loans
+    app's ``loans``: the case's loans this user may see)."""
+
+    def decorator(func):
+        _CONTEXT[name] = func
+        return func
+
+    return decorator
+
+
+def context_for(case, user) -> dict:
+    return {name: func(case, user) for name, func in _CONTEXT.items()}
 
 
 def register_section(order: int):

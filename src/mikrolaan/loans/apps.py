@@ -6,4 +6,4 @@ class LoansConfig(AppConfig):
     label = "loans"
 
     def ready(self):
-        from mikrolaan.loans import case_page  # noqa: F401 - registers the case-page section
+        from mikrolaan.loans import case_hooks, case_page, next_step  # noqa: F401 - registers

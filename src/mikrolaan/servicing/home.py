@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.core.home import register_panel
 from mikrolaan.servicing.handover import candidates
 from mikrolaan.servicing.queues import open_tasks
-from mikrolaan.web.home import register_panel
 
 
 @register_panel(order=30)

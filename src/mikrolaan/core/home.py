@@ -1,4 +1,4 @@
-"""What each role's start page lists: the user's cases and what is due.
+"""The start page's panels: what each role's start page lists (the user's cases, what is due).
 
 Apps contribute panels by registering a function ``panel(user) -> dict | None`` with
 ``register_panel``; a panel is a heading, rows and an optional link, rendered by
