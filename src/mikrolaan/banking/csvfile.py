@@ -99,7 +99,7 @@ def _entries(file_name: str, rows, account: str) -> ParsedFile:
     columns = _columns(file_name, header_number, header_row)
     statement = ParsedStatement(account=account, statement_id="", positional_identity=False)
     # Identical rows counted by a 64-bit digest of their content: small, whatever the rows.
-    seen: Counter = Counter()
+    seen: Counter[str] = Counter()
     fingerprint = hashlib.sha256()
     first_currency = ""
     balances: list[tuple[Decimal, Decimal]] = []  # the first and the last row's

@@ -28,7 +28,7 @@ def _previous_bank_day(day: dt.date) -> dt.date:
     return day
 
 
-def populate(ctx):
+def populate(ctx) -> None:
     loans = list(ctx.data.get("loans") or [])
     if not loans:
         loans = list(

@@ -23,7 +23,7 @@ class UploadForm(forms.Form):
         help_text=_("The account number of a CSV export, which does not name its account."),
     )
 
-    def __init__(self, *args, too_large: int | None = None, **kwargs):
+    def __init__(self, *args, too_large: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.too_large = too_large  # the limit the upload passed (core.uploads), if it did
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
 from mikrolaan.banking.matching import REASON_LABELS
 from mikrolaan.banking.models import BankEntry
@@ -14,7 +15,7 @@ SHOWN = 10
 
 
 @register_panel(order=45)
-def payment_queue_panel(user):
+def payment_queue_panel(user: User):
     if not (user.is_authenticated and user.role == Role.FINANCE_CLERK):
         return None
     queued = BankEntry.objects.for_user(user).queued().order_by("booking_date", "pk")

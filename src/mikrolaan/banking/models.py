@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
 from mikrolaan.banking.parsing import place_in_file
 from mikrolaan.core.models import AppendOnlyModel, AppendOnlyQuerySet
@@ -40,7 +41,7 @@ class StatementFile(AppendOnlyModel):
 
 
 class BankQuerySet(AppendOnlyQuerySet):
-    def for_user(self, user):
+    def for_user(self, user: User):
         """Bank data is the finance clerk's: nobody else lists it."""
         if user and user.is_authenticated and user.is_active and user.role == Role.FINANCE_CLERK:
             return self

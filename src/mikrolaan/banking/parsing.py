@@ -41,7 +41,7 @@ class StatementError(Exception):
     ``where`` is the place as the parsers name it ("line 7"); the message says it in the
     reader's language ("linje 7"), and ``problem`` comes already translated."""
 
-    def __init__(self, file_name: str, where: str, field_name: str, problem: str):
+    def __init__(self, file_name: str, where: str, field_name: str, problem: str) -> None:
         self.file_name = file_name
         self.where = where
         self.field_name = field_name

@@ -2,11 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from mikrolaan.accounts.models import User
+from mikrolaan.accounts.requests import AuthenticatedRequest
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.banking import services
@@ -15,7 +18,7 @@ from mikrolaan.banking.matching import REASON_LABELS, reason_text
 from mikrolaan.banking.models import BankEntry, EntryHandling, Outcome, Statement
 
 
-def _require_clerk(request):
+def _require_clerk(request: AuthenticatedRequest):
     if not (request.user.is_authenticated and request.user.has_role(Role.FINANCE_CLERK)):
         raise PermissionDenied
 
@@ -38,7 +41,7 @@ def _rows(entries):
     ]
 
 
-def _log_shown(user, rows, what):
+def _log_shown(user: User, rows, what) -> None:
     """The loans named in the rows are the citizens' (the loan reference leads to them)."""
     log_list(
         user,
@@ -47,7 +50,7 @@ def _log_shown(user, rows, what):
     )
 
 
-def queue(request):
+def queue(request: AuthenticatedRequest) -> HttpResponseBase:
     _require_clerk(request)
     entries = (
         BankEntry.objects.for_user(request.user)
@@ -61,7 +64,7 @@ def queue(request):
 
 
 @require_http_methods(["GET", "POST"])
-def upload(request):
+def upload(request: AuthenticatedRequest) -> HttpResponseBase:
     _require_clerk(request)
     if request.method == "POST":
         form = UploadForm(
@@ -107,13 +110,13 @@ def upload(request):
     return render(request, "banking/upload.html", {"form": form}, status=status)
 
 
-def statements(request):
+def statements(request: AuthenticatedRequest) -> HttpResponseBase:
     _require_clerk(request)
     rows = Statement.objects.for_user(request.user).select_related("file")[:100]
     return render(request, "banking/statements.html", {"statements": rows})
 
 
-def statement(request, pk):
+def statement(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require_clerk(request)
     obj = get_object_or_404(Statement.objects.for_user(request.user).select_related("file"), pk=pk)
     entries = obj.entries.order_by("position")
@@ -131,7 +134,7 @@ ACTIONS = {
 
 
 @require_http_methods(["GET", "POST"])
-def entry(request, pk):
+def entry(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require_clerk(request)
     obj = get_object_or_404(
         BankEntry.objects.for_user(request.user).select_related("statement"), pk=pk

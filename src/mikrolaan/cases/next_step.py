@@ -20,7 +20,8 @@ grant). The case page, the loan page and the start page render it through
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,13 +29,15 @@ from django.utils.translation import gettext as _
 from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.constants import SCREENING_STEPS, EventKind, Stage
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 PL = Role.PROJECT_LEADER.value
 BC = Role.BENEFITS_CASEWORKER.value
 FC = Role.FINANCE_CLERK.value
 KP = Role.KNOWLEDGE_PERSON.value
 
 
-def who(roles: list[str]) -> str:
+def who(roles: Iterable[str]) -> str:
     """The roles in words: "project leader or benefits caseworker"."""
     labels = [str(Role(r).label).lower() for r in roles]
     if len(labels) <= 1:
@@ -42,7 +45,16 @@ def who(roles: list[str]) -> str:
     return _("%(first)s or %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
 
 
-def make_step(key, what, roles, *, due=None, due_rule=None, note=None, action=None):
+def make_step(
+    key: str,
+    what: str,
+    roles: Iterable[str],
+    *,
+    due: dt.date | None = None,
+    due_rule: str | None = None,
+    note: str | None = None,
+    action: dict[str, str] | None = None,
+) -> dict[str, Any]:
     return {
         "key": key,
         "what": what,
@@ -55,7 +67,9 @@ def make_step(key, what, roles, *, due=None, due_rule=None, note=None, action=No
     }
 
 
-def make_action(user, allowed: bool, label, url, method="get"):
+def make_action(
+    user: Any, allowed: bool, label: str, url: str, method: str = "get"
+) -> dict[str, str] | None:
     if user is None or not allowed:
         return None
     return {"label": label, "url": url, "method": method}
@@ -66,10 +80,10 @@ def make_action(user, allowed: bool, label, url, method="get"):
 _PROVIDERS: dict[str, Callable] = {}
 
 
-def register_step(*stages: str):
+def register_step(*stages: str) -> Callable[[F], F]:
     """Make the decorated ``step(case, user)`` the next step of a case in these stages."""
 
-    def decorator(func):
+    def decorator(func: F) -> F:
         for stage in stages:
             _PROVIDERS[stage] = func
         return func
@@ -77,7 +91,7 @@ def register_step(*stages: str):
     return decorator
 
 
-def next_step(case, user=None) -> dict | None:
+def next_step(case: Any, user: Any = None) -> dict[str, Any] | None:
     """The next step of this case, and the action if ``user`` can take it now."""
     if not case.is_open:
         return None
@@ -114,7 +128,7 @@ def _screening_step(case, user):
     )
 
 
-def user_is(user, *roles) -> bool:
+def user_is(user: Any, *roles: str) -> bool:
     return user is not None and user.has_role(*roles)
 
 
@@ -144,5 +158,5 @@ def _after_final_screening(case, user):
     )
 
 
-def main_course_start(case) -> dt.date | None:
+def main_course_start(case: Any) -> dt.date | None:
     return case.cohort.main_course_start if case.cohort_id else None

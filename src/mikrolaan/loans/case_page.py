@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mikrolaan.accounts.models import User
+from mikrolaan.cases.models import Case
 from mikrolaan.cases.page import register_action, register_section
 from mikrolaan.loans import ledger
 from mikrolaan.loans.arrears import arrears_for
@@ -12,7 +14,7 @@ from mikrolaan.loans.permissions import can
 from mikrolaan.loans.services import grant_status
 
 
-def granted_decisions_without_loan(case):
+def granted_decisions_without_loan(case: Case):
     decisions = case.decisions.filter(colour="green", loan__isnull=True).prefetch_related(
         "approvals"
     )
@@ -20,7 +22,7 @@ def granted_decisions_without_loan(case):
 
 
 @register_section(order=60)
-def loan_section(case, user):
+def loan_section(case: Case, user: User):
     if not can(user, "view"):
         return None
     loans = list(Loan.objects.for_user(user).filter(case=case))
@@ -41,7 +43,7 @@ def loan_section(case, user):
 
 
 @register_action(order=60)
-def loan_actions(case, user):
+def loan_actions(case: Case, user: User):
     if not can(user, "set_up"):
         return []
     return [
@@ -57,7 +59,7 @@ def loan_actions(case, user):
 # --- the loan's events on the case timeline: named and summarised at render time ------------
 
 
-def _register_timeline():
+def _register_timeline() -> None:
     from django.utils.translation import gettext_lazy
 
     from mikrolaan.cases.page import register_event_kind, register_event_summary
@@ -79,7 +81,7 @@ def _register_timeline():
         register_event_kind(kind, label)
 
     def amount_of(key):
-        def summary(event):
+        def summary(event) -> str:
             return f"{event.data['loan']}: {money(event.data[key])}"
 
         return summary
@@ -103,13 +105,13 @@ def _register_timeline():
         }
 
     @register_event_summary("loan_entry_reversed")
-    def reversed_entry(event):
+    def reversed_entry(event) -> str:
         kind = EntryKind(event.data["entry_kind"]).label
         return f"{event.data['loan']}: {kind} {money(event.data['amount'])}"
 
     @register_event_summary("loan_repaid")
     @register_event_summary("loan_reopened")
-    def status_change(event):
+    def status_change(event) -> str:
         return f"{event.data['loan']}: {LoanStatus(event.data['status']).label}"
 
 

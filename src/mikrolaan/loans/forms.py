@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         super().__init__(format="%Y-%m-%d", attrs={"class": "form-input"}, **kwargs)
 
 
@@ -41,7 +41,7 @@ class DeferralForm(forms.Form):
         label=_("Reason"), widget=forms.Textarea(attrs={"class": "form-input", "rows": 2})
     )
 
-    def __init__(self, *args, months=(), **kwargs):
+    def __init__(self, *args, months=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["first_month"].choices = [(m.isoformat(), f"{m:%m/%Y}") for m in months]
         self.fields["first_month"].widget.attrs["class"] = "form-select"

@@ -4,7 +4,9 @@ work, pay out, repay (registered with ``cases.next_step``)."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from mikrolaan.accounts.models import User
 from mikrolaan.cases.constants import Stage
+from mikrolaan.cases.models import Case
 from mikrolaan.cases.next_step import (
     BC,
     FC,
@@ -18,7 +20,7 @@ from mikrolaan.cases.next_step import (
 
 
 @register_step(Stage.GRANTED, Stage.MAIN_COURSE)
-def _main_course_step(case, user):
+def _main_course_step(case: Case, user: User):
     from mikrolaan.decisions import main_course
     from mikrolaan.loans.models import Loan, LoanStatus
     from mikrolaan.loans.permissions import can

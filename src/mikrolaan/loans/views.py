@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse as reverse_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mikrolaan.accounts.models import User
+from mikrolaan.accounts.requests import AuthenticatedRequest
 from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.cases.models import Case
 from mikrolaan.cases.next_step import next_step
@@ -33,19 +36,19 @@ from mikrolaan.loans.permissions import can
 from mikrolaan.loans.summary import loan_summary
 
 
-def _require(user, action):
+def _require(user: User, action):
     if not can(user, action):
         raise PermissionDenied
 
 
-def _as_of(request) -> dt.date:
+def _as_of(request: AuthenticatedRequest) -> dt.date:
     form = AsOfForm(request.GET)
     if form.is_valid() and form.cleaned_data["as_of"]:
         return form.cleaned_data["as_of"]
     return timezone.localdate()
 
 
-def loan_list(request):
+def loan_list(request: AuthenticatedRequest) -> HttpResponseBase:
     _require(request.user, "view")
     today = timezone.localdate()
     owed = (
@@ -82,7 +85,7 @@ def loan_list(request):
     )
 
 
-def _loan_page(request, loan, *, forms=None, status=200):
+def _loan_page(request: AuthenticatedRequest, loan: Loan, *, forms=None, status: int = 200):
     as_of = _as_of(request)
     summary = loan_summary(loan, as_of)
     user = request.user
@@ -128,18 +131,18 @@ def _loan_page(request, loan, *, forms=None, status=200):
     return render(request, "loans/detail.html", context, status=status)
 
 
-def _get_loan(request, pk):
+def _get_loan(request: AuthenticatedRequest, pk: int):
     return get_object_or_404(Loan.objects.for_user(request.user).select_related("citizen"), pk=pk)
 
 
-def loan_detail(request, pk):
+def loan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require(request.user, "view")
     loan = _get_loan(request, pk)
     log_read(request.user, loan, what=f"loan {loan.loan_ref}", why="loan page")
     return _loan_page(request, loan)
 
 
-def _form_action(request, loan, key, form, call, success):
+def _form_action(request: AuthenticatedRequest, loan: Loan, key, form, call, success):
     """The loan page's forms: valid input → the service; its refusal shows on the form.
 
     ``call(data)`` runs the service with the form's cleaned data; ``success(result)`` gives
@@ -156,7 +159,7 @@ def _form_action(request, loan, key, form, call, success):
 
 
 @require_POST
-def payout(request, pk):
+def payout(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require(request.user, "payout")
     loan = _get_loan(request, pk)
     return _form_action(
@@ -176,7 +179,7 @@ def payout(request, pk):
 
 
 @require_POST
-def deferral(request, pk):
+def deferral(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require(request.user, "deferral")
     loan = _get_loan(request, pk)
     form = DeferralForm(request.POST, months=services.deferrable_months(loan, timezone.localdate()))
@@ -200,11 +203,11 @@ def deferral(request, pk):
 
 
 @require_POST
-def payment(request, pk):
+def payment(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require(request.user, "payment")
     loan = _get_loan(request, pk)
 
-    def registered(received):
+    def registered(received) -> None:
         messages.success(request, _("The payment is registered."))
         if received.overpayment:
             messages.warning(
@@ -230,7 +233,7 @@ def payment(request, pk):
 
 
 @require_POST
-def reverse(request, pk, entry_id):
+def reverse(request: AuthenticatedRequest, pk: int, entry_id) -> HttpResponseBase:
     _require(request.user, "reverse")
     loan = _get_loan(request, pk)
     entry = get_object_or_404(LedgerEntry, pk=entry_id, loan=loan)
@@ -253,7 +256,7 @@ def reverse(request, pk, entry_id):
 
 
 @require_POST
-def write_off(request, pk):
+def write_off(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require(request.user, "write_off")
     loan = _get_loan(request, pk)
     return _form_action(
@@ -272,7 +275,7 @@ def write_off(request, pk):
 
 
 @require_POST
-def refund(request, pk, overpayment_id):
+def refund(request: AuthenticatedRequest, pk: int, overpayment_id) -> HttpResponseBase:
     _require(request.user, "refund")
     loan = _get_loan(request, pk)
     overpayment = get_object_or_404(Overpayment, pk=overpayment_id, loan=loan)
@@ -298,7 +301,7 @@ def refund(request, pk, overpayment_id):
     return redirect("loans:detail", pk=loan.pk)
 
 
-def set_up(request, decision_id):
+def set_up(request: AuthenticatedRequest, decision_id) -> HttpResponseBase:
     """GET: confirm (the case page links here); POST: set up the loan of a granted decision."""
     _require(request.user, "set_up")
     decision = get_object_or_404(Decision, pk=decision_id)
@@ -320,7 +323,7 @@ def set_up(request, decision_id):
     return redirect("loans:detail", pk=loan.pk)
 
 
-def fund(request):
+def fund(request: AuthenticatedRequest) -> HttpResponseBase:
     _require(request.user, "fund")
     as_of = _as_of(request)
     return render(request, "loans/fund.html", {"fund": fund_on(as_of), "as_of": as_of})

@@ -1,11 +1,13 @@
 """The case page's servicing section: reminders, tasks and claims of the case's loans."""
 
+from mikrolaan.accounts.models import User
+from mikrolaan.cases.models import Case
 from mikrolaan.cases.page import register_section
 from mikrolaan.servicing.models import Claim, Reminder, Task
 
 
 @register_section(order=55)
-def servicing_section(case, user):
+def servicing_section(case: Case, user: User):
     if not getattr(user, "sees_all_cases", False):
         return None
     reminders = list(
@@ -28,7 +30,7 @@ def servicing_section(case, user):
 # --- servicing's events on the case timeline: named and summarised at render time -----------
 
 
-def _register_timeline():
+def _register_timeline() -> None:
     from django.utils.translation import gettext as _
     from django.utils.translation import gettext_lazy
 
@@ -53,11 +55,11 @@ def _register_timeline():
         return text
 
     @register_event_summary("servicing_task_done")
-    def task_done(event):
+    def task_done(event) -> str:
         return f"{event.data['loan']}: {TaskKind(event.data['task_kind']).label}"
 
     @register_event_summary("claim_receipt")
-    def receipt(event):
+    def receipt(event) -> str:
         return f"{event.data['claim']}: {ReceiptStatus(event.data['status']).label}"
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from mikrolaan.accounts.models import User
+from mikrolaan.loans.models import Loan
 from mikrolaan.servicing.handover import can_take_back, candidates, checks, notice_of
 from mikrolaan.servicing.models import Claim, Reminder, ServicingRun, TaskStatus
 from mikrolaan.servicing.tasks import tasks_for
 
 
-def loan_url(loan) -> str | None:
+def loan_url(loan: Loan) -> str | None:
     try:
         return reverse("loans:detail", args=[loan.pk])
     except NoReverseMatch:  # the loan page lives in ``loans``
@@ -29,7 +32,7 @@ def recent_reminders(today: dt.date, days: int = 30):
     )
 
 
-def candidate_rows(today: dt.date) -> list[dict]:
+def candidate_rows(today: dt.date) -> list[dict[str, Any]]:
     rows = []
     for cycle in candidates()[:200]:
         results = checks(cycle, today)
@@ -58,7 +61,7 @@ def latest_runs():
     return ServicingRun.objects.all()[:7]
 
 
-def open_tasks(user):
+def open_tasks(user: User):
     return (
         tasks_for(user)
         .filter(status=TaskStatus.OPEN)
@@ -67,7 +70,7 @@ def open_tasks(user):
     )
 
 
-def done_tasks(user, limit: int = 20):
+def done_tasks(user: User, limit: int = 20):
     return (
         tasks_for(user)
         .filter(status=TaskStatus.DONE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -29,7 +30,7 @@ from mikrolaan.servicing.models import Reminder
 logger = logging.getLogger(__name__)
 
 
-def reminder_context(reminder: Reminder) -> dict:
+def reminder_context(reminder: Reminder) -> dict[str, Any]:
     loan = reminder.loan
     policy = policy_of(loan)
     fees = sum(

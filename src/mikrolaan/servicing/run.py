@@ -32,6 +32,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -54,8 +55,8 @@ class RunError(Exception):
 @dataclass
 class RunResult:
     run: ServicingRun
-    counts: dict = field(default_factory=dict)
-    seconds: dict = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _money_sql(expr: str) -> str:
@@ -64,7 +65,7 @@ def _money_sql(expr: str) -> str:
     return f"ROUND({expr} / 100.0, 2)"
 
 
-def _exec(cursor, sql: str, params: dict | None = None) -> int:
+def _exec(cursor: Any, sql: str, params: dict[str, Any] | None = None) -> int:
     cursor.execute(sql, params or {})
     return max(cursor.rowcount, 0)
 
@@ -331,7 +332,7 @@ def _steps(result: RunResult, *, issue_letters, batch_size, after) -> None:
             counts["in_arrears"] = _timed(result, "arrears", compute_arrears, cursor, run_on)
         with transaction.atomic():
 
-            def cycles():
+            def cycles() -> None:
                 counts["cycles_closed"] = close_cycles(cursor, run_on)
                 counts["cycles_opened"] = sum(open_cycles(cursor, run_on, p) for p in policies)
 

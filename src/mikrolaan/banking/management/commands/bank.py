@@ -6,7 +6,7 @@ and exits non-zero when a file was rejected; the other files are still imported.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,7 +21,7 @@ def _counts(counter) -> str:
 class Command(BaseCommand):
     help = "Bank statements: import camt.053 or CSV files and post repayments by +71 payment ID."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="Import statement files.")
         imp.add_argument("files", nargs="+", metavar="FILE")

@@ -2,7 +2,7 @@
 
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from mikrolaan.loans.fund import fund_json, fund_on
@@ -12,11 +12,11 @@ from mikrolaan.loans.management.commands.loans import parse_date
 class Command(BaseCommand):
     help = "The revolving fund: paid out, repaid, outstanding, in collection, arrears ageing."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
         parser.add_argument("--format", choices=["json", "text"], default="text")
 
-    def handle(self, *args, as_of, format, **options):
+    def handle(self, *args, as_of, format, **options) -> None:
         as_of = parse_date(as_of) if as_of else timezone.localdate()
         data = fund_json(fund_on(as_of))
         if format == "json":

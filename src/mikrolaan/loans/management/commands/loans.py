@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ def parse_date(value: str) -> dt.date:
 class Command(BaseCommand):
     help = "Show a loan: terms, plan, transactions, balance, arrears, status."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         show = sub.add_parser("show", help="One loan on a date.")
         show.add_argument("loan_ref", help="Loan number (e.g. ML-2013-00001) or payment ID.")

@@ -4,7 +4,7 @@ same file twice changes nothing; a bad line refuses the whole file."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from mikrolaan.servicing import handover
@@ -13,7 +13,7 @@ from mikrolaan.servicing import handover
 class Command(BaseCommand):
     help = "Receipts and payments from Gældsstyrelsen (debt collection)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         for name, text in (
             ("import-receipts", "Receipts: claim_ref,status,date,message"),

@@ -11,7 +11,7 @@ what the letter transport reported later (CSV ``letter_id,status,date,detail``; 
 import datetime as dt
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ def parse_date(value: str, option: str = "--date") -> dt.date:
 class Command(BaseCommand):
     help = "The daily servicing run: arrears, reminders, tasks, letters."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         r = sub.add_parser("run", help="Run the servicing for a date.")
         when = r.add_mutually_exclusive_group(required=True)
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         rc = sub.add_parser("receipts", help="Record delivered/failed reports from a CSV file.")
         rc.add_argument("file")
 
-    def handle(self, *args, subcommand, **options):
+    def handle(self, *args, subcommand, **options) -> None:
         getattr(self, f"do_{subcommand}")(**options)
 
     def do_run(self, *, date, if_bank_day, no_letters, batch_size, **options):
@@ -91,7 +91,7 @@ class Command(BaseCommand):
             }
         )
 
-    def do_letters(self, **options):
+    def do_letters(self, **options) -> None:
         self.stdout.write(_("%(n)s reminder letters issued") % {"n": issue_pending()})
 
     def do_receipts(self, *, file, **options):
