@@ -1,5 +1,7 @@
 """The finance clerk's start-page panel: bank entries waiting in the queue."""
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,7 +17,7 @@ SHOWN = 10
 
 
 @register_panel(order=45)
-def payment_queue_panel(user: User):
+def payment_queue_panel(user: User) -> dict[str, Any] | None:
     if not (user.is_authenticated and user.role == Role.FINANCE_CLERK):
         return None
     queued = BankEntry.objects.for_user(user).queued().order_by("booking_date", "pk")

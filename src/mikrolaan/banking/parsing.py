@@ -13,7 +13,7 @@ reading (``each_entry``); it writes the entries on a second (``ParsedFile.entrie
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -100,11 +100,16 @@ class ParsedFile:
 
     def entries(self) -> Iterator[tuple[int, ParsedEntry]]:
         """Every entry in file order, as (index of its statement, entry), read anew."""
+        if self.reread is None:
+            raise RuntimeError("the file has not been read yet")
         return self.reread()
 
 
 # Called for each entry while a file is read: (index of the statement, statement, entry).
 EntryHook = Callable[[int, "ParsedStatement", "ParsedEntry"], None]
+# A format's reader (``camt053.walk``, ``csvfile.walk``): yields (index of the statement,
+# statement, entry) for each entry and returns the ``ParsedFile``.
+Walk = Generator[tuple[int, "ParsedStatement", "ParsedEntry"], None, "ParsedFile"]
 
 IDENTITY_MAX = 200  # fits the ledger's external_id
 

@@ -9,6 +9,7 @@ creditor reference, as a Danish bank delivers FI-card (+71) payments.
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape
 
 from mikrolaan.loans.models import Loan
@@ -32,7 +33,7 @@ class Payment:
     status: str = "BOOK"
 
 
-def pay(loan: Loan, amount, *, payment_id: str | None = None, **kwargs) -> Payment:
+def pay(loan: Loan | None, amount: str, *, payment_id: str | None = None, **kwargs: Any) -> Payment:
     """A +71 payment to ``loan`` (or to ``payment_id`` when given)."""
     pid = payment_id if payment_id is not None else (loan.payment_id if loan else None)
     reference = kwargs.pop("reference", f"71/{pid}" if pid else None)

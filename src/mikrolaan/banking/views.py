@@ -1,5 +1,8 @@
 """The finance clerk's pages: upload a statement, the queue, one entry and its handling."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http.response import HttpResponseBase
@@ -18,12 +21,12 @@ from mikrolaan.banking.matching import REASON_LABELS, reason_text
 from mikrolaan.banking.models import BankEntry, EntryHandling, Outcome, Statement
 
 
-def _require_clerk(request: AuthenticatedRequest):
+def _require_clerk(request: AuthenticatedRequest) -> None:
     if not (request.user.is_authenticated and request.user.has_role(Role.FINANCE_CLERK)):
         raise PermissionDenied
 
 
-def _rows(entries):
+def _rows(entries: Iterable[BankEntry]) -> list[dict[str, Any]]:
     """Each entry with its current handling and the reason in words."""
     entries = list(entries)
     latest: dict[int, EntryHandling] = {}
@@ -41,7 +44,7 @@ def _rows(entries):
     ]
 
 
-def _log_shown(user: User, rows, what) -> None:
+def _log_shown(user: User, rows: list[dict[str, Any]], what: str) -> None:
     """The loans named in the rows are the citizens' (the loan reference leads to them)."""
     log_list(
         user,

@@ -10,14 +10,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from mikrolaan.loans.models import EntryKind
+from mikrolaan.loans.models import EntryKind, LedgerEntry
 
 WIDTH, HEIGHT = 600, 200
 LEFT, RIGHT, TOP, BOTTOM = 8, 8, 8, 24
 _PAID_KINDS = {EntryKind.REPAYMENT, EntryKind.COLLECTOR_PAYMENT, EntryKind.REFUND}
 
 
-def _paid_effect(entry) -> Decimal:
+def _paid_effect(entry: LedgerEntry) -> Decimal:
     """How much an entry adds to what the borrower has paid (a refund or reversal takes off)."""
     if entry.kind in _PAID_KINDS:
         return -entry.debt_delta

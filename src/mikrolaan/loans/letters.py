@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from mikrolaan.accounts.models import User
-from mikrolaan.letters.models import LetterKind
+from mikrolaan.letters.models import Letter, LetterKind
 from mikrolaan.letters.pdf import render_pdf
 from mikrolaan.letters.services import send_letter
 from mikrolaan.loans import schedule
@@ -52,7 +52,7 @@ def plan_pdf(loan: Loan) -> bytes:
     return render_pdf("loans/letters/plan.html", _context(loan))
 
 
-def send_agreement(loan: Loan, *, acting_user: User):
+def send_agreement(loan: Loan, *, acting_user: User) -> Letter:
     return send_letter(
         loan.citizen,
         kind=LetterKind.LOAN_AGREEMENT,
@@ -64,7 +64,7 @@ def send_agreement(loan: Loan, *, acting_user: User):
     )
 
 
-def send_plan(loan: Loan, *, acting_user: User):
+def send_plan(loan: Loan, *, acting_user: User) -> Letter:
     return send_letter(
         loan.citizen,
         kind=LetterKind.REPAYMENT_PLAN,

@@ -1,6 +1,8 @@
 """The case's next step after the grant: set up the loan, start the main course, confirm fit for
 work, pay out, repay (registered with ``cases.next_step``)."""
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -20,7 +22,7 @@ from mikrolaan.cases.next_step import (
 
 
 @register_step(Stage.GRANTED, Stage.MAIN_COURSE)
-def _main_course_step(case: Case, user: User):
+def _main_course_step(case: Case, user: User) -> dict[str, Any] | None:
     from mikrolaan.decisions import main_course
     from mikrolaan.loans.models import Loan, LoanStatus
     from mikrolaan.loans.permissions import can

@@ -1,9 +1,13 @@
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.forms import Form
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse as reverse_url
@@ -31,12 +35,13 @@ from mikrolaan.loans.forms import (
     WriteOffForm,
 )
 from mikrolaan.loans.fund import fund_on
+from mikrolaan.loans.ledger import Received
 from mikrolaan.loans.models import LedgerEntry, Loan, LoanStatus, Overpayment
 from mikrolaan.loans.permissions import can
 from mikrolaan.loans.summary import loan_summary
 
 
-def _require(user: User, action):
+def _require(user: User, action: str) -> None:
     if not can(user, action):
         raise PermissionDenied
 
@@ -44,7 +49,8 @@ def _require(user: User, action):
 def _as_of(request: AuthenticatedRequest) -> dt.date:
     form = AsOfForm(request.GET)
     if form.is_valid() and form.cleaned_data["as_of"]:
-        return form.cleaned_data["as_of"]
+        as_of: dt.date = form.cleaned_data["as_of"]
+        return as_of
     return timezone.localdate()
 
 
@@ -85,7 +91,13 @@ def loan_list(request: AuthenticatedRequest) -> HttpResponseBase:
     )
 
 
-def _loan_page(request: AuthenticatedRequest, loan: Loan, *, forms=None, status: int = 200):
+def _loan_page(
+    request: AuthenticatedRequest,
+    loan: Loan,
+    *,
+    forms: dict[str, Form | str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     as_of = _as_of(request)
     summary = loan_summary(loan, as_of)
     user = request.user
@@ -131,7 +143,7 @@ def _loan_page(request: AuthenticatedRequest, loan: Loan, *, forms=None, status:
     return render(request, "loans/detail.html", context, status=status)
 
 
-def _get_loan(request: AuthenticatedRequest, pk: int):
+def _get_loan(request: AuthenticatedRequest, pk: int) -> Loan:
     return get_object_or_404(Loan.objects.for_user(request.user).select_related("citizen"), pk=pk)
 
 
@@ -142,7 +154,14 @@ def loan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     return _loan_page(request, loan)
 
 
-def _form_action(request: AuthenticatedRequest, loan: Loan, key, form, call, success):
+def _form_action(
+    request: AuthenticatedRequest,
+    loan: Loan,
+    key: str,
+    form: Form,
+    call: Callable[[dict[str, Any]], Any],
+    success: Callable[[Any], None],
+) -> HttpResponseBase:
     """The loan page's forms: valid input → the service; its refusal shows on the form.
 
     ``call(data)`` runs the service with the form's cleaned data; ``success(result)`` gives
@@ -207,7 +226,7 @@ def payment(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require(request.user, "payment")
     loan = _get_loan(request, pk)
 
-    def registered(received) -> None:
+    def registered(received: Received) -> None:
         messages.success(request, _("The payment is registered."))
         if received.overpayment:
             messages.warning(
@@ -233,7 +252,7 @@ def payment(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
 
 
 @require_POST
-def reverse(request: AuthenticatedRequest, pk: int, entry_id) -> HttpResponseBase:
+def reverse(request: AuthenticatedRequest, pk: int, entry_id: int) -> HttpResponseBase:
     _require(request.user, "reverse")
     loan = _get_loan(request, pk)
     entry = get_object_or_404(LedgerEntry, pk=entry_id, loan=loan)
@@ -275,7 +294,7 @@ def write_off(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
 
 
 @require_POST
-def refund(request: AuthenticatedRequest, pk: int, overpayment_id) -> HttpResponseBase:
+def refund(request: AuthenticatedRequest, pk: int, overpayment_id: int) -> HttpResponseBase:
     _require(request.user, "refund")
     loan = _get_loan(request, pk)
     overpayment = get_object_or_404(Overpayment, pk=overpayment_id, loan=loan)
@@ -301,7 +320,7 @@ def refund(request: AuthenticatedRequest, pk: int, overpayment_id) -> HttpRespon
     return redirect("loans:detail", pk=loan.pk)
 
 
-def set_up(request: AuthenticatedRequest, decision_id) -> HttpResponseBase:
+def set_up(request: AuthenticatedRequest, decision_id: int) -> HttpResponseBase:
     """GET: confirm (the case page links here); POST: set up the loan of a granted decision."""
     _require(request.user, "set_up")
     decision = get_object_or_404(Decision, pk=decision_id)

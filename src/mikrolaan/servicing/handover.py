@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.models import User
@@ -71,7 +71,7 @@ class HandoverError(Exception):
     """The hand-over or import was refused; nothing was changed."""
 
 
-def candidates():
+def candidates() -> QuerySet[ReminderCycle]:
     """Open cycles of loans being repaid whose last reminder has been sent."""
     last = Reminder.objects.filter(cycle=OuterRef("pk"), is_last=True)
     return (
@@ -296,7 +296,7 @@ def _claim(ref: str, line: int) -> Claim:
 
 
 @transaction.atomic
-def import_receipts(text: str, *, acting_user=None) -> ImportResult:
+def import_receipts(text: str, *, acting_user: User | None = None) -> ImportResult:
     """Receipts ``claim_ref,status,date,message``; every line is checked before any is kept."""
     parsed = []
     for line, row in _rows(text, ["claim_ref", "status", "date"]):
@@ -379,7 +379,7 @@ def _amount(value: str, line: int) -> Decimal:
 
 
 @transaction.atomic
-def import_payments(text: str, *, acting_user=None) -> ImportResult:
+def import_payments(text: str, *, acting_user: User | None = None) -> ImportResult:
     """Collector payments ``claim_ref,reference,date,amount``, posted as ``collector_payment``
     entries; the collector's reference makes a line count once, however often it is imported."""
     parsed = []

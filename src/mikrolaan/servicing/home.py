@@ -1,5 +1,7 @@
 """Start-page panels: the project leader's tasks, the finance clerk's hand-over candidates."""
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,7 @@ from mikrolaan.servicing.queues import open_tasks
 
 
 @register_panel(order=30)
-def servicing_tasks_panel(user: User):
+def servicing_tasks_panel(user: User) -> dict[str, Any] | None:
     if not user.is_authenticated or user.role not in (Role.PROJECT_LEADER, Role.FINANCE_CLERK):
         return None
     tasks = list(open_tasks(user)[:20])
@@ -42,7 +44,7 @@ def servicing_tasks_panel(user: User):
 
 
 @register_panel(order=31)
-def handover_panel(user: User):
+def handover_panel(user: User) -> dict[str, Any] | None:
     if not user.is_authenticated or user.role != Role.FINANCE_CLERK:
         return None
     cycles = list(candidates()[:10])

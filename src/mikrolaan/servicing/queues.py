@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from mikrolaan.accounts.models import User
 from mikrolaan.loans.models import Loan
 from mikrolaan.servicing.handover import can_take_back, candidates, checks, notice_of
-from mikrolaan.servicing.models import Claim, Reminder, ServicingRun, TaskStatus
+from mikrolaan.servicing.models import Claim, Reminder, ServicingRun, Task, TaskStatus
 from mikrolaan.servicing.tasks import tasks_for
 
 
@@ -21,7 +22,7 @@ def loan_url(loan: Loan) -> str | None:
         return None
 
 
-def recent_reminders(today: dt.date, days: int = 30):
+def recent_reminders(today: dt.date, days: int = 30) -> QuerySet[Reminder]:
     """Reminders of the 30 days up to the latest run (today's run, normally)."""
     latest = ServicingRun.objects.order_by("-run_on").values_list("run_on", flat=True).first()
     until = latest or today
@@ -57,11 +58,11 @@ def claims() -> list[Claim]:
     return rows
 
 
-def latest_runs():
+def latest_runs() -> QuerySet[ServicingRun]:
     return ServicingRun.objects.all()[:7]
 
 
-def open_tasks(user: User):
+def open_tasks(user: User) -> QuerySet[Task]:
     return (
         tasks_for(user)
         .filter(status=TaskStatus.OPEN)
@@ -70,7 +71,7 @@ def open_tasks(user: User):
     )
 
 
-def done_tasks(user: User, limit: int = 20):
+def done_tasks(user: User, limit: int = 20) -> QuerySet[Task]:
     return (
         tasks_for(user)
         .filter(status=TaskStatus.DONE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.models import User
@@ -20,7 +21,7 @@ class TaskError(Exception):
     pass
 
 
-def tasks_for(user: User):
+def tasks_for(user: User) -> QuerySet[Task]:
     """The tasks this user works on: by role."""
     if not (user and user.is_authenticated and user.is_active):
         return Task.objects.none()

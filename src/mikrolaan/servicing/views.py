@@ -25,7 +25,7 @@ from mikrolaan.servicing.models import Claim
 from mikrolaan.servicing.tasks import TaskError, complete_task, tasks_for
 
 
-def _require_clerk(user: User):
+def _require_clerk(user: User) -> None:
     if user.role != Role.FINANCE_CLERK:
         raise PermissionDenied
 
@@ -65,7 +65,7 @@ def queue_page(request: AuthenticatedRequest) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def confirm(request: AuthenticatedRequest, cycle_id) -> HttpResponseBase:
+def confirm(request: AuthenticatedRequest, cycle_id: int) -> HttpResponseBase:
     _require_clerk(request.user)
     cycle = get_object_or_404(candidates(), pk=cycle_id)
     try:
@@ -82,7 +82,7 @@ def confirm(request: AuthenticatedRequest, cycle_id) -> HttpResponseBase:
 
 
 @login_required
-def claim_file(request: AuthenticatedRequest, claim_id) -> HttpResponseBase:
+def claim_file(request: AuthenticatedRequest, claim_id: int) -> HttpResponseBase:
     _require_clerk(request.user)
     claim = get_object_or_404(Claim, pk=claim_id)
     try:
@@ -95,7 +95,7 @@ def claim_file(request: AuthenticatedRequest, claim_id) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def take_back(request: AuthenticatedRequest, claim_id) -> HttpResponseBase:
+def take_back(request: AuthenticatedRequest, claim_id: int) -> HttpResponseBase:
     _require_clerk(request.user)
     claim = get_object_or_404(Claim, pk=claim_id)
     form = TakeBackForm(request.POST)
@@ -140,7 +140,7 @@ def task_page(request: AuthenticatedRequest) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def task_done(request: AuthenticatedRequest, task_id) -> HttpResponseBase:
+def task_done(request: AuthenticatedRequest, task_id: int) -> HttpResponseBase:
     task = get_object_or_404(tasks_for(request.user), pk=task_id)
     form = TaskDoneForm(request.POST)
     if not form.is_valid():

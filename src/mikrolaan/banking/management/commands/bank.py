@@ -4,7 +4,9 @@ Prints what happened to each file (posted, queued with reasons, skipped, already
 and exits non-zero when a file was rejected; the other files are still imported.
 """
 
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from mikrolaan.banking.matching import REASON_LABELS
 from mikrolaan.banking.services import ImportStatus, import_statement_file
 
 
-def _counts(counter) -> str:
+def _counts(counter: Counter[str]) -> str:
     return ", ".join(f"{REASON_LABELS.get(r, r)}: {n}" for r, n in sorted(counter.items()))
 
 
@@ -29,7 +31,9 @@ class Command(BaseCommand):
             "--account", default="", help="The account of CSV files (CSV does not name it)."
         )
 
-    def handle(self, *args, action, files, account, **options):
+    def handle(
+        self, *args: Any, action: str, files: list[str], account: str, **options: Any
+    ) -> None:
         rejected = 0
         totals = {"posted": 0, "queued": 0, "skipped": 0, "already": 0}
         for name in files:

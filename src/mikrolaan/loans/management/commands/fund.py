@@ -1,6 +1,7 @@
 """``mikrolaan fund [--as-of D] [--format json|text]``: the revolving fund on a date."""
 
 import json
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
@@ -16,9 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
         parser.add_argument("--format", choices=["json", "text"], default="text")
 
-    def handle(self, *args, as_of, format, **options) -> None:
-        as_of = parse_date(as_of) if as_of else timezone.localdate()
-        data = fund_json(fund_on(as_of))
+    def handle(self, *args: Any, as_of: str | None, format: str, **options: Any) -> None:
+        day = parse_date(as_of) if as_of else timezone.localdate()
+        data = fund_json(fund_on(day))
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return

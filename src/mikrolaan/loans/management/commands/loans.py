@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -31,15 +32,23 @@ class Command(BaseCommand):
         show.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
         show.add_argument("--format", choices=["json", "text"], default="text")
 
-    def handle(self, *args, subcommand, loan_ref, as_of, format, **options):
-        as_of = parse_date(as_of) if as_of else timezone.localdate()
+    def handle(
+        self,
+        *args: Any,
+        subcommand: str,
+        loan_ref: str,
+        as_of: str | None,
+        format: str,
+        **options: Any,
+    ) -> None:
+        day = parse_date(as_of) if as_of else timezone.localdate()
         loan = (
             Loan.objects.filter(loan_ref=loan_ref).first()
             or Loan.objects.filter(payment_id=loan_ref).first()
         )
         if loan is None:
             raise CommandError(_("No loan with number or payment ID %(ref)r.") % {"ref": loan_ref})
-        data = loan_json(loan, as_of)
+        data = loan_json(loan, day)
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return

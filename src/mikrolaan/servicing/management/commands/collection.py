@@ -3,6 +3,7 @@ Gældsstyrelsen reports back on claims handed over (docs/debt-collection.md). Im
 same file twice changes nothing; a bad line refuses the whole file."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             p = sub.add_parser(name, help=text)
             p.add_argument("file")
 
-    def handle(self, *args, subcommand, file, **options):
+    def handle(self, *args: Any, subcommand: str, file: str, **options: Any) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("No such file: %(file)s") % {"file": file})

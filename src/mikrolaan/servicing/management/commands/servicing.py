@@ -10,6 +10,7 @@ what the letter transport reported later (CSV ``letter_id,status,date,detail``; 
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -53,10 +54,18 @@ class Command(BaseCommand):
         rc = sub.add_parser("receipts", help="Record delivered/failed reports from a CSV file.")
         rc.add_argument("file")
 
-    def handle(self, *args, subcommand, **options) -> None:
+    def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
         getattr(self, f"do_{subcommand}")(**options)
 
-    def do_run(self, *, date, if_bank_day, no_letters, batch_size, **options):
+    def do_run(
+        self,
+        *,
+        date: str | None,
+        if_bank_day: bool,
+        no_letters: bool,
+        batch_size: int,
+        **options: Any,
+    ) -> None:
         if if_bank_day:
             day = timezone.localdate()
             if not run.should_run_today(day):
@@ -91,10 +100,10 @@ class Command(BaseCommand):
             }
         )
 
-    def do_letters(self, **options) -> None:
+    def do_letters(self, **options: Any) -> None:
         self.stdout.write(_("%(n)s reminder letters issued") % {"n": issue_pending()})
 
-    def do_receipts(self, *, file, **options):
+    def do_receipts(self, *, file: str, **options: Any) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("No such file: %(file)s") % {"file": file})
