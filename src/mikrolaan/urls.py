@@ -23,7 +23,7 @@ urlpatterns = [
     path("outcomes/", include("mikrolaan.outcomes.urls")),
     path("reports/", include("mikrolaan.reports.urls")),
     path("privacy/", include("mikrolaan.privacy.urls")),
-    path("audit/", include("mikrolaan.audit.urls")),
+    path("audit/", include("mikrolaan.privacy.audit_log.urls")),
     path("retention/", include("mikrolaan.retention.urls")),
     path("", include("mikrolaan.web.urls")),
     path("oidc/", include("mikrolaan.accounts.oidc_urls")),

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mikrolaan.accounts.roles import role_label
 from mikrolaan.core.models import AppendOnlyQuerySet
 
 
@@ -80,7 +79,3 @@ class AuditRecord(models.Model):
         if not self._state.adding:
             raise ValueError("audit records are append-only")
         super().save(*args, **kwargs)
-
-    @property
-    def role_label(self) -> str:
-        return role_label(self.role)

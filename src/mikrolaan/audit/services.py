@@ -87,8 +87,8 @@ def origin_fields() -> dict:
 
 
 def _citizen_of(obj):
-    from mikrolaan.people.models import Citizen
-
-    if isinstance(obj, Citizen):
+    # The citizen model is the one the record's ``citizen`` key points to (no import of the
+    # people app, which is above this one and writes its records here).
+    if isinstance(obj, AuditRecord.citizen.field.related_model):
         return obj
     return getattr(obj, "citizen", None)

@@ -5,5 +5,5 @@ class BankingConfig(AppConfig):
     name = "mikrolaan.banking"
     label = "banking"
 
-    def ready(self):
+    def ready(self) -> None:
         from mikrolaan.banking import home  # noqa: F401 - registers the start-page panel

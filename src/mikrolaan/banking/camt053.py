@@ -12,6 +12,7 @@ is read as one entry per transaction: Danish banks book FI-card payments that wa
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -64,7 +65,7 @@ def walk(file_name: str, stream):
 class _Stream:
     """Follows the document's elements as they start and end (``walk``)."""
 
-    def __init__(self, file_name: str):
+    def __init__(self, file_name: str) -> None:
         self.file_name = file_name
         self.reader: _Reader | None = None
         self.root = None
@@ -76,7 +77,7 @@ class _Stream:
         self.stmt: ParsedStatement | None = None
         self.entry_count = 0
         self.balances_read = 0
-        self.forgotten: list = []
+        self.forgotten: list[Any] = []
 
     def walk(self, events):
         version = ""
@@ -189,7 +190,7 @@ def _drop(el) -> None:
 
 
 class _Reader:
-    def __init__(self, file_name: str, namespace: str):
+    def __init__(self, file_name: str, namespace: str) -> None:
         self.file_name = file_name
         self.ns = {"c": namespace}
 
@@ -358,7 +359,7 @@ class _Reader:
                 return self.amount(tx, path)
         return None
 
-    def details(self, transactions, entry_info: list[str], credit: bool) -> dict:
+    def details(self, transactions, entry_info: list[str], credit: bool) -> dict[str, Any]:
         references: list[str] = []
         texts: list[str] = []
         end_to_end = ""

@@ -13,12 +13,23 @@ import hashlib
 import io
 import re
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import IO, TYPE_CHECKING
 
 from django.utils.translation import gettext
 
 from mikrolaan.banking.models import StatementFormat
-from mikrolaan.banking.parsing import ParsedEntry, ParsedFile, ParsedStatement, StatementError
+from mikrolaan.banking.parsing import (
+    ParsedEntry,
+    ParsedFile,
+    ParsedStatement,
+    StatementError,
+    Walk,
+)
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
 
 COLUMNS = {
     "booking_date": ("dato", "bogføringsdato", "bogført", "bogføringsdag", "booking date", "date"),
@@ -47,7 +58,7 @@ FIELD_NAMES = {
 _AMOUNT = re.compile(r"^[+-]?[\d.,]+$")
 
 
-def walk(file_name: str, stream, *, account: str = ""):
+def walk(file_name: str, stream: IO[bytes], *, account: str = "") -> Walk:
     """Read a CSV statement (a seekable binary file object) row by row: yields (0, statement,
     entry) for every entry and returns the ``ParsedFile``; no entry is kept."""
     encoding = _encoding(stream)
@@ -75,8 +86,8 @@ def walk(file_name: str, stream, *, account: str = ""):
         text.detach()  # the caller's file stays open
 
 
-def _read(file_name: str, reader, account: str) -> ParsedFile:
-    def rows():
+def _read(file_name: str, reader: "CsvReader", account: str) -> Walk:
+    def numbered() -> Iterator[tuple[int, list[str]]]:
         try:
             for row in reader:
                 if any(cell.strip() for cell in row):
@@ -84,7 +95,7 @@ def _read(file_name: str, reader, account: str) -> ParsedFile:
         except csv.Error as exc:
             raise StatementError(file_name, f"line {reader.line_num}", "", str(exc)) from exc
 
-    rows = rows()
+    rows = numbered()
     try:
         return (yield from _entries(file_name, rows, account))
     except StatementError:
@@ -94,12 +105,12 @@ def _read(file_name: str, reader, account: str) -> ParsedFile:
         raise
 
 
-def _entries(file_name: str, rows, account: str) -> ParsedFile:
+def _entries(file_name: str, rows: Iterator[tuple[int, list[str]]], account: str) -> Walk:
     header_number, header_row = next(rows)
     columns = _columns(file_name, header_number, header_row)
     statement = ParsedStatement(account=account, statement_id="", positional_identity=False)
     # Identical rows counted by a 64-bit digest of their content: small, whatever the rows.
-    seen: Counter = Counter()
+    seen: Counter[int] = Counter()
     fingerprint = hashlib.sha256()
     first_currency = ""
     balances: list[tuple[Decimal, Decimal]] = []  # the first and the last row's
@@ -114,7 +125,7 @@ def _entries(file_name: str, rows, account: str) -> ParsedFile:
                 % {"n": len(row), "m": len(header_row)},
             )
 
-        def cell(name, row=row):
+        def cell(name: str, row: list[str] = row) -> str:
             return row[columns[name]].strip() if name in columns else ""
 
         signed = _amount(cell("amount"), file_name, where, FIELD_NAMES["amount"])
@@ -162,8 +173,8 @@ def _entries(file_name: str, rows, account: str) -> ParsedFile:
         if statement.entry_count == 1:
             first_currency = currency
             statement.period_from = statement.period_to = booking_date
-        statement.period_from = min(statement.period_from, booking_date)
-        statement.period_to = max(statement.period_to, booking_date)
+        statement.period_from = min(statement.period_from or booking_date, booking_date)
+        statement.period_to = max(statement.period_to or booking_date, booking_date)
         if statement.entry_count > 1:
             fingerprint.update(b"\n")
         fingerprint.update((entry.account_servicer_ref or entry.fingerprint_extra).encode())
@@ -182,7 +193,7 @@ def _entries(file_name: str, rows, account: str) -> ParsedFile:
     return ParsedFile(file_name, StatementFormat.CSV, "", [statement])
 
 
-def _encoding(stream) -> str:
+def _encoding(stream: IO[bytes]) -> str:
     """UTF-8 (with or without BOM) if the whole file decodes as UTF-8, else Windows-1252."""
     stream.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -197,7 +208,7 @@ def _encoding(stream) -> str:
     return "utf-8-sig"
 
 
-def _first_line(stream, encoding: str) -> tuple[int | None, str]:
+def _first_line(stream: IO[bytes], encoding: str) -> tuple[int | None, str]:
     """The number (from 0) and text of the first line that is not blank."""
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline=None)

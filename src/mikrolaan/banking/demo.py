@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from mikrolaan.accounts.roles import Role
 from mikrolaan.banking.samples import Payment, camt053, pay
 from mikrolaan.banking.services import import_statement_file
+from mikrolaan.core.demo import DemoContext
 from mikrolaan.loans import payment_id
 from mikrolaan.loans.ledger import balance
 from mikrolaan.loans.models import Loan, LoanStatus
@@ -28,7 +29,7 @@ def _previous_bank_day(day: dt.date) -> dt.date:
     return day
 
 
-def populate(ctx):
+def populate(ctx: DemoContext) -> None:
     loans = list(ctx.data.get("loans") or [])
     if not loans:
         loans = list(

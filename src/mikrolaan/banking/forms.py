@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.core.uploads import limit_in_mb, upload_limit
@@ -23,17 +26,17 @@ class UploadForm(forms.Form):
         help_text=_("The account number of a CSV export, which does not name its account."),
     )
 
-    def __init__(self, *args, too_large: int | None = None, **kwargs):
+    def __init__(self, *args: Any, too_large: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.too_large = too_large  # the limit the upload passed (core.uploads), if it did
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         if self.too_large:
             self.errors.pop("file", None)  # not "required": the upload was cut off
             raise forms.ValidationError({"file": too_large_message(self.too_large)})
         return super().clean()
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > upload_limit():
             raise forms.ValidationError(too_large_message(upload_limit()))
@@ -52,7 +55,7 @@ class PostToLoanForm(ReasonForm):
     )
     field_order = ["loan", "why"]
 
-    def clean_loan(self):
+    def clean_loan(self) -> Loan:
         value = self.cleaned_data["loan"].strip()
         digits = value.replace("+71<", "").replace("71/", "").strip()
         loan = Loan.objects.filter(loan_ref=value).first() or (

@@ -5,6 +5,7 @@ date — so nothing is ever guessed into a loan.
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,7 +57,7 @@ REASON_LABELS = {
 }
 
 
-def reason_text(reason: str, params: dict) -> str:
+def reason_text(reason: str, params: dict[str, Any]) -> str:
     """The message the clerk reads, in the active language."""
     p = params or {}
     messages = {
@@ -132,7 +133,7 @@ def payment_ids_in(entry: BankEntry) -> References:
 class Decision:
     outcome: str
     reason: str = ""
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     loan: Loan | None = None
     proposed_reversal_of: LedgerEntry | None = None
 
@@ -144,7 +145,7 @@ def decide(entry: BankEntry) -> Decision:
         return Decision(Outcome.SKIPPED, Reason.NOT_BOOKED, {"status": entry.status})
     if entry.amount <= 0:
         return Decision(Outcome.SKIPPED, Reason.ZERO_AMOUNT)
-    blockers: list[tuple[str, dict]] = []
+    blockers: list[tuple[str, dict[str, Any]]] = []
     proposal = None
     if entry.reversal:
         proposal = _reversed_payment(entry)

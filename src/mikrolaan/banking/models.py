@@ -5,12 +5,17 @@ or the finance clerk did with an entry is a separate append-only record (``Entry
 an entry's current state is its latest handling.
 """
 
+import datetime as dt
+from decimal import Decimal
+from typing import Self
+
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
 from mikrolaan.banking.parsing import place_in_file
 from mikrolaan.core.models import AppendOnlyModel, AppendOnlyQuerySet
@@ -40,7 +45,7 @@ class StatementFile(AppendOnlyModel):
 
 
 class BankQuerySet(AppendOnlyQuerySet):
-    def for_user(self, user):
+    def for_user(self, user: User) -> Self:
         """Bank data is the finance clerk's: nobody else lists it."""
         if user and user.is_authenticated and user.is_active and user.role == Role.FINANCE_CLERK:
             return self
@@ -113,14 +118,14 @@ class Outcome(models.TextChoices):
 
 
 class BankEntryQuerySet(BankQuerySet):
-    def with_state(self):
+    def with_state(self) -> Self:
         latest = EntryHandling.objects.filter(entry=OuterRef("pk")).order_by("-pk")
         return self.annotate(
             state=Subquery(latest.values("outcome")[:1]),
             state_reason=Subquery(latest.values("reason")[:1]),
         )
 
-    def queued(self):
+    def queued(self) -> Self:
         return self.with_state().filter(state=Outcome.QUEUED)
 
 
@@ -168,7 +173,7 @@ class BankEntry(AppendOnlyModel):
         return self.credit_debit == CreditDebit.CREDIT
 
     @property
-    def posting_date(self):
+    def posting_date(self) -> dt.date:
         """The date the money counts from on the loan: the value date, else the booking date."""
         return self.value_date or self.booking_date
 
@@ -178,7 +183,7 @@ class BankEntry(AppendOnlyModel):
         return place_in_file(self.location)
 
     @property
-    def signed_amount(self):
+    def signed_amount(self) -> Decimal:
         return self.amount if self.is_credit else -self.amount
 
     def current_handling(self) -> "EntryHandling | None":

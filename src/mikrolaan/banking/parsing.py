@@ -1,6 +1,7 @@
-"""What a bank statement file says, read into plain values before anything is written.
+"""What a bank statement file says, read into plain values before anything is written: the
+values and the helpers the format readers (``camt053``, ``csvfile``) share.
 
-``read_statement_file`` detects the format (camt.053 XML or CSV), reads the whole file and
+``reading.read_statement_file`` detects the format (camt.053 XML or CSV), reads the whole file and
 raises ``StatementError`` naming the file, the place (line/element) and the field at the first
 thing it cannot read: a file is imported whole or not at all.
 
@@ -11,9 +12,8 @@ reading (``each_entry``); it writes the entries on a second (``ParsedFile.entrie
 
 import datetime as dt
 import hashlib
-import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -41,7 +41,7 @@ class StatementError(Exception):
     ``where`` is the place as the parsers name it ("line 7"); the message says it in the
     reader's language ("linje 7"), and ``problem`` comes already translated."""
 
-    def __init__(self, file_name: str, where: str, field_name: str, problem: str):
+    def __init__(self, file_name: str, where: str, field_name: str, problem: str) -> None:
         self.file_name = file_name
         self.where = where
         self.field_name = field_name
@@ -100,11 +100,16 @@ class ParsedFile:
 
     def entries(self) -> Iterator[tuple[int, ParsedEntry]]:
         """Every entry in file order, as (index of its statement, entry), read anew."""
+        if self.reread is None:
+            raise RuntimeError("the file has not been read yet")
         return self.reread()
 
 
 # Called for each entry while a file is read: (index of the statement, statement, entry).
 EntryHook = Callable[[int, "ParsedStatement", "ParsedEntry"], None]
+# A format's reader (``camt053.walk``, ``csvfile.walk``): yields (index of the statement,
+# statement, entry) for each entry and returns the ``ParsedFile``.
+Walk = Generator[tuple[int, "ParsedStatement", "ParsedEntry"], None, "ParsedFile"]
 
 IDENTITY_MAX = 200  # fits the ledger's external_id
 
@@ -124,51 +129,6 @@ def entry_identity(statement: ParsedStatement, entry: ParsedEntry) -> str:
     if len(key) > IDENTITY_MAX:
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     return key
-
-
-def read_statement_file(
-    file_name: str, content, *, account: str = "", each_entry: EntryHook | None = None
-) -> ParsedFile:
-    """Read a camt.053 or CSV statement file; ``account`` names the account of a CSV file.
-
-    ``content`` is the file's bytes or a seekable binary file object, read as a stream and
-    never whole. The whole file is checked before this returns; ``each_entry(index,
-    statement, entry)`` is called for every entry on the way (the statement's entries are not
-    kept; its totals are complete only at the end). ``ParsedFile.entries()`` reads them again.
-    """
-    from mikrolaan.banking import camt053, csvfile
-
-    stream = io.BytesIO(content) if isinstance(content, bytes | bytearray) else content
-    stream.seek(0)
-    head = b""
-    while not head and (chunk := stream.read(64 * 1024)):
-        head = chunk.lstrip(b"\xef\xbb\xbf \t\r\n")
-    stream.seek(0)
-    if head[:1] == b"<":
-        walk = lambda: camt053.walk(file_name, stream)  # noqa: E731
-    elif not head.strip():
-        raise StatementError(file_name, "", "", gettext("the file is empty"))
-    else:
-        walk = lambda: csvfile.walk(file_name, stream, account=account)  # noqa: E731
-    parsed = _first_pass(walk(), each_entry)
-
-    def reread():
-        stream.seek(0)
-        for index, _statement, entry in walk():
-            yield index, entry
-
-    parsed.reread = reread
-    return parsed
-
-
-def _first_pass(walker, each_entry) -> ParsedFile:
-    while True:
-        try:
-            index, statement, entry = next(walker)
-        except StopIteration as stop:
-            return stop.value
-        if each_entry is not None:
-            each_entry(index, statement, entry)
 
 
 _AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")

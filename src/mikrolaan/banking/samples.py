@@ -9,7 +9,10 @@ creditor reference, as a Danish bank delivers FI-card (+71) payments.
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape
+
+from mikrolaan.loans.models import Loan
 
 ACCOUNT = "DK5000400440116243"
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version}"
@@ -30,7 +33,7 @@ class Payment:
     status: str = "BOOK"
 
 
-def pay(loan, amount, *, payment_id: str | None = None, **kwargs) -> Payment:
+def pay(loan: Loan | None, amount: str, *, payment_id: str | None = None, **kwargs: Any) -> Payment:
     """A +71 payment to ``loan`` (or to ``payment_id`` when given)."""
     pid = payment_id if payment_id is not None else (loan.payment_id if loan else None)
     reference = kwargs.pop("reference", f"71/{pid}" if pid else None)

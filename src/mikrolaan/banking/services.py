@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from mikrolaan.accounts.models import User
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.banking.matching import Reason, decide, payment_ids_in
@@ -27,7 +28,8 @@ from mikrolaan.banking.models import (
     Statement,
     StatementFile,
 )
-from mikrolaan.banking.parsing import StatementError, entry_identity, read_statement_file
+from mikrolaan.banking.parsing import StatementError, entry_identity
+from mikrolaan.banking.reading import read_statement_file
 from mikrolaan.core.uploads import limit_in_mb
 from mikrolaan.loans import ledger, lifecycle
 from mikrolaan.loans.models import EntryKind, EntrySource, Loan, LoanStatus
@@ -48,8 +50,8 @@ class ImportResult:
     statements: list[Statement] = field(default_factory=list)
     already_imported_statements: list[str] = field(default_factory=list)
     posted: int = 0
-    queued: Counter = field(default_factory=Counter)  # reason -> number of entries
-    skipped: Counter = field(default_factory=Counter)
+    queued: Counter[str] = field(default_factory=Counter)  # reason -> number of entries
+    skipped: Counter[str] = field(default_factory=Counter)
 
     @property
     def queued_total(self) -> int:
@@ -157,7 +159,7 @@ class _Survey:
     is read, a batch at a time (no entry is kept): whether each statement's entries are all
     imported already, and the loans that each statement's entries pay (by payment ID)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.all_known: defaultdict[int, bool] = defaultdict(lambda: True)
         self.loans: defaultdict[int, set[int]] = defaultdict(set)  # statement -> loan pks
         self.pending: list[tuple[int, str, list[str]]] = []
@@ -191,7 +193,7 @@ class _References:
     text: str
 
 
-def _write(parsed, digest, fresh: list[int], loans: set[int], result, acting_user) -> None:
+def _write(parsed, digest, fresh: list[int], loans: set[int], result, acting_user: User) -> None:
     result.statement_file = StatementFile.objects.create(
         file_name=parsed.file_name[:255],
         file_hash=digest,
@@ -231,7 +233,7 @@ def _write(parsed, digest, fresh: list[int], loans: set[int], result, acting_use
     _write_batch(batch, result, acting_user)
 
 
-def _write_batch(batch, result: ImportResult, acting_user) -> None:
+def _write_batch(batch, result: ImportResult, acting_user: User) -> None:
     """Write new entries and handle each; an entry already there (imported before, or earlier
     in this file) is skipped."""
     identities = {identity for _row, _entry, identity in batch}
@@ -252,7 +254,7 @@ def _write_batch(batch, result: ImportResult, acting_user) -> None:
             result.skipped[handling.reason] += 1
 
 
-def _entry(statement: Statement, parsed, identity: str, acting_user) -> BankEntry:
+def _entry(statement: Statement, parsed, identity: str, acting_user: User) -> BankEntry:
     return BankEntry(
         statement=statement,
         position=parsed.position,
@@ -275,7 +277,7 @@ def _entry(statement: Statement, parsed, identity: str, acting_user) -> BankEntr
     )
 
 
-def _handle_new_entry(entry: BankEntry, acting_user) -> EntryHandling:
+def _handle_new_entry(entry: BankEntry, acting_user: User) -> EntryHandling:
     decision = decide(entry)
     if decision.outcome != Outcome.POSTED:
         return EntryHandling.objects.create(
@@ -337,7 +339,7 @@ def _handle_new_entry(entry: BankEntry, acting_user) -> EntryHandling:
     )
 
 
-def _user(user):
+def _user(user: User):
     return user if (user is not None and user.is_authenticated) else None
 
 
@@ -364,7 +366,7 @@ def _require_reason(why: str) -> str:
 
 
 @transaction.atomic
-def post_to_loan(entry: BankEntry, loan: Loan, *, why: str, acting_user) -> EntryHandling:
+def post_to_loan(entry: BankEntry, loan: Loan, *, why: str, acting_user: User) -> EntryHandling:
     """Post a queued credit to the loan the clerk chose (e.g. the citizen wrote the wrong
     payment ID). Audited with the clerk's reason."""
     why = _require_reason(why)
@@ -418,7 +420,7 @@ def post_to_loan(entry: BankEntry, loan: Loan, *, why: str, acting_user) -> Entr
 
 
 @transaction.atomic
-def confirm_reversal(entry: BankEntry, *, why: str, acting_user) -> EntryHandling:
+def confirm_reversal(entry: BankEntry, *, why: str, acting_user: User) -> EntryHandling:
     """The clerk confirms that a reversal entry undoes the payment it was matched with: the
     ledger gets a reversal of that repayment."""
     why = _require_reason(why)
@@ -460,18 +462,18 @@ def confirm_reversal(entry: BankEntry, *, why: str, acting_user) -> EntryHandlin
 
 
 @transaction.atomic
-def mark_not_ours(entry: BankEntry, *, why: str, acting_user) -> EntryHandling:
+def mark_not_ours(entry: BankEntry, *, why: str, acting_user: User) -> EntryHandling:
     """Not a loan payment (another of the municipality's money, a payout …): leaves the queue."""
     return _close(entry, Outcome.NOT_OURS, why, acting_user)
 
 
 @transaction.atomic
-def mark_refunded(entry: BankEntry, *, why: str, acting_user) -> EntryHandling:
+def mark_refunded(entry: BankEntry, *, why: str, acting_user: User) -> EntryHandling:
     """The money was (or will be) paid back to the sender outside the system."""
     return _close(entry, Outcome.REFUNDED, why, acting_user)
 
 
-def _close(entry: BankEntry, outcome: str, why: str, acting_user) -> EntryHandling:
+def _close(entry: BankEntry, outcome: str, why: str, acting_user: User) -> EntryHandling:
     why = _require_reason(why)
     entry, current = _lock_queued(entry)
     handling = EntryHandling.objects.create(

@@ -1,12 +1,18 @@
 """The finance clerk's pages: upload a statement, the queue, one entry and its handling."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from mikrolaan.accounts.models import User
+from mikrolaan.accounts.requests import AuthenticatedRequest
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.banking import services
@@ -15,12 +21,12 @@ from mikrolaan.banking.matching import REASON_LABELS, reason_text
 from mikrolaan.banking.models import BankEntry, EntryHandling, Outcome, Statement
 
 
-def _require_clerk(request):
+def _require_clerk(request: AuthenticatedRequest) -> None:
     if not (request.user.is_authenticated and request.user.has_role(Role.FINANCE_CLERK)):
         raise PermissionDenied
 
 
-def _rows(entries):
+def _rows(entries: Iterable[BankEntry]) -> list[dict[str, Any]]:
     """Each entry with its current handling and the reason in words."""
     entries = list(entries)
     latest: dict[int, EntryHandling] = {}
@@ -38,7 +44,7 @@ def _rows(entries):
     ]
 
 
-def _log_shown(user, rows, what):
+def _log_shown(user: User, rows: list[dict[str, Any]], what: str) -> None:
     """The loans named in the rows are the citizens' (the loan reference leads to them)."""
     log_list(
         user,
@@ -47,7 +53,7 @@ def _log_shown(user, rows, what):
     )
 
 
-def queue(request):
+def queue(request: AuthenticatedRequest) -> HttpResponseBase:
     _require_clerk(request)
     entries = (
         BankEntry.objects.for_user(request.user)
@@ -61,7 +67,7 @@ def queue(request):
 
 
 @require_http_methods(["GET", "POST"])
-def upload(request):
+def upload(request: AuthenticatedRequest) -> HttpResponseBase:
     _require_clerk(request)
     if request.method == "POST":
         form = UploadForm(
@@ -107,13 +113,13 @@ def upload(request):
     return render(request, "banking/upload.html", {"form": form}, status=status)
 
 
-def statements(request):
+def statements(request: AuthenticatedRequest) -> HttpResponseBase:
     _require_clerk(request)
     rows = Statement.objects.for_user(request.user).select_related("file")[:100]
     return render(request, "banking/statements.html", {"statements": rows})
 
 
-def statement(request, pk):
+def statement(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require_clerk(request)
     obj = get_object_or_404(Statement.objects.for_user(request.user).select_related("file"), pk=pk)
     entries = obj.entries.order_by("position")
@@ -131,7 +137,7 @@ ACTIONS = {
 
 
 @require_http_methods(["GET", "POST"])
-def entry(request, pk):
+def entry(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require_clerk(request)
     obj = get_object_or_404(
         BankEntry.objects.for_user(request.user).select_related("statement"), pk=pk

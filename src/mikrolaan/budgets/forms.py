@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.budgets.calculations import Month
 from mikrolaan.budgets.fields import KronerField, parse_amount
-from mikrolaan.decisions.page import StyledFormMixin, date_field
+from mikrolaan.cases.view_helpers import StyledFormMixin, date_field
 
 MONTHS_SHOWN = 12
 

@@ -1,7 +1,7 @@
 """Submitting budgets: each submission (and resubmission) is a new, append-only version."""
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,17 +28,24 @@ def may_submit_budget(case: Case, user) -> bool:
     return user.has_role(Role.PROJECT_LEADER) and budget_refusal(case) is None
 
 
+# What the apps above may say against a new budget version (decisions: the case already has a
+# final decision). Each guard returns why not, or None; they register in their AppConfig.ready.
+_SUBMISSION_GUARDS: list[Callable[[Case], str | None]] = []
+
+
+def register_submission_guard(guard: Callable[[Case], str | None]) -> Callable:
+    _SUBMISSION_GUARDS.append(guard)
+    return guard
+
+
 def budget_refusal(case: Case) -> str | None:
     """Why no new budget version can be submitted for the case now, or None."""
-    from mikrolaan.decisions.services import latest_decision
-
     if case.stage not in BUDGET_STAGES:
         return _("A budget can only be submitted in the pre-course or after a yellow decision.")
-    latest = latest_decision(case)
-    if latest is not None and latest.colour != "yellow" and not latest.grant_refusals.exists():
-        return _("The case already has a final decision (%(colour)s); no new budget.") % {
-            "colour": latest.get_colour_display().lower()
-        }
+    for guard in _SUBMISSION_GUARDS:
+        refusal = guard(case)
+        if refusal:
+            return refusal
     return None
 
 

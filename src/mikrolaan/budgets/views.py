@@ -13,7 +13,7 @@ from mikrolaan.budgets.services import (
     summarise,
 )
 from mikrolaan.cases.models import Case
-from mikrolaan.decisions.page import case_page_url, open_case
+from mikrolaan.cases.view_helpers import case_page_url, open_case
 
 
 def new_version(request, case_pk):

@@ -8,7 +8,7 @@ from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case
 from mikrolaan.cases.next_step import next_step
-from mikrolaan.web.home import register_panel
+from mikrolaan.core.home import register_panel
 
 LIMIT = 50
 

@@ -19,13 +19,32 @@ domain functions of their app (no rule in a template).
 """
 
 from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 _SECTIONS: list[tuple[int, Callable]] = []
 _ACTIONS: list[tuple[int, Callable]] = []
+_CONTEXT: dict[str, Callable] = {}
 
 
-def register_section(order: int):
-    def decorator(func):
+def register_context(name: str) -> Callable[[F], F]:
+    """``func(case, user)`` gives the case page's template variable ``name`` (e.g. the loans
+    app's ``loans``: the case's loans this user may see)."""
+
+    def decorator(func: F) -> F:
+        _CONTEXT[name] = func
+        return func
+
+    return decorator
+
+
+def context_for(case, user) -> dict:
+    return {name: func(case, user) for name, func in _CONTEXT.items()}
+
+
+def register_section(order: int) -> Callable[[F], F]:
+    def decorator(func: F) -> F:
         _SECTIONS.append((order, func))
         _SECTIONS.sort(key=lambda pair: pair[0])
         return func
@@ -33,8 +52,8 @@ def register_section(order: int):
     return decorator
 
 
-def register_action(order: int):
-    def decorator(func):
+def register_action(order: int) -> Callable[[F], F]:
+    def decorator(func: F) -> F:
         _ACTIONS.append((order, func))
         _ACTIONS.sort(key=lambda pair: pair[0])
         return func
@@ -67,8 +86,8 @@ def register_event_kind(kind: str, label) -> None:
     _EVENT_LABELS[kind] = label
 
 
-def register_event_details(kind: str):
-    def decorator(func):
+def register_event_details(kind: str) -> Callable[[F], F]:
+    def decorator(func: F) -> F:
         _EVENT_DETAILS[kind] = func
         return func
 
@@ -92,8 +111,8 @@ def event_details(event) -> list[tuple[str, str]]:
 _EVENT_SUMMARIES: dict[str, Callable] = {}
 
 
-def register_event_summary(kind: str):
-    def decorator(func):
+def register_event_summary(kind: str) -> Callable[[F], F]:
+    def decorator(func: F) -> F:
         _EVENT_SUMMARIES[kind] = func
         return func
 

@@ -7,6 +7,7 @@ and nothing is changed.
 """
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +26,7 @@ from mikrolaan.cases.constants import (
 )
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.models import Case, CaseEvent, Dropout, Referral, Screening
+from mikrolaan.cases.signals import case_dropped_out
 from mikrolaan.people.models import Citizen
 
 # Which roles may do what. Scoping (which cases) is Case.objects.for_user's job.
@@ -408,16 +410,26 @@ def correct_event_date(event: CaseEvent, *, new_date: dt.date, why: str, acting_
 # --- registered in error ----------------------------------------------------------------------
 
 
+# The apps above may refuse to close a case as registered in error (loans: the case has a
+# loan). Each guard returns why not, or None; they register in their AppConfig.ready.
+_ERROR_CLOSURE_GUARDS: list[Callable[[Case], str | None]] = []
+
+
+def register_error_closure_guard(guard: Callable[[Case], str | None]) -> Callable:
+    _ERROR_CLOSURE_GUARDS.append(guard)
+    return guard
+
+
 def error_closure_refusal(case: Case) -> str | None:
     """Why the case cannot be closed as registered in error (None: it can)."""
-    from mikrolaan.loans.models import Loan
-
     if not case.is_open:
         return _("The case is closed (%(stage)s); nothing more can be recorded on it.") % {
             "stage": case.get_stage_display()
         }
-    if Loan.objects.filter(case=case).exists():
-        return _("The case has a loan; a case with a loan cannot be registered in error.")
+    for guard in _ERROR_CLOSURE_GUARDS:
+        refusal = guard(case)
+        if refusal:
+            return refusal
     return None
 
 
@@ -463,7 +475,6 @@ def record_dropout(
 ) -> Dropout:
     """The citizen leaves the programme at whatever step she is at (§7.1)."""
     from mikrolaan.cases.constants import DropoutDestination, DropoutReason
-    from mikrolaan.courses.models import Participation, ParticipationStatus
 
     require_role(acting_user, *CASEWORK_ROLES, doing=_("record a dropout"))
     case = lock_case(case)
@@ -492,10 +503,7 @@ def record_dropout(
         data={"reason": reason, "destination": destination, "stage_left": stage_left},
         stage=Stage.DROPPED_OUT,
     )
-    Participation.objects.filter(
-        case=case, status__in=[ParticipationStatus.PRE_COURSE, ParticipationStatus.MAIN_COURSE]
-    ).update(status=ParticipationStatus.DROPPED_OUT)
-    return Dropout.objects.create(
+    dropout = Dropout.objects.create(
         case=case,
         event=event,
         dropped_on=dropped_on,
@@ -505,3 +513,5 @@ def record_dropout(
         notes=notes.strip(),
         recorded_by=acting_user,
     )
+    case_dropped_out.send(sender=Dropout, case=case, dropout=dropout)
+    return dropout

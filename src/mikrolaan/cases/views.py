@@ -21,7 +21,7 @@ from mikrolaan.cases import forms
 from mikrolaan.cases.constants import SCREENING_STEPS, EventKind
 from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.cases.next_step import next_step
-from mikrolaan.cases.page import actions_for, sections_for
+from mikrolaan.cases.page import actions_for, context_for, sections_for
 from mikrolaan.cases.services import (
     CASEWORK_ROLES,
     close_as_registered_in_error,
@@ -196,21 +196,11 @@ def case_detail(request, pk):
             "sections": _render_sections(request, case),
             "actions": actions_for(case, request.user),
             "next_step": next_step(case, request.user),
-            "loans": _loans(request, case),
+            **context_for(case, request.user),
             "may_correct": may_correct,
             "correctable": set(SCREENING_STEPS) | {EventKind.REFERRAL},
         },
     )
-
-
-def _loans(request, case) -> list:
-    """The case's loans this user may see (for the link to the loan page)."""
-    from mikrolaan.loans.models import Loan
-    from mikrolaan.loans.permissions import can
-
-    if not can(request.user, "view"):
-        return []
-    return list(Loan.objects.for_user(request.user).filter(case=case).order_by("pk"))
 
 
 def _render_sections(request, case) -> list[str]:

@@ -2,7 +2,7 @@
 
 Every model whose default manager is an ``AppendOnlyQuerySet`` (every ``AppendOnlyModel``,
 and the audit log) gets row triggers that refuse UPDATE and DELETE unless an erasure permit
-is held (``mikrolaan.core.erasure``). The triggers are (re)created after every ``migrate``
+is held (``mikrolaan.audit.erasure``). The triggers are (re)created after every ``migrate``
 by a ``post_migrate`` handler, so a later migration that rebuilds a table (SQLite does that
 for most ``AlterField``s, dropping the table's triggers) cannot lose them; the handler then
 checks that every trigger is there and fails loudly when one is not.

@@ -9,7 +9,7 @@ class AppendOnlyTrigger(migrations.RunSQL):
     Kept for the migrations that use it. The triggers that hold are those of
     ``mikrolaan.core.append_only``: after every ``migrate`` it re-creates, for every
     append-only model found in the code, triggers refusing UPDATE and DELETE on both
-    databases unless an erasure permit is held (``mikrolaan.core.erasure``). New append-only
+    databases unless an erasure permit is held (``mikrolaan.audit.erasure``). New append-only
     models need no migration operation.
     """
 

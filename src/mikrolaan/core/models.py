@@ -24,7 +24,7 @@ class AppendOnlyModel(models.Model):
     A correction is a new record whose ``corrects`` points at the record it corrects (where
     the model has such a field). The database refuses UPDATE and DELETE too, on PostgreSQL
     and SQLite: ``mikrolaan.core.append_only`` (re)creates the triggers after every migrate.
-    The one sanctioned way through them is ``mikrolaan.core.erasure.erasure_permit``.
+    The one sanctioned way through them is ``mikrolaan.audit.erasure.erasure_permit``.
     """
 
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
@@ -76,7 +76,7 @@ class DemoLogin(models.Model):
 class ErasurePermit(models.Model):
     """While a row exists here, the append-only triggers let UPDATE and DELETE through.
 
-    Written only by ``mikrolaan.core.erasure.erasure_permit`` inside one transaction and
+    Written only by ``mikrolaan.audit.erasure.erasure_permit`` inside one transaction and
     deleted again before it commits, so no other transaction ever sees a row (on PostgreSQL
     an uncommitted row is invisible to other sessions; SQLite has one writer at a time).
     """

@@ -6,4 +6,4 @@ class CoursesConfig(AppConfig):
     label = "courses"
 
     def ready(self):
-        from mikrolaan.courses import case_page, home  # noqa: F401 - registers
+        from mikrolaan.courses import case_page, home, receivers  # noqa: F401 - registers

@@ -1,12 +1,14 @@
 """Demo: the programme's cohorts M1–M9, from 2013 to the one starting in 2027.
 
 M3–M6 carry the review's dates (Table 1); M8's pre-course is running in late 2026 and M9
-starts in 2027. Cases are put into the cohorts by ``cases.demo`` (which runs next).
+starts in 2027. Then the citizens on their way into them (``demo_citizens``): referrals,
+screenings, pre-courses and dropouts.
 """
 
 import datetime as dt
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.courses import demo_citizens
 from mikrolaan.courses.services import create_cohort
 
 D = dt.date
@@ -36,3 +38,4 @@ def populate(ctx):
             acting_user=leader,
         )
     ctx.data["cohorts"] = cohorts
+    demo_citizens.populate(ctx)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.constants import EventKind, Stage
 from mikrolaan.cases.models import Case
+from mikrolaan.core.home import register_panel
 from mikrolaan.courses.models import Cohort, ConversationKind
 from mikrolaan.courses.services import (
     CONVERSATION_GAP,
@@ -15,7 +16,6 @@ from mikrolaan.courses.services import (
     cohort_size,
     fmt,
 )
-from mikrolaan.web.home import register_panel
 
 # Show a job-consultant conversation on the start page this long before it falls due.
 DUE_SOON_DAYS = 14

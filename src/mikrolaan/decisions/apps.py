@@ -6,4 +6,9 @@ class DecisionsConfig(AppConfig):
     label = "decisions"
 
     def ready(self):
-        from mikrolaan.decisions import home, page  # noqa: F401  (register sections and panels)
+        from mikrolaan.decisions import (  # noqa: F401 - register page parts, budget guard
+            home,
+            next_step,
+            page,
+            services,
+        )

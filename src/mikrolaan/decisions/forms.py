@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.budgets.fields import KronerField
+from mikrolaan.cases.view_helpers import StyledFormMixin, date_field
 from mikrolaan.decisions.models import Colour, RedOutcome
-from mikrolaan.decisions.page import StyledFormMixin, date_field
 
 
 def colour_field(label):

@@ -8,10 +8,10 @@ from django.utils.translation import ngettext
 from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case
+from mikrolaan.cases.view_helpers import case_page_url
+from mikrolaan.core.home import register_panel
 from mikrolaan.decisions.models import Decision, MainCourseStart
-from mikrolaan.decisions.page import case_page_url
 from mikrolaan.decisions.services import awaits_resubmission, grants_awaiting, kr
-from mikrolaan.web.home import register_panel
 
 LIMIT = 25
 

@@ -1,57 +1,10 @@
-"""Shared view helpers and the case page's decision section and actions."""
+"""The case page's decision section and actions."""
 
-from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
-from mikrolaan.audit.services import log_read
-from mikrolaan.cases.models import Case
 from mikrolaan.cases.page import register_action, register_section
-
-
-def case_page_url(case) -> str:
-    """The case page (the cases app's, once it exists; this app's minimal page until then)."""
-    for name in ("cases:detail", "cases:case", "cases:page", "cases:show"):
-        try:
-            return reverse(name, args=[case.pk])
-        except NoReverseMatch:
-            continue
-    return reverse("decisions:case", args=[case.pk])
-
-
-def open_case(request, pk, *, why: str) -> Case:
-    """A case the user may see (404 otherwise), with the audit READ record."""
-    case = get_object_or_404(
-        Case.objects.for_user(request.user).select_related("citizen", "cohort"), pk=pk
-    )
-    log_read(request.user, case.citizen, what=f"case {case.pk}", why=why)
-    return case
-
-
-def date_field(label, **kwargs):
-    """A date with the browser's own date picker (the value travels as ISO 8601)."""
-    from django import forms
-
-    return forms.DateField(
-        label=label,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        **kwargs,
-    )
-
-
-class StyledFormMixin:
-    """Det Fælles Designsystem classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            name = type(widget).__name__
-            if name in ("RadioSelect", "CheckboxInput"):
-                continue
-            css = "form-select" if name == "Select" else "form-input"
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
 
 @register_section(order=50)

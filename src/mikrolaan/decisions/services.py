@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
-from mikrolaan.budgets.services import latest_version
+from mikrolaan.budgets.services import latest_version, register_submission_guard
 from mikrolaan.cases import date_rules
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.events import record_event
@@ -37,6 +37,17 @@ def kr(amount: Decimal) -> str:
 
 def latest_decision(case: Case) -> Decision | None:
     return case.decisions.order_by("-round_number").first()
+
+
+@register_submission_guard
+def final_decision_refusal(case: Case) -> str | None:
+    """After a final decision (green, not refused; or red) the budget is closed."""
+    latest = latest_decision(case)
+    if latest is not None and latest.colour != "yellow" and not latest.grant_refusals.exists():
+        return _("The case already has a final decision (%(colour)s); no new budget.") % {
+            "colour": latest.get_colour_display().lower()
+        }
+    return None
 
 
 def is_refused(decision: Decision) -> bool:

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_http_methods
 from mikrolaan.budgets.services import latest_version, summarise
 from mikrolaan.cases.models import Case
 from mikrolaan.cases.page import actions_for, sections_for
+from mikrolaan.cases.view_helpers import case_page_url, open_case
 from mikrolaan.decisions import forms, main_course, services
 from mikrolaan.decisions.models import Decision
-from mikrolaan.decisions.page import case_page_url, open_case
 from mikrolaan.policy.models import LoanPolicy, PolicyNotInForce
 
 

@@ -5,5 +5,5 @@ class LoansConfig(AppConfig):
     name = "mikrolaan.loans"
     label = "loans"
 
-    def ready(self):
-        from mikrolaan.loans import case_page  # noqa: F401 - registers the case-page section
+    def ready(self) -> None:
+        from mikrolaan.loans import case_hooks, case_page, next_step  # noqa: F401 - registers

@@ -1,10 +1,16 @@
 """The loan on the case page: the loan's figures, or "set up loan" for a granted decision."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mikrolaan.accounts.models import User
+from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.cases.page import register_action, register_section
+from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import ledger
 from mikrolaan.loans.arrears import arrears_for
 from mikrolaan.loans.models import Loan
@@ -12,7 +18,7 @@ from mikrolaan.loans.permissions import can
 from mikrolaan.loans.services import grant_status
 
 
-def granted_decisions_without_loan(case):
+def granted_decisions_without_loan(case: Case) -> list[Decision]:
     decisions = case.decisions.filter(colour="green", loan__isnull=True).prefetch_related(
         "approvals"
     )
@@ -20,7 +26,7 @@ def granted_decisions_without_loan(case):
 
 
 @register_section(order=60)
-def loan_section(case, user):
+def loan_section(case: Case, user: User) -> dict[str, Any] | None:
     if not can(user, "view"):
         return None
     loans = list(Loan.objects.for_user(user).filter(case=case))
@@ -41,7 +47,7 @@ def loan_section(case, user):
 
 
 @register_action(order=60)
-def loan_actions(case, user):
+def loan_actions(case: Case, user: User) -> list[dict[str, str]]:
     if not can(user, "set_up"):
         return []
     return [
@@ -57,7 +63,7 @@ def loan_actions(case, user):
 # --- the loan's events on the case timeline: named and summarised at render time ------------
 
 
-def _register_timeline():
+def _register_timeline() -> None:
     from django.utils.translation import gettext_lazy
 
     from mikrolaan.cases.page import register_event_kind, register_event_summary
@@ -79,8 +85,8 @@ def _register_timeline():
     ]:
         register_event_kind(kind, label)
 
-    def amount_of(key):
-        def summary(event):
+    def amount_of(key: str) -> Callable[[CaseEvent], str]:
+        def summary(event: CaseEvent) -> str:
             return f"{event.data['loan']}: {money(event.data[key])}"
 
         return summary
@@ -96,7 +102,7 @@ def _register_timeline():
         register_event_summary(kind)(amount_of("amount"))
 
     @register_event_summary("loan_deferral")
-    def deferral(event):
+    def deferral(event: CaseEvent) -> str:
         return _("%(loan)s: %(months)s from %(month)s") % {
             "loan": event.data["loan"],
             "months": months(event.data["months"]),
@@ -104,14 +110,14 @@ def _register_timeline():
         }
 
     @register_event_summary("loan_entry_reversed")
-    def reversed_entry(event):
+    def reversed_entry(event: CaseEvent) -> str:
         kind = EntryKind(event.data["entry_kind"]).label
         return f"{event.data['loan']}: {kind} {money(event.data['amount'])}"
 
     @register_event_summary("loan_repaid")
     @register_event_summary("loan_reopened")
     @register_event_summary("loan_reinstated")
-    def status_change(event):
+    def status_change(event: CaseEvent) -> str:
         return f"{event.data['loan']}: {LoanStatus(event.data['status']).label}"
 
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from mikrolaan.loans.models import EntryKind
+from mikrolaan.loans.models import EntryKind, LedgerEntry
 
 WIDTH, HEIGHT = 600, 200
 LEFT, RIGHT, TOP, BOTTOM = 8, 8, 8, 24
 _PAID_KINDS = {EntryKind.REPAYMENT, EntryKind.COLLECTOR_PAYMENT, EntryKind.REFUND}
 
 
-def _paid_effect(entry) -> Decimal:
+def _paid_effect(entry: LedgerEntry) -> Decimal:
     """How much an entry adds to what the borrower has paid (a refund or reversal takes off)."""
     if entry.kind in _PAID_KINDS:
         return -entry.debt_delta
@@ -25,7 +26,7 @@ def _paid_effect(entry) -> Decimal:
     return Decimal("0.00")
 
 
-def paid_against_planned(summary: dict) -> dict | None:
+def paid_against_planned(summary: dict[str, Any]) -> dict[str, Any] | None:
     """Cumulative planned and paid amounts at each due date, as SVG points; None without a plan.
 
     Paid is drawn up to the page's date (``as_of``) only; planned runs to the last instalment.
@@ -71,6 +72,6 @@ def paid_against_planned(summary: dict) -> dict | None:
     }
 
 
-def next_instalment(summary: dict) -> dict | None:
+def next_instalment(summary: dict[str, Any]) -> dict[str, Any] | None:
     """The first instalment not yet paid in full (overdue ones first), or None."""
     return next((row for row in summary["plan"] if row["unpaid"] > 0), None)

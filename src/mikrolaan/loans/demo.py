@@ -10,12 +10,14 @@ deferrals, borrowers in arrears, one handed to Gældsstyrelsen and one written o
 import datetime as dt
 from decimal import Decimal
 
+from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case
 from mikrolaan.decisions.builders import grant, start_for_payout
 from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import schedule, services
+from mikrolaan.loans.models import Loan
 from mikrolaan.loans.plan import plan_of
 from mikrolaan.people.models import Citizen
 
@@ -89,7 +91,7 @@ def _granted_decision(ctx, citizen, amount, decided_on, business):
     )
 
 
-def ready_for_payout(loan, on: dt.date, user, n: int) -> None:
+def ready_for_payout(loan: Loan, on: dt.date, user: User, n: int) -> None:
     """Main course started and declared fit for work: what a payout needs (DOMAIN.md §6)."""
     from mikrolaan.decisions.demo import fictitious_cvr
     from mikrolaan.decisions.main_course import confirm_fit_for_work, payout_blockers
@@ -103,7 +105,7 @@ def ready_for_payout(loan, on: dt.date, user, n: int) -> None:
         confirm_fit_for_work(case, confirmed_on=on, acting_user=user)
 
 
-def _complete_ended_course(loan, today):
+def _complete_ended_course(loan: Loan, today) -> None:
     """The cohort's main course has ended: the borrower completed it (no service records
     that yet, so the participation is marked here as before)."""
     from mikrolaan.courses.models import Participation, ParticipationStatus
@@ -114,7 +116,7 @@ def _complete_ended_course(loan, today):
         ).update(status=ParticipationStatus.COMPLETED)
 
 
-def _pay(loan, clerk, today, behaviour, rng):
+def _pay(loan: Loan, clerk, today, behaviour, rng) -> None:
     """Payments as the borrower made them, month by month, through the real service."""
     plan = plan_of(loan)
     for k, inst in enumerate(plan):
@@ -150,7 +152,7 @@ def _pay(loan, clerk, today, behaviour, rng):
             )
 
 
-def populate(ctx):
+def populate(ctx) -> None:
     clerk = ctx.user(Role.FINANCE_CLERK)
     pl = ctx.user(Role.PROJECT_LEADER)
     made = []

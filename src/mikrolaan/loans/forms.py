@@ -1,4 +1,7 @@
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", attrs={"class": "form-input"}, **kwargs)
 
 
-def _number(**attrs):
+def _number(**attrs: str) -> forms.NumberInput:
     return forms.NumberInput(attrs={"class": "form-input", **attrs})
 
 
@@ -26,8 +29,8 @@ class PayoutForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 2}),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("deferral_months") and not (data.get("deferral_reason") or "").strip():
             self.add_error("deferral_reason", _("A deferral needs a reason."))
         return data
@@ -41,9 +44,11 @@ class DeferralForm(forms.Form):
         label=_("Reason"), widget=forms.Textarea(attrs={"class": "form-input", "rows": 2})
     )
 
-    def __init__(self, *args, months=(), **kwargs):
+    def __init__(self, *args: Any, months: Iterable[dt.date] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["first_month"].choices = [(m.isoformat(), f"{m:%m/%Y}") for m in months]
+        first_month = self.fields["first_month"]
+        assert isinstance(first_month, forms.ChoiceField)
+        first_month.choices = [(m.isoformat(), f"{m:%m/%Y}") for m in months]
         self.fields["first_month"].widget.attrs["class"] = "form-select"
 
 

@@ -17,6 +17,7 @@ test checks that any sequence of postings leaves the same figures as a recomputa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from mikrolaan.loans import schedule
@@ -29,6 +30,7 @@ from mikrolaan.loans.models import (
     PaymentSplit,
     PlanSegment,
 )
+from mikrolaan.policy.models import LoanPolicy
 
 FIELDS = [
     "paid_out",
@@ -42,7 +44,10 @@ FIELDS = [
     "last_value_date",
 ]
 
-TOTAL_OF_KIND = {
+# A plan segment as stored: (first_month, count, amount_ore, before_ore).
+Segment = tuple[int, int, int, int]
+
+TOTAL_OF_KIND: dict[str, str] = {
     EntryKind.DISBURSEMENT: "paid_out",
     EntryKind.REPAYMENT: "received",
     EntryKind.COLLECTOR_PAYMENT: "received",
@@ -51,7 +56,9 @@ TOTAL_OF_KIND = {
 }
 
 
-def oldest_unpaid(segments, regular: int, extra: int, due_day: int) -> dt.date | None:
+def oldest_unpaid(
+    segments: Sequence[Segment], regular: int, extra: int, due_day: int
+) -> dt.date | None:
     """The due date of the first instalment the front money does not cover, unless the back
     money covers the rest of the plan. ``segments``: (first_month, count, amount, before)."""
     if not segments:
@@ -65,7 +72,7 @@ def oldest_unpaid(segments, regular: int, extra: int, due_day: int) -> dt.date |
     return None
 
 
-def due_by(segments, day: dt.date, due_day: int) -> int:
+def due_by(segments: Sequence[Segment], day: dt.date, due_day: int) -> int:
     """What the stored plan has fallen due by ``day`` (øre)."""
     month = schedule.month_index(day)
     if schedule.due_date(month, due_day) > day:
@@ -76,7 +83,7 @@ def due_by(segments, day: dt.date, due_day: int) -> int:
     )
 
 
-def totals(rows) -> dict[str, Decimal]:
+def totals(rows: Iterable[tuple[str, str, Decimal, Decimal]]) -> dict[str, Decimal]:
     """``balance`` and the kind totals from ledger rows (kind, reversed_kind, amount, delta)."""
     result = dict.fromkeys(("balance", *TOTAL_OF_KIND.values()), ZERO)
     for kind, reversed_kind, amount, delta in rows:
@@ -90,7 +97,12 @@ def totals(rows) -> dict[str, Decimal]:
     return result
 
 
-def recount(loan: Loan, plan: list[schedule.Instalment], allocations, due_day: int) -> None:
+def recount(
+    loan: Loan,
+    plan: list[schedule.Instalment],
+    allocations: Sequence[schedule.Allocation],
+    due_day: int,
+) -> None:
     """Set every kept figure on ``loan`` (in memory) from its ledger and its allocation
     (``due_day``: the policy's, for the oldest unpaid due date)."""
     rows = list(
@@ -111,7 +123,7 @@ def recount(loan: Loan, plan: list[schedule.Instalment], allocations, due_day: i
         )
 
 
-def _segments(loan: Loan):
+def _segments(loan: Loan) -> list[Segment]:
     return list(
         PlanSegment.objects.filter(loan=loan)
         .order_by("first_month")
@@ -130,7 +142,7 @@ def incremental(entry: LedgerEntry, *, in_order: bool) -> bool:
     return in_order or entry.kind not in PAYMENT_KINDS
 
 
-def apply(loan: Loan, entry: LedgerEntry, policy) -> None:
+def apply(loan: Loan, entry: LedgerEntry, policy: LoanPolicy) -> None:
     """Update the kept figures of ``loan`` (locked, fresh) for the new ``entry`` and save
     them; only where ``incremental(entry)`` holds."""
     loan.balance += entry.debt_delta
@@ -151,7 +163,9 @@ def apply(loan: Loan, entry: LedgerEntry, policy) -> None:
     loan.save(update_fields=FIELDS)
 
 
-def allocate_in_memory(loan: Loan, segs, entry: LedgerEntry, policy) -> int:
+def allocate_in_memory(
+    loan: Loan, segs: Sequence[Segment], entry: LedgerEntry, policy: LoanPolicy
+) -> int:
     """``schedule.allocate`` for one more payment, the last in value-date order: moves the
     loan's front and back figures and oldest unpaid due date (in memory) and returns the
     payment's extra part (øre). ``segs``: the loan's plan segments, in month order;
@@ -170,7 +184,7 @@ def allocate_in_memory(loan: Loan, segs, entry: LedgerEntry, policy) -> int:
     loan.oldest_unpaid_due = oldest_unpaid(
         segs, loan.paid_regular_ore, loan.paid_extra_ore, policy.due_day
     )
-    return x
+    return int(x)
 
 
 def recount_all() -> None:

@@ -300,6 +300,7 @@ def receive_payments(items, *, acting_user, source: str) -> list[Received | Refu
     splits: list[tuple[LedgerEntry, int]] = []
     overs: list[Overpayment] = []
     pending: dict[tuple[int, str], int] = {}
+    same: dict[int, int] = {}
     slow: list[int] = []
     touched: set[int] = set()
     for n, item in enumerate(items):
@@ -308,7 +309,7 @@ def receive_payments(items, *, acting_user, source: str) -> list[Received | Refu
             results[n] = Received(seen_entries.get(key), seen_overs.get(key), created=False)
             continue
         if item.external_id and key in pending:
-            results[n] = ("same", pending[key])  # filled in below
+            same[n] = pending[key]  # the result of that one, filled in below
             continue
         loan = loans.get(item.loan_id)
         error = _refusal(item, loan)
@@ -382,11 +383,11 @@ def receive_payments(items, *, acting_user, source: str) -> list[Received | Refu
             )
         except LedgerError as exc:
             results[n] = Refused(item, str(exc))
-    for n, result in enumerate(results):
-        if isinstance(result, tuple):
-            first = results[result[1]]
-            results[n] = Received(first.entry, first.overpayment, created=False)
-    return results  # type: ignore[return-value]
+    for n, first_n in same.items():
+        first = results[first_n]
+        assert isinstance(first, Received)
+        results[n] = Received(first.entry, first.overpayment, created=False)
+    return [r for r in results if r is not None]
 
 
 def _refusal(item: Incoming, loan: Loan | None) -> str:

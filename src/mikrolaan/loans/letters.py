@@ -6,9 +6,12 @@ with WeasyPrint and sent through the ``letters`` outbox.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 
-from mikrolaan.letters.models import LetterKind
+from mikrolaan.accounts.models import User
+from mikrolaan.letters.models import Letter, LetterKind
 from mikrolaan.letters.pdf import render_pdf
 from mikrolaan.letters.services import send_letter
 from mikrolaan.loans import schedule
@@ -17,7 +20,7 @@ from mikrolaan.loans.payment_id import display
 from mikrolaan.loans.plan import plan_of, policy_of
 
 
-def _context(loan: Loan) -> dict:
+def _context(loan: Loan) -> dict[str, Any]:
     policy = policy_of(loan)
     plan = plan_of(loan)
     rows = [
@@ -49,7 +52,7 @@ def plan_pdf(loan: Loan) -> bytes:
     return render_pdf("loans/letters/plan.html", _context(loan))
 
 
-def send_agreement(loan: Loan, *, acting_user):
+def send_agreement(loan: Loan, *, acting_user: User) -> Letter:
     return send_letter(
         loan.citizen,
         kind=LetterKind.LOAN_AGREEMENT,
@@ -61,7 +64,7 @@ def send_agreement(loan: Loan, *, acting_user):
     )
 
 
-def send_plan(loan: Loan, *, acting_user):
+def send_plan(loan: Loan, *, acting_user: User) -> Letter:
     return send_letter(
         loan.citizen,
         kind=LetterKind.REPAYMENT_PLAN,

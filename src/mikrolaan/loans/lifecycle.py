@@ -17,6 +17,8 @@ call after they post; posting itself (``loans.ledger``) never changes a status.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -56,10 +58,10 @@ def transition(
     to: str,
     *,
     on: dt.date,
-    acting_user,
+    acting_user: Any,
     why: str = "",
     summary: str = "",
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
 ) -> LoanTransition:
     """Move ``loan`` (locked by the caller) to status ``to`` on ``on``.
 
@@ -89,7 +91,7 @@ def transition(
         loan.status = to
         loan.save(update_fields=["status"])
     event_data = {"loan": loan.loan_ref, "status": str(to), **(data or {})}
-    if loan.case_id:
+    if loan.case is not None:
         from mikrolaan.cases.events import record_event
 
         record_event(
@@ -129,7 +131,7 @@ def status_after_balance(loan: Loan) -> str | None:
     return None
 
 
-def follow_balance(loan: Loan, *, on: dt.date, acting_user, why: str = "") -> Loan:
+def follow_balance(loan: Loan, *, on: dt.date, acting_user: Any, why: str = "") -> Loan:
     """After a posting: repaid when nothing is owed, reopened when a reversal owes again."""
     loan.refresh_from_db(fields=["status", "balance", "written_off"])
     to = status_after_balance(loan)
@@ -138,7 +140,9 @@ def follow_balance(loan: Loan, *, on: dt.date, acting_user, why: str = "") -> Lo
     return loan
 
 
-def bulk_transitions(steps, *, acting_user, why: str) -> int:
+def bulk_transitions(
+    steps: Iterable[tuple[int, str, dt.date]], *, acting_user: Any, why: str
+) -> int:
     """Set-based ``transition`` for imports: ``steps`` are ``(loan_id, to, on)`` in order.
 
     Each step is checked against the same table; the transitions are written with a few
@@ -151,7 +155,7 @@ def bulk_transitions(steps, *, acting_user, why: str) -> int:
     ids = sorted({loan_id for loan_id, _to, _on in steps})
     started = set(LoanTransition.objects.filter(loan_id__in=ids).values_list("loan_id", flat=True))
     loans = {loan.pk: loan for loan in Loan.objects.filter(pk__in=ids).only("pk", "status")}
-    first = {}
+    first: dict[int, str] = {}
     for loan_id, to, _on in steps:
         first.setdefault(loan_id, to)
     current = {

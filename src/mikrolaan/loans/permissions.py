@@ -1,5 +1,6 @@
 """Who may do what with a loan. Views and case-page actions ask here; no rule in templates."""
 
+from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
 
 _ACTIONS = {
@@ -15,5 +16,5 @@ _ACTIONS = {
 }
 
 
-def can(user, action: str) -> bool:
+def can(user: User, action: str) -> bool:
     return bool(user and user.is_authenticated and user.is_active) and user.role in _ACTIONS[action]

@@ -29,7 +29,7 @@ from mikrolaan.policy.models import LoanPolicy, PolicyNotInForce
 def resolve_policy(loan: Loan) -> LoanPolicy:
     """The policy version a loan is under: its own, or the one in force when it was granted
     (paid out), or the earliest for a loan older than every version. Reads only."""
-    if loan.policy_id is not None:
+    if loan.policy is not None:
         return loan.policy
     on = loan.granted_on or loan.disbursed_on
     if on is None:
@@ -39,7 +39,7 @@ def resolve_policy(loan: Loan) -> LoanPolicy:
     except PolicyNotInForce:
         # An older loan (e.g. from the pilots, imported) than any policy version: the
         # earliest version's plan rules are the best reading there is.
-        earliest = LoanPolicy.objects.order_by("valid_from").first()
+        earliest: LoanPolicy | None = LoanPolicy.objects.order_by("valid_from").first()
         if earliest is None:
             raise
         return earliest

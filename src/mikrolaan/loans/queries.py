@@ -16,7 +16,9 @@ means everything recorded.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
@@ -30,14 +32,17 @@ from mikrolaan.loans.models import (
     LoanTransition,
 )
 
+# Which loans: a queryset of loans, their ids, or None for every loan.
+Loans = QuerySet[Loan] | Iterable[int] | None
 
-def _kr(value) -> Decimal:
+
+def _kr(value: Any) -> Decimal:
     """A sum as money: on SQLite sums of decimals come back as floats; two places make them
     exact again (every amount has two)."""
     return ZERO if value is None else Decimal(value).quantize(ZERO)
 
 
-def _for_loans(qs: QuerySet, loans, field: str = "loan") -> QuerySet:
+def _for_loans(qs: QuerySet[Any], loans: Loans, field: str = "loan") -> QuerySet[Any]:
     if loans is None:
         return qs
     if isinstance(loans, QuerySet):
@@ -45,11 +50,11 @@ def _for_loans(qs: QuerySet, loans, field: str = "loan") -> QuerySet:
     return qs.filter(**{f"{field}_id__in": [int(x) for x in loans]})
 
 
-def _dated(qs: QuerySet, as_of: dt.date | None) -> QuerySet:
+def _dated(qs: QuerySet[Any], as_of: dt.date | None) -> QuerySet[Any]:
     return qs if as_of is None else qs.filter(value_date__lte=as_of)
 
 
-def effective_payments(as_of: dt.date | None = None, loans=None) -> QuerySet:
+def effective_payments(as_of: dt.date | None = None, loans: Loans = None) -> QuerySet[LedgerEntry]:
     """The payments that count on ``as_of`` (see the module's definition)."""
     reversals = LedgerEntry.objects.filter(kind=EntryKind.REVERSAL, reverses=OuterRef("pk"))
     if as_of is not None:
@@ -58,7 +63,7 @@ def effective_payments(as_of: dt.date | None = None, loans=None) -> QuerySet:
     return _for_loans(payments, loans).filter(~Exists(reversals))
 
 
-def paid_by_loan(as_of: dt.date | None = None, loans=None) -> dict[int, Decimal]:
+def paid_by_loan(as_of: dt.date | None = None, loans: Loans = None) -> dict[int, Decimal]:
     rows = (
         effective_payments(as_of, loans)
         .order_by()
@@ -69,11 +74,11 @@ def paid_by_loan(as_of: dt.date | None = None, loans=None) -> dict[int, Decimal]
     return {loan_id: _kr(total) for loan_id, total in rows}
 
 
-def paid_total(as_of: dt.date | None = None, loans=None) -> Decimal:
+def paid_total(as_of: dt.date | None = None, loans: Loans = None) -> Decimal:
     return _kr(effective_payments(as_of, loans).aggregate(total=Sum("amount"))["total"])
 
 
-def _entries(as_of, loans) -> QuerySet:
+def _entries(as_of: dt.date | None, loans: Loans) -> QuerySet[LedgerEntry]:
     return _for_loans(_dated(LedgerEntry.objects.all(), as_of), loans)
 
 
@@ -83,7 +88,7 @@ def balance(loan: Loan | int, as_of: dt.date | None = None) -> Decimal:
     return _kr(_entries(as_of, [loan_id]).aggregate(total=Sum("debt_delta"))["total"])
 
 
-def balances(as_of: dt.date | None = None, loans=None) -> dict[int, Decimal]:
+def balances(as_of: dt.date | None = None, loans: Loans = None) -> dict[int, Decimal]:
     rows = (
         _entries(as_of, loans)
         .order_by()
@@ -94,12 +99,12 @@ def balances(as_of: dt.date | None = None, loans=None) -> dict[int, Decimal]:
     return {loan_id: _kr(total) for loan_id, total in rows}
 
 
-def debt_total(as_of: dt.date | None = None, loans=None) -> Decimal:
+def debt_total(as_of: dt.date | None = None, loans: Loans = None) -> Decimal:
     """What all the loans owe together on ``as_of``."""
     return _kr(_entries(as_of, loans).aggregate(total=Sum("debt_delta"))["total"])
 
 
-def totals_by_kind(as_of: dt.date | None = None, loans=None) -> dict[str, Decimal]:
+def totals_by_kind(as_of: dt.date | None = None, loans: Loans = None) -> dict[str, Decimal]:
     """The net amount of each kind of entry up to ``as_of`` (a reversal counts against the
     kind it reverses)."""
     result: dict[str, Decimal] = {}
@@ -131,7 +136,7 @@ def status_on(loan: Loan, day: dt.date) -> str:
     return last.to_status if last else ""
 
 
-def statuses_on(day: dt.date, loans=None) -> dict[int, str]:
+def statuses_on(day: dt.date, loans: Loans = None) -> dict[int, str]:
     """Each loan's status on ``day`` (loans not yet granted then are left out)."""
     qs = Loan.objects.all()
     if isinstance(loans, QuerySet):
@@ -142,11 +147,11 @@ def statuses_on(day: dt.date, loans=None) -> dict[int, str]:
     return {pk: status for pk, status in rows if status}
 
 
-def in_collection_on(day: dt.date, loans=None) -> set[int]:
+def in_collection_on(day: dt.date, loans: Loans = None) -> set[int]:
     return {pk for pk, s in statuses_on(day, loans).items() if s == LoanStatus.IN_COLLECTION}
 
 
-def loans_in_status_on(day: dt.date, status: str) -> QuerySet:
+def loans_in_status_on(day: dt.date, status: str) -> QuerySet[Loan]:
     """The loans whose status on ``day`` was ``status`` (a queryset, for set-based reads)."""
     return Loan.objects.annotate(on_day=_last_transition(day)).filter(on_day=status)
 

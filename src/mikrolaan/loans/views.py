@@ -1,13 +1,20 @@
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse as reverse_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mikrolaan.accounts.models import User
+from mikrolaan.accounts.requests import AuthenticatedRequest
 from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.cases.models import Case
 from mikrolaan.cases.next_step import next_step
@@ -26,24 +33,26 @@ from mikrolaan.loans.forms import (
     WriteOffForm,
 )
 from mikrolaan.loans.fund import fund_on
+from mikrolaan.loans.ledger import Received
 from mikrolaan.loans.models import LedgerEntry, Loan, LoanStatus, Overpayment
 from mikrolaan.loans.permissions import can
 from mikrolaan.loans.summary import loan_summary
 
 
-def _require(user, action):
+def _require(user: User, action: str) -> None:
     if not can(user, action):
         raise PermissionDenied
 
 
-def _as_of(request) -> dt.date:
+def _as_of(request: AuthenticatedRequest) -> dt.date:
     form = AsOfForm(request.GET)
     if form.is_valid() and form.cleaned_data["as_of"]:
-        return form.cleaned_data["as_of"]
+        as_of: dt.date = form.cleaned_data["as_of"]
+        return as_of
     return timezone.localdate()
 
 
-def loan_list(request):
+def loan_list(request: AuthenticatedRequest) -> HttpResponseBase:
     _require(request.user, "view")
     today = timezone.localdate()
     loans = list(
@@ -69,7 +78,13 @@ def loan_list(request):
     )
 
 
-def _loan_page(request, loan, *, forms=None, status=200):
+def _loan_page(
+    request: AuthenticatedRequest,
+    loan: Loan,
+    *,
+    forms: dict[str, Form | str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     as_of = _as_of(request)
     summary = loan_summary(loan, as_of)
     user = request.user
@@ -115,18 +130,25 @@ def _loan_page(request, loan, *, forms=None, status=200):
     return render(request, "loans/detail.html", context, status=status)
 
 
-def _get_loan(request, pk):
+def _get_loan(request: AuthenticatedRequest, pk: int) -> Loan:
     return get_object_or_404(Loan.objects.for_user(request.user).select_related("citizen"), pk=pk)
 
 
-def loan_detail(request, pk):
+def loan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require(request.user, "view")
     loan = _get_loan(request, pk)
     log_read(request.user, loan, what=f"loan {loan.loan_ref}", why="loan page")
     return _loan_page(request, loan)
 
 
-def _form_action(request, loan, key, form, call, success):
+def _form_action(
+    request: AuthenticatedRequest,
+    loan: Loan,
+    key: str,
+    form: Form,
+    call: Callable[[dict[str, Any]], Any],
+    success: Callable[[Any], None],
+) -> HttpResponseBase:
     """The loan page's forms: valid input → the service; its refusal shows on the form.
 
     ``call(data)`` runs the service with the form's cleaned data; ``success(result)`` gives
@@ -143,7 +165,7 @@ def _form_action(request, loan, key, form, call, success):
 
 
 @require_POST
-def payout(request, pk):
+def payout(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require(request.user, "payout")
     loan = _get_loan(request, pk)
     return _form_action(
@@ -163,7 +185,7 @@ def payout(request, pk):
 
 
 @require_POST
-def deferral(request, pk):
+def deferral(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require(request.user, "deferral")
     loan = _get_loan(request, pk)
     form = DeferralForm(request.POST, months=services.deferrable_months(loan, timezone.localdate()))
@@ -187,11 +209,11 @@ def deferral(request, pk):
 
 
 @require_POST
-def payment(request, pk):
+def payment(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require(request.user, "payment")
     loan = _get_loan(request, pk)
 
-    def registered(received):
+    def registered(received: Received) -> None:
         messages.success(request, _("The payment is registered."))
         if received.overpayment:
             messages.warning(
@@ -217,7 +239,7 @@ def payment(request, pk):
 
 
 @require_POST
-def reverse(request, pk, entry_id):
+def reverse(request: AuthenticatedRequest, pk: int, entry_id: int) -> HttpResponseBase:
     _require(request.user, "reverse")
     loan = _get_loan(request, pk)
     entry = get_object_or_404(LedgerEntry, pk=entry_id, loan=loan)
@@ -240,7 +262,7 @@ def reverse(request, pk, entry_id):
 
 
 @require_POST
-def write_off(request, pk):
+def write_off(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _require(request.user, "write_off")
     loan = _get_loan(request, pk)
     return _form_action(
@@ -259,7 +281,7 @@ def write_off(request, pk):
 
 
 @require_POST
-def refund(request, pk, overpayment_id):
+def refund(request: AuthenticatedRequest, pk: int, overpayment_id: int) -> HttpResponseBase:
     _require(request.user, "refund")
     loan = _get_loan(request, pk)
     overpayment = get_object_or_404(Overpayment, pk=overpayment_id, loan=loan)
@@ -285,7 +307,7 @@ def refund(request, pk, overpayment_id):
     return redirect("loans:detail", pk=loan.pk)
 
 
-def set_up(request, decision_id):
+def set_up(request: AuthenticatedRequest, decision_id: int) -> HttpResponseBase:
     """GET: confirm (the case page links here); POST: set up the loan of a granted decision."""
     _require(request.user, "set_up")
     decision = get_object_or_404(Decision, pk=decision_id)
@@ -307,7 +329,7 @@ def set_up(request, decision_id):
     return redirect("loans:detail", pk=loan.pk)
 
 
-def fund(request):
+def fund(request: AuthenticatedRequest) -> HttpResponseBase:
     _require(request.user, "fund")
     as_of = _as_of(request)
     return render(request, "loans/fund.html", {"fund": fund_on(as_of), "as_of": as_of})

@@ -390,9 +390,9 @@ BOTH = ["programme_cost", "net_gain", "net_gain_if_outstanding_lost"]
 
 
 def economics_grid(result: dict):
-    """Participants and borrowers per cohort row and in total (``reports.suppression``), with
+    """Participants and borrowers per cohort row and in total (``core.suppression``), with
     the figures that depend on them and their sums over the rows."""
-    from mikrolaan.reports.suppression import Grid
+    from mikrolaan.core.suppression import Grid
 
     grid = Grid()
     rows = [("/totals", result["totals"])] + [
@@ -418,7 +418,7 @@ def economics_grid(result: dict):
 def suppress_economics(result: dict, min_count: int | None = None) -> dict:
     """The economic gain (as JSON, ``as_json``) for roles without case access: small groups
     and the figures that follow from them hidden (docs/INTERCHANGE.md)."""
-    from mikrolaan.reports import suppression
+    from mikrolaan.core import suppression
 
     min_count = suppression.threshold() if min_count is None else min_count
     grid = economics_grid(result)

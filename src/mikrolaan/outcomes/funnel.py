@@ -262,10 +262,10 @@ def _with_every_code(result: dict) -> dict:
 
 
 def funnel_grid(result: dict):
-    """The funnel's counts and the sums between them (``reports.suppression``): per row the
+    """The funnel's counts and the sums between them (``core.suppression``): per row the
     steps, who stopped where, and the dropouts by reason, destination and step; the cohort
     rows and the unit rows both add up to the totals."""
-    from mikrolaan.reports.suppression import Grid, pointer
+    from mikrolaan.core.suppression import Grid, pointer
 
     grid = Grid()
     rows = _rows(result)
@@ -307,7 +307,7 @@ def funnel_grid(result: dict):
 def suppress_funnel(result: dict, min_count: int | None = None) -> dict:
     """The funnel for roles without case access: small counts hidden (``null``, listed under
     ``suppression``, as in the report; docs/INTERCHANGE.md)."""
-    from mikrolaan.reports import suppression
+    from mikrolaan.core import suppression
 
     min_count = suppression.threshold() if min_count is None else min_count
     full = _with_every_code(result)

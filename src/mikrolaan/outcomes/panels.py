@@ -12,9 +12,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.core.home import register_panel
 from mikrolaan.outcomes import rules
 from mikrolaan.outcomes.summary import add_months
-from mikrolaan.web.home import register_panel
 
 MONTHS_WITHOUT_STATUS = 6
 

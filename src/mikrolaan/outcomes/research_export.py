@@ -13,7 +13,7 @@ INTERCHANGE.md's column layout, but:
 - ``aggregates/*.csv`` hold counts per cohort, where a count below ``min_count`` (but above
   zero) is suppressed and written as ``<min_count``; further cells (the smallest
   complementary ones, or a total) are left empty until no suppressed cell can be found by
-  subtraction, within a table or across the tables that share totals (``reports.suppression``,
+  subtraction, within a table or across the tables that share totals (``core.suppression``,
   checked over all the sums at once).
 
 ``mikrolaan research_export PATH --key-file F`` runs it; the interchange app's ``export
@@ -135,7 +135,7 @@ def write_pseudonymised_bundle(
     if not isinstance(key, bytes) or len(key) < MIN_KEY_BYTES:
         raise ExportKeyError(f"the export key must be at least {MIN_KEY_BYTES} bytes")
     if min_count is None:
-        from mikrolaan.reports.suppression import threshold
+        from mikrolaan.core.suppression import threshold
 
         min_count = threshold()  # the same setting as the report's for aggregate roles
     if min_count < 1:
@@ -305,11 +305,11 @@ def _write_aggregates(folder: Path, *, citizens, loans, spells, cohorts, min_cou
 
     The three tables of borrowers (by gender, by age, by status now) share their row totals
     (the borrowers of a cohort) and their column totals, so they are suppressed together, as
-    one publication (``reports.suppression``); the funnel and the dropouts likewise.
+    one publication (``core.suppression``); the funnel and the dropouts likewise.
     """
+    from mikrolaan.core.suppression import Grid, get_at
+    from mikrolaan.core.suppression import suppress as suppress_grid
     from mikrolaan.outcomes.funnel import suppress_funnel
-    from mikrolaan.reports.suppression import Grid, get_at
-    from mikrolaan.reports.suppression import suppress as suppress_grid
 
     by_pk = {c.pk: c for c in citizens}
     spells_of = defaultdict(list)

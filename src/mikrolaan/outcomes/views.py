@@ -14,6 +14,14 @@ from django.utils.translation import gettext_lazy
 
 from mikrolaan.audit.services import log_read
 from mikrolaan.cases.models import Case
+from mikrolaan.core.suppression import (
+    HIDDEN,
+    MARKER,
+    is_hidden,
+    marked,
+    set_at,
+    suppression_note,
+)
 from mikrolaan.outcomes import access, economics, funnel, services
 from mikrolaan.outcomes.forms import (
     SOURCES,
@@ -24,8 +32,6 @@ from mikrolaan.outcomes.forms import (
 )
 from mikrolaan.outcomes.models import SupportSpell
 from mikrolaan.outcomes.summary import citizen_outcomes
-from mikrolaan.reports.suppression import HIDDEN, MARKER, is_hidden, marked, set_at
-from mikrolaan.reports.tables import suppression_note
 
 
 def _has_case_page() -> bool:

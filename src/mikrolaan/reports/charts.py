@@ -6,8 +6,8 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from mikrolaan.core.suppression import MARKER, is_hidden, marked
 from mikrolaan.reports.services import REPAYMENT_BANDS, SIZE_BANDS
-from mikrolaan.reports.suppression import MARKER, is_hidden, marked
 from mikrolaan.reports.tables import thousands
 
 BLUE = "#004993"

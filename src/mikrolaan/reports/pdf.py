@@ -6,9 +6,9 @@ import logging
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mikrolaan.core.suppression import HIDDEN, is_hidden, marked, suppression_note
 from mikrolaan.reports.charts import all_charts
-from mikrolaan.reports.suppression import HIDDEN, is_hidden, marked
-from mikrolaan.reports.tables import build_tables, display_rows, suppression_note, thousands
+from mikrolaan.reports.tables import build_tables, display_rows, thousands
 
 
 def context(report: dict) -> dict:

@@ -279,7 +279,7 @@ def report_grid(report: dict):
     """The report's counts, the sums between them and the figures that depend on them, for
     ``suppression.suppress`` (keys are JSON pointers into the report; implicit cells, which
     the report does not print but a reader can work out, start with ``~``)."""
-    from mikrolaan.reports.suppression import Grid, pointer
+    from mikrolaan.core.suppression import Grid, pointer
 
     grid = Grid()
     totals, sizes = report["totals"], report["open_loan_sizes"]
@@ -402,7 +402,7 @@ EXTREMES = ("/age/min", "/age/max", "/open_loan_sizes/min", "/open_loan_sizes/ma
 def suppress_report(report: dict, min_count: int | None = None) -> dict:
     """The report for roles without case access: small counts and what could give them away
     hidden (``null``, listed under ``suppression``; docs/INTERCHANGE.md)."""
-    from mikrolaan.reports import suppression
+    from mikrolaan.core import suppression
 
     min_count = suppression.threshold() if min_count is None else min_count
     grid = report_grid(report)

@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from mikrolaan.core.suppression import HIDDEN, MARKER, is_hidden, marked, suppression_note
 from mikrolaan.reports.services import AGE_BANDS, REPAYMENT_BANDS, SIZE_BANDS
-from mikrolaan.reports.suppression import HIDDEN, MARKER, is_hidden, marked
 
 
 @dataclass
@@ -73,18 +73,6 @@ def money_kr(value: Decimal | None, *, decimals: bool = False) -> str:
     if not decimals and value == value.to_integral_value():
         return thousands(int(value))
     return thousands(value)
-
-
-def suppression_note(report: dict) -> str | None:
-    """The footnote under a suppressed report, table or chart (None if nothing is hidden)."""
-    found = report.get("suppression")
-    if not found or not found.get("cells"):
-        return None
-    return pgettext(
-        "suppression",
-        "%(marker)s: hidden to protect individuals. Numbers below %(n)d are not shown, and "
-        "neither are the numbers, totals and figures they could be worked out from.",
-    ) % {"marker": MARKER, "n": found["threshold"]}
 
 
 def build_tables(report: dict) -> list[Table]:

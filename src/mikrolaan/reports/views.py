@@ -9,11 +9,11 @@ from django.shortcuts import render
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
+from mikrolaan.core.suppression import marked, suppression_note
 from mikrolaan.reports.charts import all_charts
 from mikrolaan.reports.forms import ReportForm
 from mikrolaan.reports.services import report_for
-from mikrolaan.reports.suppression import marked
-from mikrolaan.reports.tables import build_tables, display_rows, suppression_note
+from mikrolaan.reports.tables import build_tables, display_rows
 
 # The report holds aggregates only. Roles with case access (project leaders) see the exact
 # figures; the others see them with small numbers suppressed (services.report_for).

@@ -9,8 +9,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from mikrolaan.core.cells import xlsx_cell
-from mikrolaan.reports.suppression import MARKER, is_hidden, marked
-from mikrolaan.reports.tables import build_tables, suppression_note
+from mikrolaan.core.suppression import MARKER, is_hidden, marked, suppression_note
+from mikrolaan.reports.tables import build_tables
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)

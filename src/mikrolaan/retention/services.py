@@ -40,13 +40,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mikrolaan.audit.erasure import erase_fields, erase_rows, erasure_permit
 from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.audit.services import log
 from mikrolaan.banking.models import BankEntry, EntryHandling
 from mikrolaan.budgets.models import BudgetVersion
 from mikrolaan.cases.constants import OPEN_STAGES, EventKind, Stage
 from mikrolaan.cases.models import Case, CaseEvent, Dropout, Referral, Screening
-from mikrolaan.core.erasure import erase_fields, erase_rows, erasure_permit
 from mikrolaan.core.models import AppendOnlyQuerySet
 from mikrolaan.courses.models import Conversation, Participation, PlannedActivity
 from mikrolaan.decisions.main_course import EVENT_MAIN_COURSE_STARTED

@@ -7,5 +7,5 @@ class ServicingConfig(AppConfig):
     label = "servicing"
     verbose_name = _("Servicing")
 
-    def ready(self):
+    def ready(self) -> None:
         from mikrolaan.servicing import case_page, home  # noqa: F401 - register page parts

@@ -1,11 +1,15 @@
 """The case page's servicing section: reminders, tasks and claims of the case's loans."""
 
+from typing import Any
+
+from mikrolaan.accounts.models import User
+from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.cases.page import register_section
 from mikrolaan.servicing.models import Claim, Reminder, Task
 
 
 @register_section(order=55)
-def servicing_section(case, user):
+def servicing_section(case: Case, user: User) -> dict[str, Any] | None:
     if not getattr(user, "sees_all_cases", False):
         return None
     reminders = list(
@@ -28,7 +32,7 @@ def servicing_section(case, user):
 # --- servicing's events on the case timeline: named and summarised at render time -----------
 
 
-def _register_timeline():
+def _register_timeline() -> None:
     from django.utils.translation import gettext as _
     from django.utils.translation import gettext_lazy
 
@@ -41,7 +45,7 @@ def _register_timeline():
     register_event_kind("claim_receipt", gettext_lazy("Receipt from Gældsstyrelsen"))
 
     @register_event_summary("loan_reminder")
-    def reminder(event):
+    def reminder(event: CaseEvent) -> str:
         d = event.data
         text = _("%(loan)s: reminder %(number)s, arrears %(arrears)s") % {
             "loan": d["loan"],
@@ -53,11 +57,11 @@ def _register_timeline():
         return text
 
     @register_event_summary("servicing_task_done")
-    def task_done(event):
+    def task_done(event: CaseEvent) -> str:
         return f"{event.data['loan']}: {TaskKind(event.data['task_kind']).label}"
 
     @register_event_summary("claim_receipt")
-    def receipt(event):
+    def receipt(event: CaseEvent) -> str:
         return f"{event.data['claim']}: {ReceiptStatus(event.data['status']).label}"
 
 

@@ -19,6 +19,7 @@ from mikrolaan.cases.models import Case
 from mikrolaan.decisions.builders import grant
 from mikrolaan.loans import services as loan_services
 from mikrolaan.loans.demo import ready_for_payout
+from mikrolaan.loans.models import Loan
 from mikrolaan.loans.plan import plan_of
 from mikrolaan.loans.schedule import is_bank_day
 from mikrolaan.people.models import Citizen
@@ -72,7 +73,7 @@ def _loan(ctx, first, last, cpr, phone, address, exempt, amount, paid_on):
     return loan_services.record_payout(loan, paid_on=paid_on, acting_user=pl, send_letters=False)
 
 
-def _pay_due_before(loan, day, clerk):
+def _pay_due_before(loan: Loan, day, clerk) -> None:
     """The borrower paid every instalment on its due date until ``day``."""
     for inst in plan_of(loan):
         if inst.due_date >= day:
@@ -86,7 +87,7 @@ def _pay_due_before(loan, day, clerk):
         )
 
 
-def populate(ctx):
+def populate(ctx) -> None:
     if ServicingRun.objects.exists():
         return
     clerk = ctx.user(Role.FINANCE_CLERK)
@@ -112,7 +113,7 @@ def populate(ctx):
     ctx.data["servicing_claim"] = claim
 
 
-def _events_before_run(day, jonas, clerk):
+def _events_before_run(day, jonas, clerk) -> None:
     cycle = ReminderCycle.objects.filter(loan=jonas, closed_on__isnull=True).first()
     if cycle and day >= cycle.opened_on + dt.timedelta(days=5):
         arrears = cycle.reminders.order_by("-number").first().arrears

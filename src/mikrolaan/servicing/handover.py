@@ -28,12 +28,14 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
+from mikrolaan.accounts.models import User
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.cases.events import record_event
@@ -69,7 +71,7 @@ class HandoverError(Exception):
     """The hand-over or import was refused; nothing was changed."""
 
 
-def candidates():
+def candidates() -> QuerySet[ReminderCycle]:
     """Open cycles of loans being repaid whose last reminder has been sent."""
     last = Reminder.objects.filter(cycle=OuterRef("pk"), is_last=True)
     return (
@@ -176,7 +178,7 @@ def _fees_owed(loan: Loan, balance: Decimal) -> Decimal:
     return min(fees, balance)
 
 
-def claim_data(claim: Claim, loan: Loan) -> dict:
+def claim_data(claim: Claim, loan: Loan) -> dict[str, Any]:
     return {
         "format": "mikrolaan-claim/1",
         "claim_ref": claim.claim_ref,
@@ -196,7 +198,7 @@ def claim_data(claim: Claim, loan: Loan) -> dict:
 
 
 @transaction.atomic
-def confirm_handover(cycle: ReminderCycle, *, on: dt.date, acting_user) -> Claim:
+def confirm_handover(cycle: ReminderCycle, *, on: dt.date, acting_user: User) -> Claim:
     cycle = (
         ReminderCycle.objects.select_for_update().select_related("loan__citizen").get(pk=cycle.pk)
     )
@@ -264,7 +266,7 @@ class ImportResult:
     already: int = 0
 
 
-def _rows(text: str, columns: list[str]) -> list[tuple[int, dict]]:
+def _rows(text: str, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
@@ -294,7 +296,7 @@ def _claim(ref: str, line: int) -> Claim:
 
 
 @transaction.atomic
-def import_receipts(text: str, *, acting_user=None) -> ImportResult:
+def import_receipts(text: str, *, acting_user: User | None = None) -> ImportResult:
     """Receipts ``claim_ref,status,date,message``; every line is checked before any is kept."""
     parsed = []
     for line, row in _rows(text, ["claim_ref", "status", "date"]):
@@ -377,7 +379,7 @@ def _amount(value: str, line: int) -> Decimal:
 
 
 @transaction.atomic
-def import_payments(text: str, *, acting_user=None) -> ImportResult:
+def import_payments(text: str, *, acting_user: User | None = None) -> ImportResult:
     """Collector payments ``claim_ref,reference,date,amount``, posted as ``collector_payment``
     entries; the collector's reference makes a line count once, however often it is imported."""
     parsed = []
@@ -433,7 +435,7 @@ def can_take_back(claim: Claim) -> bool:
 
 
 @transaction.atomic
-def take_back_claim(claim: Claim, *, on: dt.date, reason: str, acting_user) -> Loan:
+def take_back_claim(claim: Claim, *, on: dt.date, reason: str, acting_user: User) -> Loan:
     """The clerk takes a rejected claim back: the loan returns from collection
     (``loans.services.take_back_from_collection``) and the clerk's task about the rejection is
     done, with the reason as its note."""

@@ -1,16 +1,19 @@
 """Start-page panels: the project leader's tasks, the finance clerk's hand-over candidates."""
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
+from mikrolaan.core.home import register_panel
 from mikrolaan.servicing.handover import candidates
 from mikrolaan.servicing.queues import open_tasks
-from mikrolaan.web.home import register_panel
 
 
 @register_panel(order=30)
-def servicing_tasks_panel(user):
+def servicing_tasks_panel(user: User) -> dict[str, Any] | None:
     if not user.is_authenticated or user.role not in (Role.PROJECT_LEADER, Role.FINANCE_CLERK):
         return None
     tasks = list(open_tasks(user)[:20])
@@ -41,7 +44,7 @@ def servicing_tasks_panel(user):
 
 
 @register_panel(order=31)
-def handover_panel(user):
+def handover_panel(user: User) -> dict[str, Any] | None:
     if not user.is_authenticated or user.role != Role.FINANCE_CLERK:
         return None
     cycles = list(candidates()[:10])

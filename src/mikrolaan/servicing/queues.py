@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from mikrolaan.accounts.models import User
+from mikrolaan.loans.models import Loan
 from mikrolaan.servicing.handover import can_take_back, candidates, checks, notice_of
-from mikrolaan.servicing.models import Claim, Reminder, ServicingRun, TaskStatus
+from mikrolaan.servicing.models import Claim, Reminder, ServicingRun, Task, TaskStatus
 from mikrolaan.servicing.tasks import tasks_for
 
 
-def loan_url(loan) -> str | None:
+def loan_url(loan: Loan) -> str | None:
     try:
         return reverse("loans:detail", args=[loan.pk])
     except NoReverseMatch:  # the loan page lives in ``loans``
         return None
 
 
-def recent_reminders(today: dt.date, days: int = 30):
+def recent_reminders(today: dt.date, days: int = 30) -> QuerySet[Reminder]:
     """Reminders of the 30 days up to the latest run (today's run, normally)."""
     latest = ServicingRun.objects.order_by("-run_on").values_list("run_on", flat=True).first()
     until = latest or today
@@ -29,7 +33,7 @@ def recent_reminders(today: dt.date, days: int = 30):
     )
 
 
-def candidate_rows(today: dt.date) -> list[dict]:
+def candidate_rows(today: dt.date) -> list[dict[str, Any]]:
     rows = []
     for cycle in candidates()[:200]:
         results = checks(cycle, today)
@@ -54,11 +58,11 @@ def claims() -> list[Claim]:
     return rows
 
 
-def latest_runs():
+def latest_runs() -> QuerySet[ServicingRun]:
     return ServicingRun.objects.all()[:7]
 
 
-def open_tasks(user):
+def open_tasks(user: User) -> QuerySet[Task]:
     return (
         tasks_for(user)
         .filter(status=TaskStatus.OPEN)
@@ -67,7 +71,7 @@ def open_tasks(user):
     )
 
 
-def done_tasks(user, limit: int = 20):
+def done_tasks(user: User, limit: int = 20) -> QuerySet[Task]:
     return (
         tasks_for(user)
         .filter(status=TaskStatus.DONE)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +27,7 @@ from django.db.models import Sum
 
 from mikrolaan.cases.events import record_event
 from mikrolaan.core.formatting import money
-from mikrolaan.letters.models import LetterKind
+from mikrolaan.letters.models import Letter, LetterKind
 from mikrolaan.letters.pdf import typeset_pdf
 from mikrolaan.letters.services import Draft, dispatch_many, send_letters
 from mikrolaan.loans import ledger
@@ -51,7 +52,7 @@ def fees_of(loan_ids: Iterable[int]) -> dict[int, Decimal]:
     return {row["loan_id"]: row["total"] for row in rows}
 
 
-def reminder_context(reminder: Reminder, *, fees: Decimal | None = None) -> dict:
+def reminder_context(reminder: Reminder, *, fees: Decimal | None = None) -> dict[str, Any]:
     """What the letter says. ``fees``: the loan's unreversed fees, when already known."""
     loan = reminder.loan
     policy = policy_of(loan)
@@ -105,7 +106,7 @@ def _post_fees(reminders: Sequence[Reminder]) -> set[int]:
     return new
 
 
-def _record_event(reminder: Reminder, letter) -> None:
+def _record_event(reminder: Reminder, letter: Letter) -> None:
     loan = reminder.loan
     record_event(
         loan.case,

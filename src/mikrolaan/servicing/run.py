@@ -35,8 +35,10 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +47,8 @@ from mikrolaan.loans.arrears import in_arrears_sql, tune_session
 from mikrolaan.loans.schedule import is_bank_day
 from mikrolaan.policy.models import LoanPolicy
 from mikrolaan.servicing.models import Reminder, RunStatus, ServicingRun
+
+T = TypeVar("T")
 
 TMP = "servicing_tmp_arrears"
 LOCK_KEY = 7_310_001  # pg advisory lock: one servicing run at a time
@@ -57,8 +61,8 @@ class RunError(Exception):
 @dataclass
 class RunResult:
     run: ServicingRun
-    counts: dict = field(default_factory=dict)
-    seconds: dict = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _money_sql(expr: str) -> str:
@@ -67,9 +71,10 @@ def _money_sql(expr: str) -> str:
     return f"ROUND({expr} / 100.0, 2)"
 
 
-def _exec(cursor, sql: str, params: dict | None = None) -> int:
+def _exec(cursor: CursorWrapper, sql: str, params: dict[str, Any] | None = None) -> int:
     cursor.execute(sql, params or {})
-    return max(cursor.rowcount, 0)
+    count: int = cursor.rowcount
+    return max(count, 0)
 
 
 # --- the steps ------------------------------------------------------------------------------
@@ -93,7 +98,7 @@ def sync_receipts(run_on: dt.date) -> int:
     return len(pending)
 
 
-def compute_arrears(cursor, run_on: dt.date) -> int:
+def compute_arrears(cursor: CursorWrapper, run_on: dt.date) -> int:
     """Loans in arrears on ``run_on`` into the temporary table (one statement)."""
     sql = in_arrears_sql(connection.vendor, run_on, loan_filter="l.status = 'active'")
     cursor.execute(f"DROP TABLE IF EXISTS {TMP}")
@@ -105,10 +110,11 @@ def compute_arrears(cursor, run_on: dt.date) -> int:
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {TMP}")
     cursor.execute(f"SELECT COUNT(*) FROM {TMP}")  # noqa: S608
-    return cursor.fetchone()[0]
+    (count,) = cursor.fetchone() or (0,)
+    return int(count)
 
 
-def close_cycles(cursor, run_on: dt.date) -> int:
+def close_cycles(cursor: CursorWrapper, run_on: dt.date) -> int:
     return _exec(
         cursor,
         f"""
@@ -128,7 +134,7 @@ def close_cycles(cursor, run_on: dt.date) -> int:
     )
 
 
-def open_cycles(cursor, run_on: dt.date, policy: LoanPolicy) -> int:
+def open_cycles(cursor: CursorWrapper, run_on: dt.date, policy: LoanPolicy) -> int:
     return _exec(
         cursor,
         f"""
@@ -143,7 +149,7 @@ def open_cycles(cursor, run_on: dt.date, policy: LoanPolicy) -> int:
     )
 
 
-def insert_reminders(cursor, run: ServicingRun, policy: LoanPolicy) -> int:
+def insert_reminders(cursor: CursorWrapper, run: ServicingRun, policy: LoanPolicy) -> int:
     interval = max(1, policy.reminder_interval_days)
     return _exec(
         cursor,
@@ -198,7 +204,7 @@ _TASK_INSERT = """
 """
 
 
-def insert_tasks(cursor, run_on: dt.date, policies: list[LoanPolicy]) -> int:
+def insert_tasks(cursor: CursorWrapper, run_on: dt.date, policies: list[LoanPolicy]) -> int:
     """Contact tasks for the project leader, once per cycle, the first reason found."""
     count = _exec(
         cursor,
@@ -314,14 +320,20 @@ def run(
         _unlock()
 
 
-def _timed(result: RunResult, name: str, func, *args, **kwargs):
+def _timed(result: RunResult, name: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     started = time.perf_counter()
     value = func(*args, **kwargs)
     result.seconds[name] = round(time.perf_counter() - started, 3)
     return value
 
 
-def _steps(result: RunResult, *, issue_letters, batch_size, after) -> None:
+def _steps(
+    result: RunResult,
+    *,
+    issue_letters: bool,
+    batch_size: int,
+    after: Callable[[int], None] | None,
+) -> None:
     run_obj = result.run
     run_on = run_obj.run_on
     counts = result.counts
@@ -334,7 +346,7 @@ def _steps(result: RunResult, *, issue_letters, batch_size, after) -> None:
             counts["in_arrears"] = _timed(result, "arrears", compute_arrears, cursor, run_on)
         with transaction.atomic():
 
-            def cycles():
+            def cycles() -> None:
                 counts["cycles_closed"] = close_cycles(cursor, run_on)
                 counts["cycles_opened"] = sum(open_cycles(cursor, run_on, p) for p in policies)
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
@@ -19,7 +21,7 @@ class TaskError(Exception):
     pass
 
 
-def tasks_for(user):
+def tasks_for(user: User) -> QuerySet[Task]:
     """The tasks this user works on: by role."""
     if not (user and user.is_authenticated and user.is_active):
         return Task.objects.none()
@@ -29,7 +31,7 @@ def tasks_for(user):
 
 
 @transaction.atomic
-def complete_task(task: Task, *, note: str, on: dt.date, acting_user) -> Task:
+def complete_task(task: Task, *, note: str, on: dt.date, acting_user: User) -> Task:
     task = (
         Task.objects.select_for_update(of=("self",))
         .select_related("loan__citizen", "loan__case")

@@ -2,11 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mikrolaan.accounts.models import User
+from mikrolaan.accounts.requests import AuthenticatedRequest
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log, log_list
@@ -22,13 +25,13 @@ from mikrolaan.servicing.models import Claim
 from mikrolaan.servicing.tasks import TaskError, complete_task, tasks_for
 
 
-def _require_clerk(user):
+def _require_clerk(user: User) -> None:
     if user.role != Role.FINANCE_CLERK:
         raise PermissionDenied
 
 
 @login_required
-def queue_page(request):
+def queue_page(request: AuthenticatedRequest) -> HttpResponseBase:
     _require_clerk(request.user)
     today = timezone.localdate()
     reminders = list(queues.recent_reminders(today))
@@ -62,7 +65,7 @@ def queue_page(request):
 
 @login_required
 @require_POST
-def confirm(request, cycle_id):
+def confirm(request: AuthenticatedRequest, cycle_id: int) -> HttpResponseBase:
     _require_clerk(request.user)
     cycle = get_object_or_404(candidates(), pk=cycle_id)
     try:
@@ -79,7 +82,7 @@ def confirm(request, cycle_id):
 
 
 @login_required
-def claim_file(request, claim_id):
+def claim_file(request: AuthenticatedRequest, claim_id: int) -> HttpResponseBase:
     _require_clerk(request.user)
     claim = get_object_or_404(Claim, pk=claim_id)
     try:
@@ -92,7 +95,7 @@ def claim_file(request, claim_id):
 
 @login_required
 @require_POST
-def take_back(request, claim_id):
+def take_back(request: AuthenticatedRequest, claim_id: int) -> HttpResponseBase:
     _require_clerk(request.user)
     claim = get_object_or_404(Claim, pk=claim_id)
     form = TakeBackForm(request.POST)
@@ -118,7 +121,7 @@ def take_back(request, claim_id):
 
 
 @login_required
-def task_page(request):
+def task_page(request: AuthenticatedRequest) -> HttpResponseBase:
     if request.user.role not in (Role.PROJECT_LEADER, Role.FINANCE_CLERK):
         raise PermissionDenied
     open_tasks = list(queues.open_tasks(request.user))
@@ -137,7 +140,7 @@ def task_page(request):
 
 @login_required
 @require_POST
-def task_done(request, task_id):
+def task_done(request: AuthenticatedRequest, task_id: int) -> HttpResponseBase:
     task = get_object_or_404(tasks_for(request.user), pk=task_id)
     form = TaskDoneForm(request.POST)
     if not form.is_valid():

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "mikrolaan.privacy",
     "mikrolaan.retention",
     "mikrolaan.web",
+    "mikrolaan.bench",
 ]
 
 MIDDLEWARE = [
@@ -200,7 +201,7 @@ LOGGING = {
 # (accounts/oidc.py; off while MIKROLAAN_OIDC_ISSUER is empty). One entry per provider.
 OIDC_PROVIDERS = {"staff": oidc_provider_settings("MIKROLAAN_OIDC_")}
 MIDDLEWARE += ["mikrolaan.accounts.oidc.StaffSessionRefresh"]
-# Small numbers stay hidden for roles without case access (reports/suppression.py).
+# Small numbers stay hidden for roles without case access (core/suppression.py).
 SUPPRESSION_THRESHOLD = int(env_str("MIKROLAAN_SUPPRESSION_THRESHOLD", "3"))
 # --- Local passwords made safe: lock-out, second factor (accounts/lockout.py, second_factor.py)
 INSTALLED_APPS += [

@@ -2,7 +2,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from mikrolaan.audit.services import log_list
-from mikrolaan.web.home import citizens_shown, panels_for
+from mikrolaan.core.home import citizens_shown, panels_for
 
 
 def home(request):

@@ -178,7 +178,7 @@ def test_the_live_server_answers_before_an_oversized_body_has_arrived(
 
 
 def test_entries_are_not_kept_but_read_again_from_the_file(loan):
-    from mikrolaan.banking.parsing import read_statement_file
+    from mikrolaan.banking.reading import read_statement_file
 
     content = camt053([pay(loan, "10.00"), Payment(Decimal("2.00")), Payment(Decimal("3.00"))])
     seen = []

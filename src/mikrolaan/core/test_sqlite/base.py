@@ -3,7 +3,7 @@
 Django's test flush (TransactionTestCase, live-server and browser tests) empties tables with
 DELETE on SQLite, which the append-only triggers refuse. This backend's flush holds an
 erasure permit (a row in ``core_erasurepermit``) for the flush's own transaction, as
-``mikrolaan.core.erasure.erasure_permit`` does. Production keeps Django's backend, where a
+``mikrolaan.audit.erasure.erasure_permit`` does. Production keeps Django's backend, where a
 flush of append-only tables stays refused. (PostgreSQL flushes with TRUNCATE, which row
 triggers do not see.)
 """

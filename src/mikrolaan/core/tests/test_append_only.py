@@ -5,13 +5,13 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, models, transaction
 
+from mikrolaan.audit.erasure import erase_fields, erase_rows, erasure_permit
 from mikrolaan.audit.models import AuditRecord
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.models import CaseEvent
 from mikrolaan.cases.tests.factories import CaseFactory
 from mikrolaan.core.append_only import append_only_models, missing_triggers
 from mikrolaan.core.checks import append_only_triggers
-from mikrolaan.core.erasure import erase_fields, erase_rows, erasure_permit
 from mikrolaan.core.models import AppendOnlyError, AppendOnlyModel, ErasurePermit
 from mikrolaan.loans.models import LedgerEntry
 

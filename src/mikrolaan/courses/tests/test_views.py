@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mikrolaan.cases.tests.factories import referred_case, screened_case
+from mikrolaan.core.home import panels_for
 from mikrolaan.courses.models import Cohort, ParticipationStatus
 from mikrolaan.courses.services import log_conversation
 from mikrolaan.courses.tests.factories import CohortFactory, in_pre_course_case
-from mikrolaan.web.home import panels_for
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from mikrolaan.accounts.tests.factories import UserFactory
 from mikrolaan.cases.constants import Stage
-from mikrolaan.decisions.page import case_page_url
+from mikrolaan.cases.view_helpers import case_page_url
 from mikrolaan.decisions.tests.factories import case_in_pre_course
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]

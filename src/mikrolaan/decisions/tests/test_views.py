@@ -3,9 +3,9 @@ from django.urls import reverse
 
 from mikrolaan.audit.models import AuditRecord
 from mikrolaan.budgets.tests.factories import budget
+from mikrolaan.core.home import panels_for
 from mikrolaan.decisions.services import approve_grant
 from mikrolaan.decisions.tests.factories import DAY, case_in_pre_course, green_decision, yellow
-from mikrolaan.web.home import panels_for
 
 pytestmark = pytest.mark.django_db
 

@@ -129,8 +129,8 @@ def test_no_suppressed_cell_can_be_worked_out_across_the_aggregate_tables(
     """The flaw of per-table suppression: a total minus the shown cells, or another table
     with the same totals, gave the hidden cell back (here: M1's 4 borrowers by gender minus
     its 3 self-supporting gave the one without a status). Checked exactly (linear algebra)."""
+    from mikrolaan.core.suppression import Grid
     from mikrolaan.courses.models import Cohort
-    from mikrolaan.reports.suppression import Grid
     from mikrolaan.reports.tests.test_suppression import _derivable_exactly
 
     m1 = Cohort.objects.get(code="M1")

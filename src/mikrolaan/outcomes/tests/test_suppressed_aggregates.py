@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from mikrolaan.core import suppression
 from mikrolaan.interchange.services import import_bundle
 from mikrolaan.interchange.tests.review_bundle import FIXTURE
 from mikrolaan.outcomes.economics import (
@@ -20,7 +21,6 @@ from mikrolaan.outcomes.economics import (
     suppress_economics,
 )
 from mikrolaan.outcomes.funnel import compute_funnel, funnel_grid, suppress_funnel
-from mikrolaan.reports import suppression
 from mikrolaan.reports.tests.test_suppression import _derivable_exactly
 
 pytestmark = pytest.mark.django_db

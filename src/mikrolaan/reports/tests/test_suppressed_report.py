@@ -14,7 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from mikrolaan.reports import services, suppression
+from mikrolaan.core import suppression
+from mikrolaan.reports import services
 from mikrolaan.reports.services import build_report, report_grid, suppress_report
 from mikrolaan.reports.tests.test_suppression import _derivable_exactly
 

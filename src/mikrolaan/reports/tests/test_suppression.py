@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mikrolaan.reports import suppression as sup
+from mikrolaan.core import suppression as sup
 
 
 def _derivable_exactly(grid: sup.Grid, hidden: set) -> set:

@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
+from mikrolaan.audit.erasure import erase_fields, erasure_permit
 from mikrolaan.audit.models import AuditRecord
 from mikrolaan.cases.models import Case, CaseEvent
-from mikrolaan.core.erasure import erase_fields, erasure_permit
 from mikrolaan.core.models import ErasurePermit
 from mikrolaan.decisions.models import MainCourseStart
 from mikrolaan.interchange.services import import_bundle

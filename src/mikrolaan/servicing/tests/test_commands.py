@@ -66,11 +66,3 @@ def test_the_command_in_a_real_process(tmp_path):
     assert "--date: '31-12' er ikke en dato (ÅÅÅÅ-MM-DD)" in bad.stderr
     back = call("servicing", "run", "--date", "2013-04-11")
     assert back.returncode != 0 and "kørsler går fremad i tid" in back.stderr
-
-
-def test_the_servicing_benchmark_on_a_small_portfolio(capsys):
-    call_command("bench", "servicing", "--loans", "60", "--as-of", "2026-11-26", "--render", "1")
-    out = capsys.readouterr().out
-    assert "first run (every cycle opens), 2026-11-26: 60 loans" in out
-    assert "same date again, 2026-11-26: 60 loans" in out and ", 0 reminders," in out
-    assert "ms per letter" in out

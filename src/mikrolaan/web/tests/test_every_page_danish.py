@@ -8,8 +8,8 @@ from django import forms
 from django.test import Client
 
 from mikrolaan.core.demo import DemoContext
-from mikrolaan.core.management.commands.demo import ORDER
 from mikrolaan.core.models import DemoLogin
+from mikrolaan.web.management.commands.demo import ORDER
 from mikrolaan.web.tests.crawl import crawl, english_msgids
 
 pytestmark = pytest.mark.django_db

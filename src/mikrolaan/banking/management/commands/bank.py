@@ -4,9 +4,11 @@ Prints what happened to each file (posted, queued with reasons, skipped, already
 and exits non-zero when a file was rejected; the other files are still imported.
 """
 
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -14,14 +16,14 @@ from mikrolaan.banking.matching import REASON_LABELS
 from mikrolaan.banking.services import ImportStatus, import_statement_file
 
 
-def _counts(counter) -> str:
+def _counts(counter: Counter[str]) -> str:
     return ", ".join(f"{REASON_LABELS.get(r, r)}: {n}" for r, n in sorted(counter.items()))
 
 
 class Command(BaseCommand):
     help = "Bank statements: import camt.053 or CSV files and post repayments by +71 payment ID."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="Import statement files.")
         imp.add_argument("files", nargs="+", metavar="FILE")
@@ -29,7 +31,9 @@ class Command(BaseCommand):
             "--account", default="", help="The account of CSV files (CSV does not name it)."
         )
 
-    def handle(self, *args, action, files, account, **options):
+    def handle(
+        self, *args: Any, action: str, files: list[str], account: str, **options: Any
+    ) -> None:
         rejected = 0
         totals = {"posted": 0, "queued": 0, "skipped": 0, "already": 0}
         for name in files:

@@ -1,8 +1,9 @@
 """``mikrolaan fund [--as-of D] [--format json|text]``: the revolving fund on a date."""
 
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from mikrolaan.loans.fund import fund_json, fund_on
@@ -12,13 +13,13 @@ from mikrolaan.loans.management.commands.loans import parse_date
 class Command(BaseCommand):
     help = "The revolving fund: paid out, repaid, outstanding, in collection, arrears ageing."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
         parser.add_argument("--format", choices=["json", "text"], default="text")
 
-    def handle(self, *args, as_of, format, **options):
-        as_of = parse_date(as_of) if as_of else timezone.localdate()
-        data = fund_json(fund_on(as_of))
+    def handle(self, *args: Any, as_of: str | None, format: str, **options: Any) -> None:
+        day = parse_date(as_of) if as_of else timezone.localdate()
+        data = fund_json(fund_on(day))
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return

@@ -2,8 +2,9 @@
 
 import datetime as dt
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,22 +25,30 @@ def parse_date(value: str) -> dt.date:
 class Command(BaseCommand):
     help = "Show a loan: terms, plan, transactions, balance, arrears, status."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         show = sub.add_parser("show", help="One loan on a date.")
         show.add_argument("loan_ref", help="Loan number (e.g. ML-2013-00001) or payment ID.")
         show.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
         show.add_argument("--format", choices=["json", "text"], default="text")
 
-    def handle(self, *args, subcommand, loan_ref, as_of, format, **options):
-        as_of = parse_date(as_of) if as_of else timezone.localdate()
+    def handle(
+        self,
+        *args: Any,
+        subcommand: str,
+        loan_ref: str,
+        as_of: str | None,
+        format: str,
+        **options: Any,
+    ) -> None:
+        day = parse_date(as_of) if as_of else timezone.localdate()
         loan = (
             Loan.objects.filter(loan_ref=loan_ref).first()
             or Loan.objects.filter(payment_id=loan_ref).first()
         )
         if loan is None:
             raise CommandError(_("No loan with number or payment ID %(ref)r.") % {"ref": loan_ref})
-        data = loan_json(loan, as_of)
+        data = loan_json(loan, day)
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return

@@ -3,8 +3,9 @@ Gældsstyrelsen reports back on claims handed over (docs/debt-collection.md). Im
 same file twice changes nothing; a bad line refuses the whole file."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from mikrolaan.servicing import handover
@@ -13,7 +14,7 @@ from mikrolaan.servicing import handover
 class Command(BaseCommand):
     help = "Receipts and payments from Gældsstyrelsen (debt collection)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         for name, text in (
             ("import-receipts", "Receipts: claim_ref,status,date,message"),
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             p = sub.add_parser(name, help=text)
             p.add_argument("file")
 
-    def handle(self, *args, subcommand, file, **options):
+    def handle(self, *args: Any, subcommand: str, file: str, **options: Any) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("No such file: %(file)s") % {"file": file})

@@ -10,8 +10,9 @@ what the letter transport reported later (CSV ``letter_id,status,date,detail``; 
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ def parse_date(value: str, option: str = "--date") -> dt.date:
 class Command(BaseCommand):
     help = "The daily servicing run: arrears, reminders, tasks, letters."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         r = sub.add_parser("run", help="Run the servicing for a date.")
         when = r.add_mutually_exclusive_group(required=True)
@@ -53,10 +54,18 @@ class Command(BaseCommand):
         rc = sub.add_parser("receipts", help="Record delivered/failed reports from a CSV file.")
         rc.add_argument("file")
 
-    def handle(self, *args, subcommand, **options):
+    def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
         getattr(self, f"do_{subcommand}")(**options)
 
-    def do_run(self, *, date, if_bank_day, no_letters, batch_size, **options):
+    def do_run(
+        self,
+        *,
+        date: str | None,
+        if_bank_day: bool,
+        no_letters: bool,
+        batch_size: int,
+        **options: Any,
+    ) -> None:
         if if_bank_day:
             day = timezone.localdate()
             if not run.should_run_today(day):
@@ -91,10 +100,10 @@ class Command(BaseCommand):
             }
         )
 
-    def do_letters(self, **options):
+    def do_letters(self, **options: Any) -> None:
         self.stdout.write(_("%(n)s reminder letters issued") % {"n": issue_pending()})
 
-    def do_receipts(self, *, file, **options):
+    def do_receipts(self, *, file: str, **options: Any) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("No such file: %(file)s") % {"file": file})

@@ -9,9 +9,9 @@ from mikrolaan.accounts import demo as accounts_demo
 from mikrolaan.accounts.models import Unit, User
 from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.cli import main
-from mikrolaan.core.management.commands import demo as demo_command
 from mikrolaan.core.models import DemoLogin
 from mikrolaan.people.models import Citizen
+from mikrolaan.web.management.commands import demo as demo_command
 
 pytestmark = pytest.mark.django_db
 

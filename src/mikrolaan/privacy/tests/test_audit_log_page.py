@@ -12,11 +12,11 @@ from openpyxl import load_workbook
 from mikrolaan.accounts.roles import Role
 from mikrolaan.accounts.services import change_role
 from mikrolaan.accounts.tests.factories import UnitFactory, UserFactory
-from mikrolaan.audit import queries
 from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.audit.services import log, log_list, log_read
 from mikrolaan.cases.tests.factories import referred_case
 from mikrolaan.people.tests.factories import CitizenFactory
+from mikrolaan.privacy.audit_log import queries
 
 pytestmark = pytest.mark.django_db
 

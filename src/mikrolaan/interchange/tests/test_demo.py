@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from mikrolaan.core.demo import DemoContext
-from mikrolaan.reports import demo
+from mikrolaan.interchange import demo
 from mikrolaan.reports.services import build_report
 
 pytestmark = pytest.mark.django_db

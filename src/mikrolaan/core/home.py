@@ -1,4 +1,4 @@
-"""What each role's start page lists: the user's cases and what is due.
+"""The start page's panels: what each role's start page lists (the user's cases, what is due).
 
 Apps contribute panels by registering a function ``panel(user) -> dict | None`` with
 ``register_panel``; a panel is a heading, rows and an optional link, rendered by
@@ -7,12 +7,15 @@ names a citizen says which (``"citizen": pk``), so the start page can record who
 """
 
 from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 _PANELS: list[tuple[int, Callable]] = []
 
 
-def register_panel(order: int):
-    def decorator(func):
+def register_panel(order: int) -> Callable[[F], F]:
+    def decorator(func: F) -> F:
         _PANELS.append((order, func))
         _PANELS.sort(key=lambda pair: pair[0])
         return func

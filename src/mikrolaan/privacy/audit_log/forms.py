@@ -4,10 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.accounts.models import User
-from mikrolaan.audit.queries import Period
 from mikrolaan.cases.forms import DateInput, DkfdsForm
 from mikrolaan.people import cpr as cprlib
 from mikrolaan.people.models import Citizen
+from mikrolaan.privacy.audit_log.queries import Period
 
 MAX_DAYS = 366
 

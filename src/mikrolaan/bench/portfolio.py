@@ -1,4 +1,4 @@
-"""A synthetic portfolio for benchmarks, and the arrears benchmark itself.
+"""A synthetic portfolio for the benchmarks.
 
 ``generate(n, as_of)`` writes ``n`` loans with citizens, plan segments, deferrals, payouts,
 payments and payment splits, paid out over the eight years before ``as_of`` with a mix of
@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mikrolaan.loans import kept, schedule
-from mikrolaan.loans.arrears import arrears_sql, tune_session
+from mikrolaan.loans.arrears import tune_session
 from mikrolaan.loans.models import Loan
 from mikrolaan.loans.plan import ensure_calendar
 from mikrolaan.policy.models import LoanPolicy
@@ -504,36 +504,3 @@ def _generate_orm(n, as_of, ids):
             PaymentSplit(entry_id=x[0], loan_id=x[1], value_date=x[2], extra_ore=x[3])
             for x in rows.splits
         )
-
-
-@dataclass
-class Timing:
-    loans: int
-    entries: int
-    seconds: float
-    in_arrears: int
-    arrears: str
-    over_30_days: int
-
-
-def time_arrears(as_of: dt.date) -> Timing:
-    """Compute every loan's arrears on ``as_of`` into a temporary table; time it."""
-    sql = arrears_sql(connection.vendor)
-    with transaction.atomic(), connection.cursor() as cursor:
-        tune_session(cursor)
-        cursor.execute("DROP TABLE IF EXISTS bench_arrears")
-        started = time.perf_counter()
-        cursor.execute(f"CREATE TEMP TABLE bench_arrears AS {sql}", {"as_of": as_of})
-        seconds = time.perf_counter() - started
-        cursor.execute(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN arrears > 0 THEN 1 ELSE 0 END), 0), "
-            "COALESCE(SUM(arrears), 0), "
-            "COALESCE(SUM(CASE WHEN days_past_due > 30 THEN 1 ELSE 0 END), 0) FROM bench_arrears"
-        )
-        loans, in_arrears, arrears, over_30 = cursor.fetchone()
-        cursor.execute("SELECT COUNT(*) FROM loans_ledgerentry")
-        entries = cursor.fetchone()[0]
-        cursor.execute("DROP TABLE bench_arrears")
-    return Timing(
-        loans, entries, seconds, in_arrears, f"{schedule.to_kr(int(arrears)):.2f}", over_30
-    )

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
-from mikrolaan.audit import export, queries, searches
-from mikrolaan.audit.forms import CitizenLookupForm, PeriodForm, UserLookupForm
+from mikrolaan.audit import searches
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.people.models import Citizen
+from mikrolaan.privacy.audit_log import export, queries
+from mikrolaan.privacy.audit_log.forms import CitizenLookupForm, PeriodForm, UserLookupForm
 
 SHOWN = 500  # records on the page; the export holds them all
 FORMATS = {

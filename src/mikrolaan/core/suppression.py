@@ -40,6 +40,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import pgettext
 
 # The marker people see in place of a hidden figure (tables, xlsx, pdf, charts): the Danish
 # statistical convention for "diskretioneret" (Danmarks Statistik).
@@ -272,3 +273,15 @@ def marked(document: dict) -> dict:
     for ptr in cells:
         set_at(out, ptr, HIDDEN)
     return out
+
+
+def suppression_note(report: dict) -> str | None:
+    """The footnote under a suppressed report, table or chart (None if nothing is hidden)."""
+    found = report.get("suppression")
+    if not found or not found.get("cells"):
+        return None
+    return pgettext(
+        "suppression",
+        "%(marker)s: hidden to protect individuals. Numbers below %(n)d are not shown, and "
+        "neither are the numbers, totals and figures they could be worked out from.",
+    ) % {"marker": MARKER, "n": found["threshold"]}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from mikrolaan.accounts.roles import role_label
 from mikrolaan.core.cells import csv_text, xlsx_cell
 
 
@@ -38,7 +39,7 @@ def rows(records) -> list[list]:
             timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"),
             str(r.user) if r.user else "",
             r.user.username if r.user else "",
-            r.role_label,
+            role_label(r.role),
             r.get_action_display(),
             r.get_channel_display(),
             r.citizen.full_name if r.citizen else "",

@@ -22,15 +22,14 @@ from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
+from mikrolaan.audit.models import Action
+from mikrolaan.audit.services import log
 from mikrolaan.core.models import AppendOnlyError, ErasurePermit
 
 
 @contextmanager
 def erasure_permit(why: str, *, acting_user=None, using: str = DEFAULT_DB_ALIAS):
     """Hold an erasure permit for the body of the ``with``: one transaction, audited."""
-    from mikrolaan.audit.models import Action
-    from mikrolaan.audit.services import log
-
     if not why.strip():
         raise ValueError("an erasure permit needs a reason")
     with transaction.atomic(using=using):

@@ -1,5 +1,5 @@
 """``mikrolaan bench servicing --loans N``: the daily servicing run over a synthetic portfolio
-(``loans.bench.generate``), on a separate database.
+(``mikrolaan.bench.portfolio``), on a separate database.
 
 Timed: the run's set-based part (arrears, cycles, reminders, tasks) for the first run over the
 portfolio (every loan in arrears gets its first cycle and reminder at once: the heaviest day),
@@ -20,13 +20,15 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from mikrolaan.core.erasure import erasure_permit
-from mikrolaan.loans import bench as loans_bench
+from mikrolaan.audit.erasure import erasure_permit
+from mikrolaan.bench import portfolio
 from mikrolaan.loans.models import Loan
 from mikrolaan.loans.schedule import next_bank_day
 from mikrolaan.servicing.models import Reminder
 from mikrolaan.servicing.reminders import reminder_pdf
 from mikrolaan.servicing.run import run
+
+HELP = "Time the daily servicing run."
 
 TABLES = [
     "servicing_taskevent",
@@ -39,8 +41,7 @@ TABLES = [
 ]
 
 
-def add_arguments(sub) -> None:
-    p = sub.add_parser("servicing", help="Time the daily servicing run.")
+def add_arguments(p) -> None:
     p.add_argument("--loans", type=int, default=10_000)
     p.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
     p.add_argument("--reuse", action="store_true", help="Use the portfolio in the database.")
@@ -49,8 +50,8 @@ def add_arguments(sub) -> None:
 
 def reset() -> None:
     """Forget earlier benchmark runs (benchmark databases only)."""
-    if Loan.objects.exclude(loan_ref__startswith=loans_bench.PREFIX).exists():
-        raise loans_bench.BenchError("this database holds real loans; use a benchmark database")
+    if Loan.objects.exclude(loan_ref__startswith=portfolio.PREFIX).exists():
+        raise portfolio.BenchError("this database holds real loans; use a benchmark database")
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(TABLES)}")
@@ -66,7 +67,7 @@ def handle(command, *, loans, as_of, reuse, render, **options) -> None:
     as_of = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
     if not reuse:
         started = time.perf_counter()
-        loans_bench.generate(loans, as_of, progress=lambda step: command.stderr.write(f"  {step}"))
+        portfolio.generate(loans, as_of, progress=lambda step: command.stderr.write(f"  {step}"))
         out(f"generated {loans:,} loans in {time.perf_counter() - started:.1f} s")
     reset()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mikrolaan.audit import views
+from mikrolaan.privacy.audit_log import views
 
 app_name = "audit"
 urlpatterns = [

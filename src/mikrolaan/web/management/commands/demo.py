@@ -20,14 +20,13 @@ from mikrolaan.core.demo import DemoContext
 ORDER = [
     "accounts",
     "courses",
-    "cases",
     "budgets",
     "decisions",
     "loans",
     "banking",
     "servicing",
     "outcomes",
-    "reports",
+    "interchange",
 ]
 
 

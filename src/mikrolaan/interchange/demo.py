@@ -19,4 +19,4 @@ def populate(ctx) -> None:
     try:
         import_bundle(REVIEW_BUNDLE)
     except BundleError as exc:  # demo data of other apps collide: leave the history out
-        ctx.data["reports_demo_skipped"] = [str(p) for p in exc.problems]
+        ctx.data["interchange_demo_skipped"] = [str(p) for p in exc.problems]

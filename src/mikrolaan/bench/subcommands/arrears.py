@@ -1,0 +1,89 @@
+"""``mikrolaan bench arrears --loans N [--as-of D] [--reuse] [--runs K]``: generate a synthetic
+portfolio (``mikrolaan.bench.portfolio``) into the configured (separate!) database and time the
+set-based arrears computation over it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from mikrolaan.bench import portfolio
+from mikrolaan.loans import schedule
+from mikrolaan.loans.arrears import arrears_sql, tune_session
+from mikrolaan.loans.management.commands.loans import parse_date
+from mikrolaan.loans.models import Loan
+
+HELP = "Time the set-based arrears run."
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--loans", type=int, default=10_000)
+    parser.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Time the portfolio already in the database instead of generating one.",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="Timed runs (default 3).")
+
+
+def handle(command, *, loans, as_of, reuse, runs, **options) -> None:
+    as_of = parse_date(as_of) if as_of else timezone.localdate()
+    if not reuse:
+        started = time.perf_counter()
+        try:
+            portfolio.generate(
+                loans,
+                as_of,
+                progress=lambda step: command.stderr.write(f"  {step}"),
+            )
+        except portfolio.BenchError as exc:
+            raise CommandError(str(exc)) from exc
+        command.stdout.write(f"generated {loans:,} loans in {time.perf_counter() - started:.1f} s")
+    elif not Loan.objects.exists():
+        raise CommandError("--reuse: the database holds no loans")
+    for run in range(1, runs + 1):
+        t = time_arrears(as_of)
+        command.stdout.write(
+            f"run {run}: arrears of {t.loans:,} loans ({t.entries:,} ledger entries) "
+            f"as of {as_of}: {t.seconds:.2f} s; {t.in_arrears:,} in arrears, "
+            f"{t.over_30_days:,} over 30 days, total arrears {t.arrears} kr."
+        )
+
+
+@dataclass
+class Timing:
+    loans: int
+    entries: int
+    seconds: float
+    in_arrears: int
+    arrears: str
+    over_30_days: int
+
+
+def time_arrears(as_of: dt.date) -> Timing:
+    """Compute every loan's arrears on ``as_of`` into a temporary table; time it."""
+    sql = arrears_sql(connection.vendor)
+    with transaction.atomic(), connection.cursor() as cursor:
+        tune_session(cursor)
+        cursor.execute("DROP TABLE IF EXISTS bench_arrears")
+        started = time.perf_counter()
+        cursor.execute(f"CREATE TEMP TABLE bench_arrears AS {sql}", {"as_of": as_of})
+        seconds = time.perf_counter() - started
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN arrears > 0 THEN 1 ELSE 0 END), 0), "
+            "COALESCE(SUM(arrears), 0), "
+            "COALESCE(SUM(CASE WHEN days_past_due > 30 THEN 1 ELSE 0 END), 0) FROM bench_arrears"
+        )
+        loans, in_arrears, arrears, over_30 = cursor.fetchone()
+        cursor.execute("SELECT COUNT(*) FROM loans_ledgerentry")
+        entries = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_arrears")
+    return Timing(
+        loans, entries, seconds, in_arrears, f"{schedule.to_kr(int(arrears)):.2f}", over_30
+    )
