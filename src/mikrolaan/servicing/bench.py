@@ -19,6 +19,7 @@ import time
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mikrolaan.core.erasure import erasure_permit
 from mikrolaan.loans import bench as loans_bench
@@ -40,11 +41,23 @@ TABLES = [
 
 
 def add_arguments(sub) -> None:
-    p = sub.add_parser("servicing", help="Time the daily servicing run.")
-    p.add_argument("--loans", type=int, default=10_000)
-    p.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
-    p.add_argument("--reuse", action="store_true", help="Use the portfolio in the database.")
-    p.add_argument("--render", type=int, default=20, help="Reminder PDFs to render and time.")
+    p = sub.add_parser("servicing", help=_("Time the daily servicing run."))
+    p.add_argument(
+        "--loans",
+        type=int,
+        default=10_000,
+        metavar=_("NUMBER"),
+        help=_("Loans to generate (default 10000)."),
+    )
+    p.add_argument("--as-of", metavar=_("DATE"), help=_("Date YYYY-MM-DD (default: today)."))
+    p.add_argument("--reuse", action="store_true", help=_("Use the portfolio in the database."))
+    p.add_argument(
+        "--render",
+        type=int,
+        default=20,
+        metavar=_("NUMBER"),
+        help=_("Reminder PDFs to render and time."),
+    )
 
 
 def reset() -> None:

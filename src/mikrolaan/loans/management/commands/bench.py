@@ -10,6 +10,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.loans import bench
 from mikrolaan.loans.management.commands.loans import parse_date
@@ -17,19 +19,29 @@ from mikrolaan.loans.models import Loan
 
 
 class Command(BaseCommand):
-    help = "Benchmarks on a synthetic portfolio (use a separate database)."
+    help = gettext_lazy("Benchmarks on a synthetic portfolio (use a separate database).")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        arrears = sub.add_parser("arrears", help="Time the set-based arrears run.")
-        arrears.add_argument("--loans", type=int, default=10_000)
-        arrears.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
+        arrears = sub.add_parser("arrears", help=_("Time the set-based arrears run."))
+        arrears.add_argument(
+            "--loans",
+            type=int,
+            default=10_000,
+            metavar=_("NUMBER"),
+            help=_("Loans to generate (default 10000)."),
+        )
+        arrears.add_argument(
+            "--as-of", metavar=_("DATE"), help=_("Date YYYY-MM-DD (default: today).")
+        )
         arrears.add_argument(
             "--reuse",
             action="store_true",
-            help="Time the portfolio already in the database instead of generating one.",
+            help=_("Time the portfolio already in the database instead of generating one."),
         )
-        arrears.add_argument("--runs", type=int, default=3, help="Timed runs (default 3).")
+        arrears.add_argument(
+            "--runs", type=int, default=3, metavar=_("NUMBER"), help=_("Timed runs (default 3).")
+        )
         from mikrolaan.servicing import bench as servicing_bench
 
         servicing_bench.add_arguments(sub)

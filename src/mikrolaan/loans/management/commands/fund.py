@@ -4,17 +4,25 @@ import json
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.loans.fund import fund_json, fund_on
 from mikrolaan.loans.management.commands.loans import parse_date
 
 
 class Command(BaseCommand):
-    help = "The revolving fund: paid out, repaid, outstanding, in collection, arrears ageing."
+    help = gettext_lazy(
+        "The revolving fund: paid out, repaid, outstanding, in collection, arrears ageing."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
-        parser.add_argument("--format", choices=["json", "text"], default="text")
+        parser.add_argument(
+            "--as-of", metavar=_("DATE"), help=_("Date YYYY-MM-DD (default: today).")
+        )
+        parser.add_argument(
+            "--format", choices=["json", "text"], default="text", help=_("Output format.")
+        )
 
     def handle(self, *args, as_of, format, **options):
         as_of = parse_date(as_of) if as_of else timezone.localdate()
