@@ -54,3 +54,21 @@ def test_decision_events_written_in_english_read_in_danish(project_leader, benef
     assert shown["loan_granted"][0].endswith(" kr. bevilget")
     assert shown["decision"][0].startswith("Runde 1: grøn")
     assert shown["budget_submitted"][0].startswith("Budgetversion 1 indsendt; lånebehov ")
+
+
+def test_a_conversation_logged_in_english_reads_in_danish(project_leader):
+    from mikrolaan.courses.services import log_conversation
+
+    case = referred_case(referred_on=dt.date(2026, 11, 2))
+    with translation.override("en"):
+        conversation = log_conversation(
+            case,
+            kind="individual",
+            held_on=dt.date(2026, 11, 20),
+            duration_minutes=45,
+            place="Café Møllen",
+            today=dt.date(2026, 11, 30),
+            acting_user=project_leader,
+        )
+    assert conversation.event.summary.startswith("Individual conversation")
+    assert summaries(case)["conversation"] == ["Individuel samtale (projektleder), Café Møllen"]
