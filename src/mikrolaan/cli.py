@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     from mikrolaan.audit import context, shell
+    from mikrolaan.core import command_language
+
+    command_language.install()  # argparse's and Django's texts in Danish, for every command
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "mikrolaan"

@@ -6,4 +6,7 @@ class BankingConfig(AppConfig):
     label = "banking"
 
     def ready(self) -> None:
-        from mikrolaan.banking import home  # noqa: F401 - registers the start-page panel
+        from mikrolaan.banking import (
+            home,  # noqa: F401 - registers the start-page panel
+            stored_texts,  # noqa: F401 - reads old ledger reasons
+        )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from mikrolaan.accounts.models import User
 from mikrolaan.audit.models import Action
@@ -277,6 +278,13 @@ def _entry(statement: Statement, parsed, identity: str, acting_user: User) -> Ba
     )
 
 
+def _entry_reason(entry: BankEntry) -> str:
+    """The ledger entry's reason, in the programme's language whoever imports the file: the
+    ledger is read by every role ("Kontoudtog 02.11.2026, linje 2")."""
+    with override(settings.LANGUAGE_CODE):
+        return f"{entry.statement.label}, {entry.place}"
+
+
 def _handle_new_entry(entry: BankEntry, acting_user: User) -> EntryHandling:
     decision = decide(entry)
     if decision.outcome != Outcome.POSTED:
@@ -300,7 +308,7 @@ def _handle_new_entry(entry: BankEntry, acting_user: User) -> EntryHandling:
                 acting_user=_user(acting_user),
                 source=EntrySource.BANK,
                 external_id=entry.identity,
-                why=f"{entry.statement.label}, {entry.place}",
+                why=_entry_reason(entry),
             )
     except ledger.LedgerError as exc:
         # The matching rules should never let this happen; if they do, the clerk decides.

@@ -29,9 +29,19 @@ def _register_event_kinds():
     from django.utils.translation import gettext_lazy
 
     from mikrolaan.budgets.services import EVENT_BUDGET_SUBMITTED
-    from mikrolaan.cases.page import register_event_kind
+    from mikrolaan.cases.page import register_event_kind, register_event_summary
 
     register_event_kind(EVENT_BUDGET_SUBMITTED, gettext_lazy("Budget submitted"))
+
+    # The summary in the reader's language, from the event's data (issue 9).
+    @register_event_summary(EVENT_BUDGET_SUBMITTED)
+    def budget_submitted_summary(event):
+        from mikrolaan.core.formatting import number
+
+        return _("Budget version %(n)s submitted; loan need %(need)s kr.") % {
+            "n": event.data["version"],
+            "need": number(event.data["loan_need"], 2),
+        }
 
 
 _register_event_kinds()

@@ -122,7 +122,7 @@ def register_event_summary(kind: str) -> Callable[[F], F]:
 def event_summary(event) -> str:
     from django.core.exceptions import ObjectDoesNotExist
 
-    from mikrolaan.core.formatting import reformat_amounts
+    from mikrolaan.core.stored_texts import readable
 
     func = _EVENT_SUMMARIES.get(event.kind)
     if func is not None:
@@ -132,4 +132,4 @@ def event_summary(event) -> str:
             text = None
         if text:
             return str(text)
-    return reformat_amounts(event.summary)
+    return readable(event.summary)

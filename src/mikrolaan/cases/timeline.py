@@ -11,7 +11,13 @@ from mikrolaan.cases.page import (
     register_event_kind,
     register_event_summary,
 )
-from mikrolaan.cases.services import corrected_value, event_date, may_correct_date
+from mikrolaan.cases.services import (
+    CORRECTABLE,
+    DATE_FIELD,
+    corrected_value,
+    event_date,
+    may_correct_date,
+)
 
 for _kind in EventKind:
     register_event_kind(_kind.value, _kind.label)
@@ -90,10 +96,22 @@ def dropout_details(event):
     ]
 
 
+def _corrected_field_label(event) -> str:
+    """The corrected field's name in the reader's language (the stored label is the language
+    of whoever corrected it)."""
+    field, corrected = event.data.get("field", ""), event.corrects
+    if field == DATE_FIELD:
+        return str(_("Date"))
+    if corrected is not None and corrected.kind in CORRECTABLE:
+        record = getattr(corrected, CORRECTABLE[corrected.kind][0])
+        return str(record._meta.get_field(field).verbose_name)
+    return event.data.get("label", "")
+
+
 @register_event_details(EventKind.CORRECTION)
 def correction_details(event):
     return [
-        (_("Field"), event.data.get("label", "")),
+        (_("Field"), _corrected_field_label(event)),
         (_("Before"), event.data.get("old", "")),
         (_("After"), event.data.get("value", "")),
     ]
@@ -116,3 +134,19 @@ for _kind in SCREENING_STEPS:
 @register_event_summary(EventKind.DROPOUT)
 def dropout_summary(event):
     return event.dropout.get_reason_display()
+
+
+@register_event_summary(EventKind.CORRECTION)
+def correction_summary(event):
+    what = event_label(event.corrects.kind)
+    if event.data.get("field") == DATE_FIELD:
+        return _("%(what)s: date corrected") % {"what": what}
+    return _("%(what)s: %(field)s corrected") % {
+        "what": what,
+        "field": _corrected_field_label(event),
+    }
+
+
+@register_event_summary(EventKind.REGISTERED_IN_ERROR)
+def registered_in_error_summary(event):
+    return _("Registered in error")

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy
 
 from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.constants import EventKind, Stage
-from mikrolaan.cases.page import register_action, register_event_details, register_section
+from mikrolaan.cases.page import (
+    register_action,
+    register_event_details,
+    register_event_summary,
+    register_section,
+)
 from mikrolaan.cases.services import final_screening_recommends
 from mikrolaan.courses.services import (
     CONVERSATION_ROLES,
@@ -93,3 +98,10 @@ def conversation_details(event):
         (gettext_lazy("Duration (minutes)"), str(c.duration_minutes)),
         *([(gettext_lazy("Notes"), c.notes)] if c.notes else []),
     ]
+
+
+@register_event_summary(EventKind.CONVERSATION)
+def conversation_summary(event):
+    """In the reader's language (the stored summary has the kind in the writer's)."""
+    c = event.conversation
+    return f"{c.get_kind_display()}, {c.place}"

@@ -47,6 +47,8 @@ def decisions_section(case, user):
         "start": start,
         "fit": case.fit_for_work.order_by("-pk").first(),
         "payout_blockers": main_course.payout_blockers(case) if grant else [],
+        # Once paid out, "ready for payout" would be stale: the loan section shows the loan.
+        "paid_out": bool(grant) and case.loans.filter(disbursed_on__isnull=False).exists(),
     }
     context["ctx"] = context  # the template reads ``ctx.…`` however the case page passes it
     return {"template": "decisions/case_section.html", "context": context}
@@ -87,7 +89,7 @@ def decision_actions(case, user):
 def _register_event_kinds():
     from django.utils.translation import gettext_lazy
 
-    from mikrolaan.cases.page import register_event_kind
+    from mikrolaan.cases.page import register_event_kind, register_event_summary
     from mikrolaan.decisions.main_course import EVENT_FIT_FOR_WORK, EVENT_MAIN_COURSE_STARTED
     from mikrolaan.decisions.services import (
         EVENT_DECISION,
@@ -102,6 +104,49 @@ def _register_event_kinds():
     register_event_kind(EVENT_GRANT_REFUSED, gettext_lazy("Loan grant refused"))
     register_event_kind(EVENT_MAIN_COURSE_STARTED, gettext_lazy("Main course started"))
     register_event_kind(EVENT_FIT_FOR_WORK, gettext_lazy("Declared fit for work"))
+
+    # Summaries in the reader's language, from the event's data (the stored text, written in
+    # the language of whoever acted, is the fallback; issue 9).
+    from mikrolaan.accounts.roles import Role
+    from mikrolaan.core.formatting import money
+    from mikrolaan.decisions.models import Colour, RedOutcome
+
+    @register_event_summary(EVENT_DECISION)
+    def decision_summary(event):
+        data = event.data
+        text = _("Round %(n)s: %(colour)s") % {
+            "n": data["round"],
+            "colour": Colour(data["colour"]).label.lower(),
+        }
+        if data["colour"] == Colour.GREEN and data.get("proposed_amount"):
+            text += " · " + _("proposed loan %(amount)s") % {
+                "amount": money(data["proposed_amount"])
+            }
+        if data["colour"] == Colour.RED and data.get("red_outcome"):
+            text += " · " + str(RedOutcome(data["red_outcome"]).label)
+        return text
+
+    @register_event_summary(EVENT_GRANT_APPROVED)
+    def approved_summary(event):
+        return _("Loan grant approved by %(role)s %(name)s") % {
+            "role": Role(event.data["role"]).label.lower(),
+            "name": event.recorded_by,
+        }
+
+    @register_event_summary(EVENT_GRANT_REFUSED)
+    def refused_summary(event):
+        return _("Loan grant refused by %(role)s %(name)s") % {
+            "role": Role(event.data["role"]).label.lower(),
+            "name": event.recorded_by,
+        }
+
+    @register_event_summary(EVENT_LOAN_GRANTED)
+    def granted_summary(event):
+        return _("Loan of %(amount)s granted") % {"amount": money(event.data["amount"])}
+
+    @register_event_summary(EVENT_FIT_FOR_WORK)
+    def fit_summary(event):
+        return _("Declared fit for work")
 
 
 _register_event_kinds()

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.bench import portfolio
 from mikrolaan.loans import schedule
@@ -18,18 +20,26 @@ from mikrolaan.loans.arrears import arrears_sql, tune_session
 from mikrolaan.loans.management.commands.loans import parse_date
 from mikrolaan.loans.models import Loan
 
-HELP = "Time the set-based arrears run."
+HELP = gettext_lazy("Time the set-based arrears run.")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--loans", type=int, default=10_000)
-    parser.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
+    parser.add_argument(
+        "--loans",
+        type=int,
+        default=10_000,
+        metavar=_("NUMBER"),
+        help=_("Loans to generate (default 10000)."),
+    )
+    parser.add_argument("--as-of", metavar=_("DATE"), help=_("Date YYYY-MM-DD (default: today)."))
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="Time the portfolio already in the database instead of generating one.",
+        help=_("Time the portfolio already in the database instead of generating one."),
     )
-    parser.add_argument("--runs", type=int, default=3, help="Timed runs (default 3).")
+    parser.add_argument(
+        "--runs", type=int, default=3, metavar=_("NUMBER"), help=_("Timed runs (default 3).")
+    )
 
 
 def handle(command, *, loans, as_of, reuse, runs, **options) -> None:

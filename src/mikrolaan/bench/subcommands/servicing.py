@@ -19,6 +19,8 @@ import time
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.audit.erasure import erasure_permit
 from mikrolaan.bench import portfolio
@@ -28,7 +30,7 @@ from mikrolaan.servicing.models import Reminder
 from mikrolaan.servicing.reminders import reminder_pdf
 from mikrolaan.servicing.run import run
 
-HELP = "Time the daily servicing run."
+HELP = gettext_lazy("Time the daily servicing run.")
 
 TABLES = [
     "servicing_taskevent",
@@ -42,10 +44,22 @@ TABLES = [
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--loans", type=int, default=10_000)
-    p.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
-    p.add_argument("--reuse", action="store_true", help="Use the portfolio in the database.")
-    p.add_argument("--render", type=int, default=20, help="Reminder PDFs to render and time.")
+    p.add_argument(
+        "--loans",
+        type=int,
+        default=10_000,
+        metavar=_("NUMBER"),
+        help=_("Loans to generate (default 10000)."),
+    )
+    p.add_argument("--as-of", metavar=_("DATE"), help=_("Date YYYY-MM-DD (default: today)."))
+    p.add_argument("--reuse", action="store_true", help=_("Use the portfolio in the database."))
+    p.add_argument(
+        "--render",
+        type=int,
+        default=20,
+        metavar=_("NUMBER"),
+        help=_("Reminder PDFs to render and time."),
+    )
 
 
 def reset() -> None:

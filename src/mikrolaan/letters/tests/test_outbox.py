@@ -81,11 +81,11 @@ def test_queued_letters_are_sent_by_the_command_once(project_leader):
     )  # on_commit never ran: still queued
     out = StringIO()
     call_command("letters", "send", stdout=out)
-    assert "1 letters sent" in out.getvalue()
+    assert "1 brev sendt" in out.getvalue()
     letter.refresh_from_db()
     assert letter.status == LetterStatus.DELIVERED
     call_command("letters", "send", stdout=out)
-    assert "0 letters sent" in out.getvalue()
+    assert "0 breve sendt" in out.getvalue()
 
 
 def test_many_letters_go_out_together_and_a_failing_hand_over_stops_none_of_the_others(

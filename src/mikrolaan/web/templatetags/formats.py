@@ -1,8 +1,9 @@
-"""Template filters for money, numbers and dates (``mikrolaan.core.formatting``), built in."""
+"""Template filters for money, numbers and dates (``mikrolaan.core.formatting``) and old stored
+texts (``mikrolaan.core.stored_texts``), built in."""
 
 from django import template
 
-from mikrolaan.core import formatting
+from mikrolaan.core import formatting, stored_texts
 
 register = template.Library()
 
@@ -13,3 +14,4 @@ register.filter("long_date", formatting.long_date)
 register.filter("month", formatting.month)
 register.filter("months", formatting.months)
 register.filter("days", formatting.days)
+register.filter("stored_text", stored_texts.readable)

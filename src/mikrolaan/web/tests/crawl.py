@@ -1,17 +1,17 @@
 """Walk every page a signed-in user can reach by following links, and list what is not Danish.
 
 Used by ``test_every_page_danish.py`` (on the demo programme, as each role). A page fails on
-Django's "---------", on a known English text of the catalogues (a msgid whose Danish differs)
-or an amount in Python's form ("44050.00", "DKK") in its visible text, and on a server error.
+Django's "---------", on English (``english.py``: a known English text of the catalogues, or
+a common English word in text, titles, labels, placeholders and button values), on an amount
+in Python's form ("44050.00", "DKK") in its visible text, and on a server error.
 """
 
 import re
 from collections import Counter, deque
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
-import mikrolaan
+from mikrolaan.web.tests.english import english_in, english_msgids
 
 # Not pages: files, signing out, Django's admin (its own translation), language switches.
 SKIP = re.compile(
@@ -51,26 +51,6 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def english_msgids() -> list[str]:
-    """English texts of the catalogues that are translated into other Danish words: seen in a
-    page, they were not translated. Only texts of several words (single words and names are
-    the same in both languages too often)."""
-    found = set()
-    pattern = re.compile(r'^msgid "(.*)"\nmsgstr "(.*)"$', re.M)
-    for po in Path(mikrolaan.__file__).parent.glob("*/locale/da/LC_MESSAGES/django.po"):
-        for english, danish in pattern.findall(po.read_text(encoding="utf-8")):
-            if (
-                english
-                and danish
-                and english != danish
-                and "%" not in english
-                and "{" not in english
-                and len(english.split()) >= 3
-            ):
-                found.add(english.replace('\\"', '"'))
-    return sorted(found)
-
-
 def _shape(path: str) -> str:
     return re.sub(r"/[0-9]+(?=/|$)", "/N", re.sub(r"[0-9a-f-]{20,}", "H", path))
 
@@ -98,9 +78,8 @@ def crawl(client, start: str = "/", limit: int = 400, english=None) -> tuple[dic
             problems.setdefault(path, []).append('"---------"')
         for raw in RAW_FIGURES.findall(text):
             problems.setdefault(path, []).append(f"raw figure: {raw!r}")
-        for msgid in english:
-            if msgid in text:
-                problems.setdefault(path, []).append(f"English: {msgid!r}")
+        for problem in english_in(text, english):
+            problems.setdefault(path, []).append(problem)
         for href in parser.links:
             href = urldefrag(href)[0]
             parsed = urlparse(href)

@@ -10,7 +10,8 @@ from django.test import Client
 from mikrolaan.core.demo import DemoContext
 from mikrolaan.core.models import DemoLogin
 from mikrolaan.web.management.commands.demo import ORDER
-from mikrolaan.web.tests.crawl import crawl, english_msgids
+from mikrolaan.web.tests.crawl import _Text, crawl, english_msgids
+from mikrolaan.web.tests.english import english_words
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,14 @@ def test_a_select_offers_a_danish_empty_choice():
 
     html = str(Form())
     assert "Vælg …" in html and "---------" not in html
+
+
+def test_single_english_words_are_found_in_text_and_attributes():
+    html = (
+        '<button>Save</button><a title="Next page" href="/">Næste</a>'
+        '<input type="submit" value="Cancel"><input placeholder="Search">'
+        "<p>Status: Open source sags- og lånesystem; Første screening; OK</p>"
+    )
+    parser = _Text()
+    parser.feed(html)
+    assert english_words(" ".join(parser.parts)) == ["Save", "Next", "page", "Cancel", "Search"]

@@ -4,6 +4,7 @@ user; the change goes through ``change_role`` and its audit record like any othe
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.accounts.models import Unit, User
 from mikrolaan.accounts.roles import Role
@@ -11,13 +12,20 @@ from mikrolaan.accounts.services import change_role
 
 
 class Command(BaseCommand):
-    help = "Give a user a role (and unit) from the server, with a reason for the audit log."
+    help = gettext_lazy(
+        "Give a user a role (and unit) from the server, with a reason for the audit log."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
-        parser.add_argument("role", choices=Role.values)
-        parser.add_argument("--unit", help="Code of the job-centre unit.")
-        parser.add_argument("--why", required=True, help="Reason, recorded in the audit log.")
+        parser.add_argument("username", metavar=_("USERNAME"))
+        parser.add_argument("role", choices=Role.values, help=_("The role to give."))
+        parser.add_argument("--unit", metavar=_("UNIT"), help=_("Code of the job-centre unit."))
+        parser.add_argument(
+            "--why",
+            required=True,
+            metavar=_("REASON"),
+            help=_("Reason, recorded in the audit log."),
+        )
 
     def handle(self, *args, username, role, unit, why, **options):
         try:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from mikrolaan.banking.matching import REASON_LABELS
 from mikrolaan.banking.services import ImportStatus, import_statement_file
@@ -21,14 +21,19 @@ def _counts(counter: Counter[str]) -> str:
 
 
 class Command(BaseCommand):
-    help = "Bank statements: import camt.053 or CSV files and post repayments by +71 payment ID."
+    help = gettext_lazy(
+        "Bank statements: import camt.053 or CSV files and post repayments by +71 payment ID."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        imp = sub.add_parser("import", help="Import statement files.")
-        imp.add_argument("files", nargs="+", metavar="FILE")
+        imp = sub.add_parser("import", help=_("Import statement files."))
+        imp.add_argument("files", nargs="+", metavar=_("FILE"), help=_("camt.053 or CSV files"))
         imp.add_argument(
-            "--account", default="", help="The account of CSV files (CSV does not name it)."
+            "--account",
+            default="",
+            metavar=_("ACCOUNT"),
+            help=_("The account of CSV files (CSV does not name it)."),
         )
 
     def handle(

@@ -8,12 +8,13 @@ The subcommands are the modules of ``mikrolaan.bench.subcommands``.
 """
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.bench.subcommands import all_subcommands
 
 
 class Command(BaseCommand):
-    help = "Benchmarks on a synthetic portfolio (use a separate database)."
+    help = gettext_lazy("Benchmarks on a synthetic portfolio (use a separate database).")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)

@@ -5,27 +5,45 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.core.static_files import collect_if_changed
 
 
 class Command(BaseCommand):
-    help = "Run the web server (gunicorn, static files by WhiteNoise). Default 127.0.0.1:8000."
+    help = gettext_lazy(
+        "Run the web server (gunicorn, static files by WhiteNoise). Default 127.0.0.1:8000."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "addrport",
+            nargs="?",
+            default="127.0.0.1:8000",
+            metavar=_("ADDRESS:PORT"),
+            help=_("Where to listen (default 127.0.0.1:8000)."),
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            metavar=_("NUMBER"),
+            help=_("Worker processes (default 2)."),
+        )
         parser.add_argument(
             "--no-collectstatic",
             action="store_true",
-            help="Do not collect static files first (they are collected only when changed).",
+            help=_("Do not collect static files first (they are collected only when changed)."),
         )
 
         parser.add_argument(
             "--with-demo",
             action="store_true",
-            help="First migrate and load the demo programme if the database is empty "
-            "(./dev start: one start-up instead of three).",
+            help=_(
+                "First migrate and load the demo programme if the database is empty "
+                "(./dev start: one start-up instead of three)."
+            ),
         )
 
     def handle(self, *args, addrport, workers, no_collectstatic, with_demo, **options):

@@ -1,12 +1,15 @@
 """``mikrolaan settings_doc``: the environment variables as Markdown (docs/configuration.md)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.settings.env import ENVIRONMENT
 
 
 class Command(BaseCommand):
-    help = "Print every environment variable the system reads, with default and meaning."
+    help = gettext_lazy(
+        "Print every environment variable the system reads, with default and meaning."
+    )
 
     def handle(self, *args, **options):
         self.stdout.write("# Configuration\n")

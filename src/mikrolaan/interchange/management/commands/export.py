@@ -7,32 +7,49 @@ CPR, no names; see ``mikrolaan.outcomes.research_export``).
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.interchange.services import export_bundle
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Export the programme's data as an interchange bundle (a folder, or PATH.zip); with "
         "--pseudonymised, the research bundle for evaluators."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="a folder, or a file name ending in .zip")
+        parser.add_argument(
+            "path", metavar=_("PATH"), help=_("a folder, or a file name ending in .zip")
+        )
         parser.add_argument(
             "--pseudonymised",
             action="store_true",
-            help="no CPR numbers and no names; pseudonyms from --key-file; small counts "
-            "suppressed in the aggregate tables",
+            help=_(
+                "no CPR numbers and no names; pseudonyms from --key-file; small counts "
+                "suppressed in the aggregate tables"
+            ),
         )
-        parser.add_argument("--key-file", help="with --pseudonymised: the export key's file")
+        parser.add_argument(
+            "--key-file",
+            metavar=_("FILE"),
+            help=_("with --pseudonymised: the export key's file"),
+        )
         parser.add_argument(
             "--min-count",
             type=int,
             default=None,
-            help="with --pseudonymised (default: MIKROLAAN_SUPPRESSION_THRESHOLD)",
+            metavar=_("NUMBER"),
+            help=_(
+                "with --pseudonymised: smallest count shown (default: the setting "
+                "MIKROLAAN_SUPPRESSION_THRESHOLD)"
+            ),
         )
-        parser.add_argument("--as-of", help="with --pseudonymised: date of the aggregates")
+        parser.add_argument(
+            "--as-of",
+            metavar=_("DATE"),
+            help=_("with --pseudonymised: date of the aggregates"),
+        )
 
     def handle(self, *args, path, pseudonymised, key_file, min_count, as_of, **options):
         if pseudonymised:

@@ -4,20 +4,22 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from mikrolaan.interchange.services import BundleError, import_bundle
 
 
 class Command(BaseCommand):
-    help = "Import an interchange bundle (a folder or a .zip); all of it or nothing."
+    help = gettext_lazy("Import an interchange bundle (a folder or a .zip); all of it or nothing.")
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="folder or .zip holding the bundle's CSV files")
+        parser.add_argument(
+            "path", metavar=_("PATH"), help=_("folder or .zip holding the bundle's CSV files")
+        )
         parser.add_argument(
             "--progress",
             action="store_true",
-            help="show a progress bar even when stderr is not a terminal",
+            help=_("show a progress bar even when stderr is not a terminal"),
         )
 
     def handle(self, *args, path, progress, **options):

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.core.formatting import money, months, number, short_date
 from mikrolaan.loans.models import Loan, LoanStatus
@@ -23,14 +24,20 @@ def parse_date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Show a loan: terms, plan, transactions, balance, arrears, status."
+    help = gettext_lazy("Show a loan: terms, plan, transactions, balance, arrears, status.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        show = sub.add_parser("show", help="One loan on a date.")
-        show.add_argument("loan_ref", help="Loan number (e.g. ML-2013-00001) or payment ID.")
-        show.add_argument("--as-of", default=None, help="Date YYYY-MM-DD (default: today).")
-        show.add_argument("--format", choices=["json", "text"], default="text")
+        show = sub.add_parser("show", help=_("One loan on a date."))
+        show.add_argument(
+            "loan_ref",
+            metavar=_("LOAN"),
+            help=_("Loan number (e.g. ML-2013-00001) or payment ID."),
+        )
+        show.add_argument("--as-of", metavar=_("DATE"), help=_("Date YYYY-MM-DD (default: today)."))
+        show.add_argument(
+            "--format", choices=["json", "text"], default="text", help=_("Output format.")
+        )
 
     def handle(
         self,

@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.core.formatting import money, number, short_date
 from mikrolaan.outcomes.economics import (
@@ -18,15 +19,21 @@ from mikrolaan.outcomes.views import ECONOMICS_LINES
 
 
 class Command(BaseCommand):
-    help = "Public support saved by self-supporting days against programme cost and losses."
+    help = gettext_lazy(
+        "Public support saved by self-supporting days against programme cost and losses."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", help="date YYYY-MM-DD (default: today)")
-        parser.add_argument("--format", choices=["json", "text"], default="json")
+        parser.add_argument(
+            "--as-of", metavar=_("DATE"), help=_("date YYYY-MM-DD (default: today)")
+        )
+        parser.add_argument(
+            "--format", choices=["json", "text"], default="json", help=_("Output format.")
+        )
         parser.add_argument(
             "--suppress",
             action="store_true",
-            help="hide small numbers as for roles without case access (json only)",
+            help=_("hide small numbers as for roles without case access (json only)"),
         )
 
     def handle(self, *args, as_of=None, format="json", suppress=False, **options):

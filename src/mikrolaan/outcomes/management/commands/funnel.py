@@ -6,6 +6,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.core.formatting import short_date
 from mikrolaan.outcomes.funnel import STEPS, compute_funnel, step_labels, suppress_funnel
@@ -21,15 +22,21 @@ def parse_date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "The funnel referred → screened → admitted → decision → borrower, with dropouts."
+    help = gettext_lazy(
+        "The funnel referred → screened → admitted → decision → borrower, with dropouts."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", help="date YYYY-MM-DD (default: today)")
-        parser.add_argument("--format", choices=["json", "text"], default="json")
+        parser.add_argument(
+            "--as-of", metavar=_("DATE"), help=_("date YYYY-MM-DD (default: today)")
+        )
+        parser.add_argument(
+            "--format", choices=["json", "text"], default="json", help=_("Output format.")
+        )
         parser.add_argument(
             "--suppress",
             action="store_true",
-            help="hide small numbers as for roles without case access (json only)",
+            help=_("hide small numbers as for roles without case access (json only)"),
         )
 
     def handle(self, *args, as_of=None, format="json", suppress=False, **options):

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.outcomes.management.commands.funnel import parse_date
 from mikrolaan.outcomes.research_export import (
@@ -13,26 +15,37 @@ from mikrolaan.outcomes.research_export import (
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Write a pseudonymised bundle (no CPR, no names, birth year and gender only) with "
         "aggregate tables where small counts are suppressed."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="folder to write (created if missing)")
+        parser.add_argument(
+            "path", metavar=_("FOLDER"), help=_("folder to write (created if missing)")
+        )
         parser.add_argument(
             "--key-file",
             required=True,
-            help=f"file holding the export key (at least {MIN_KEY_BYTES} bytes); keep it to "
-            "make later exports linkable, use a new one to make them unlinkable",
+            metavar=_("FILE"),
+            help=_(
+                "file holding the export key (at least %(bytes)s bytes); keep it to "
+                "make later exports linkable, use a new one to make them unlinkable"
+            )
+            % {"bytes": MIN_KEY_BYTES},
         )
         parser.add_argument(
             "--min-count",
             type=int,
             default=None,
-            help="smallest count shown (default: MIKROLAAN_SUPPRESSION_THRESHOLD, 3)",
+            metavar=_("NUMBER"),
+            help=_("smallest count shown (default: MIKROLAAN_SUPPRESSION_THRESHOLD, 3)"),
         )
-        parser.add_argument("--as-of", help="date for the aggregate tables (default: today)")
+        parser.add_argument(
+            "--as-of",
+            metavar=_("DATE"),
+            help=_("date for the aggregate tables (default: today)"),
+        )
 
     def handle(self, *args, path, key_file, min_count, as_of=None, **options):
         try:

@@ -11,22 +11,23 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.privacy import services, writers
 
 
 class Command(BaseCommand):
-    @property
-    def help(self):  # translated when shown (argparse cannot take a lazy text)
-        return _("Write everything the system holds on a citizen into a folder (PDF and JSON).")
+    help = gettext_lazy(
+        "Write everything the system holds on a citizen into a folder (PDF and JSON)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("cpr", help=_("The citizen's CPR number (DDMMYY-SSSS)."))
+        parser.add_argument("cpr", metavar="CPR", help=_("The citizen's CPR number (DDMMYY-SSSS)."))
         parser.add_argument(
             "-o",
             "--output",
             required=True,
-            metavar="DIR",
+            metavar=_("FOLDER"),
             help=_("Folder for the files; created, readable by you only, if it does not exist."),
         )
 

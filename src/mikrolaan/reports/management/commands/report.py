@@ -9,6 +9,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.reports.services import build_report, suppress_report
 
@@ -21,17 +22,30 @@ def _date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "The review's chapter-7 tables for an as-of date, as json, xlsx or pdf."
+    help = gettext_lazy("The review's chapter-7 tables for an as-of date, as json, xlsx or pdf.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", required=True, help="YYYY-MM-DD")
-        parser.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
-        parser.add_argument("-o", "--output", help="file to write (json: default stdout)")
-        parser.add_argument("--cohorts", help="comma-separated cohort codes, e.g. M3,M4,M5,M6")
+        parser.add_argument(
+            "--as-of", required=True, metavar=_("DATE"), help=_("The date, YYYY-MM-DD.")
+        )
+        parser.add_argument(
+            "--format", choices=["json", "xlsx", "pdf"], default="json", help=_("Output format.")
+        )
+        parser.add_argument(
+            "-o",
+            "--output",
+            metavar=_("FILE"),
+            help=_("file to write (json: default stdout)"),
+        )
+        parser.add_argument(
+            "--cohorts",
+            metavar=_("COHORTS"),
+            help=_("comma-separated cohort codes, e.g. M3,M4,M5,M6"),
+        )
         parser.add_argument(
             "--suppress",
             action="store_true",
-            help="hide small numbers as for roles without case access (the aggregate version)",
+            help=_("hide small numbers as for roles without case access (the aggregate version)"),
         )
 
     def handle(self, *args, as_of, format, output, cohorts, suppress=False, **options):

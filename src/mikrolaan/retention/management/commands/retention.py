@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.cases.models import Case
 from mikrolaan.retention import services
@@ -23,13 +24,15 @@ def parse_date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Retention: anonymise case data that is due and delete old audit records."
+    help = gettext_lazy("Retention: anonymise case data that is due and delete old audit records.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        r = sub.add_parser("run", help="Run retention for a date.")
-        r.add_argument("--date", required=True, help="Date YYYY-MM-DD.")
-        r.add_argument("--dry-run", action="store_true", help="List what would go; change nothing.")
+        r = sub.add_parser("run", help=_("Run retention for a date."))
+        r.add_argument("--date", required=True, metavar=_("DATE"), help=_("Date YYYY-MM-DD."))
+        r.add_argument(
+            "--dry-run", action="store_true", help=_("List what would go; change nothing.")
+        )
 
     def handle(self, *args, subcommand, date, dry_run, **options):
         day = parse_date(date)

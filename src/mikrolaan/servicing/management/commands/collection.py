@@ -7,21 +7,22 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.servicing import handover
 
 
 class Command(BaseCommand):
-    help = "Receipts and payments from Gældsstyrelsen (debt collection)."
+    help = gettext_lazy("Receipts and payments from Gældsstyrelsen (debt collection).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         for name, text in (
-            ("import-receipts", "Receipts: claim_ref,status,date,message"),
-            ("import-payments", "Collector payments: claim_ref,reference,date,amount"),
+            ("import-receipts", _("Receipts, columns `claim_ref,status,date,message`")),
+            ("import-payments", _("Collector payments, columns `claim_ref,reference,date,amount`")),
         ):
             p = sub.add_parser(name, help=text)
-            p.add_argument("file")
+            p.add_argument("file", metavar=_("FILE"), help=_("CSV file"))
 
     def handle(self, *args: Any, subcommand: str, file: str, **options: Any) -> None:
         path = Path(file)

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.core.formatting import short_date
 from mikrolaan.servicing import receipts, run
@@ -32,27 +33,33 @@ def parse_date(value: str, option: str = "--date") -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "The daily servicing run: arrears, reminders, tasks, letters."
+    help = gettext_lazy("The daily servicing run: arrears, reminders, tasks, letters.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        r = sub.add_parser("run", help="Run the servicing for a date.")
+        r = sub.add_parser("run", help=_("Run the servicing for a date."))
         when = r.add_mutually_exclusive_group(required=True)
-        when.add_argument("--date", help="Date YYYY-MM-DD.")
+        when.add_argument("--date", metavar=_("DATE"), help=_("Date YYYY-MM-DD."))
         when.add_argument(
             "--if-bank-day",
             action="store_true",
-            help="For the scheduler: run for today, only if today is a Danish bank day.",
+            help=_("For the scheduler: run for today, only if today is a Danish bank day."),
         )
         r.add_argument(
             "--no-letters",
             action="store_true",
-            help="Decide reminders and tasks but leave the letters for `servicing letters`.",
+            help=_("Decide reminders and tasks but leave the letters for `servicing letters`."),
         )
-        r.add_argument("--batch-size", type=int, default=100)
-        sub.add_parser("letters", help="Issue reminders that have no letter yet.")
-        rc = sub.add_parser("receipts", help="Record delivered/failed reports from a CSV file.")
-        rc.add_argument("file")
+        r.add_argument(
+            "--batch-size",
+            type=int,
+            default=100,
+            metavar=_("NUMBER"),
+            help=_("Loans per transaction (default 100)."),
+        )
+        sub.add_parser("letters", help=_("Issue reminders that have no letter yet."))
+        rc = sub.add_parser("receipts", help=_("Record delivered/failed reports from a CSV file."))
+        rc.add_argument("file", metavar=_("FILE"), help=_("CSV file"))
 
     def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
         getattr(self, f"do_{subcommand}")(**options)

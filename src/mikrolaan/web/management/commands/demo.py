@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mikrolaan.core.demo import DemoContext
 
@@ -54,7 +55,7 @@ def foreign_data() -> list[str]:
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Load the demo programme (users for every role, cohorts, cases, loans); "
         "'demo logins' prints the demo log-ins again."
     )
@@ -65,14 +66,20 @@ class Command(BaseCommand):
             nargs="?",
             choices=["load", "logins"],
             default="load",
-            help="load (default) or logins",
+            help=_("load (default) or logins"),
         )
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing if the database already holds data.",
+            help=_("Do nothing if the database already holds data."),
         )
-        parser.add_argument("--seed", type=int, default=2013)
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=2013,
+            metavar=_("NUMBER"),
+            help=_("Seed of the generated data (default 2013)."),
+        )
 
     def handle(self, *args, action, if_empty, seed, **options):
         from mikrolaan.core.models import DemoLogin
