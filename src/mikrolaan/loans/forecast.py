@@ -28,7 +28,7 @@ from mikrolaan.loans import forecast_model as model
 from mikrolaan.loans.models import Loan
 from mikrolaan.loans.schedule import to_kr, to_ore
 
-WINDOW = 24
+WINDOW = 12
 HORIZON = 36
 
 

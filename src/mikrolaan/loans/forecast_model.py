@@ -20,9 +20,9 @@ held in each (age, state) month by month: inflow = Σ balance × cash; the next 
 in ``t`` = Σ balance × roll[s][t], one month older. Rates are estimates, so they and the
 projection are floats; amounts are rounded to whole øre when reported.
 
-The range is a bootstrap over the historical months: the window's months are drawn with
-replacement, the rates estimated again and the projection repeated; the low and high ends are
-the 10th and 90th percentiles of each month's inflow.
+The range is a bootstrap over the historical months: each run gives every projected month the
+rates of one month of the window drawn at random (with replacement) and projects again; the
+low and high ends are the 10th and 90th percentiles of each month's inflow over the runs.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ MAX_AGE = AGE_BANDS[-1][1]  # older loans are tracked together
 # A band with less history than this (loan-months in the state) borrows the rates of all
 # ages pooled; a state never seen at all pays nothing and stays where it is.
 MIN_LOAN_MONTHS = 20
-BOOTSTRAP_RUNS = 200
+BOOTSTRAP_RUNS = 50
 LOW_Q, HIGH_Q = 0.10, 0.90
 
 
@@ -169,22 +169,47 @@ def estimate(tallies: Tallies, months: Sequence[int] | None = None) -> Rates:
 Book = dict[tuple[int, str], float]
 
 
-def project(book: Book, rates: Rates, months: int) -> list[float]:
-    """Inflows (øre) in each of the next ``months`` months from the balances in ``book``."""
-    inflows = []
-    current = {k: v for k, v in book.items() if v > 0 and k[1] in LIVE_STATES}
-    for _ in range(months):
-        inflow = 0.0
-        nxt: dict[tuple[int, str], float] = defaultdict(float)
-        for (age, state), balance in current.items():
+Table = list[list[tuple[float, list[tuple[int, float]]]]]  # age → state → (cash, roll)
+
+
+def _table(rates: Rates) -> Table:
+    """The rates looked up once per age: each live state's cash rate and (target, share)."""
+    index = {state: i for i, state in enumerate(LIVE_STATES)}
+    table = []
+    for age in range(MAX_AGE + 1):
+        row = []
+        for state in LIVE_STATES:
             rate = rates[(band_of(age), state)]
-            inflow += balance * rate.cash
-            older = min(age + 1, MAX_AGE)
-            for to, share in rate.roll.items():
-                if share:
-                    nxt[(older, to)] += balance * share
+            row.append((rate.cash, [(index[t], v) for t, v in rate.roll.items() if v]))
+        table.append(row)
+    return table
+
+
+def project(book: Book, rates: Rates | Sequence[Table], months: int) -> list[float]:
+    """Inflows (øre) in each of the next ``months`` months from the balances in ``book``,
+    with the same rates every month or (a sequence of ``_table``) each month's own."""
+    tables = [_table(rates)] * months if isinstance(rates, dict) else list(rates)
+    n_states = len(LIVE_STATES)
+    index = {state: i for i, state in enumerate(LIVE_STATES)}
+    balance = [[0.0] * n_states for _ in range(MAX_AGE + 1)]
+    for (age, state), amount in book.items():
+        if state in index and amount > 0:
+            balance[min(age, MAX_AGE)][index[state]] += amount
+    inflows = []
+    for month in range(months):
+        by_age = tables[month]
+        inflow = 0.0
+        nxt = [[0.0] * n_states for _ in range(MAX_AGE + 1)]
+        for age in range(MAX_AGE + 1):
+            older = nxt[min(age + 1, MAX_AGE)]
+            for i, amount in enumerate(balance[age]):
+                if amount:
+                    cash, roll = by_age[age][i]
+                    inflow += amount * cash
+                    for j, share in roll:
+                        older[j] += amount * share
         inflows.append(inflow)
-        current = nxt
+        balance = nxt
     return inflows
 
 
@@ -207,15 +232,18 @@ class Projection:
 def forecast(
     tallies: Tallies, book: Book, months: int, *, runs: int = BOOTSTRAP_RUNS, seed: int = 2016
 ) -> Projection:
-    """Rates from the whole window, the projection, and its bootstrap range."""
+    """Rates from the whole window, the projection, and its range: each run gives every
+    projected month the rates of one historical month drawn at random, so the range holds
+    the months' own swings (a month with many early repayments, one with few)."""
     rates = estimate(tallies)
     expected = project(book, rates, months)
     window = sorted(tallies)
     if len(window) < 2 or runs < 2:
         return Projection(rates, expected, list(expected), list(expected))
+    by_month = {month: _table(estimate(tallies, [month])) for month in window}
     draw = random.Random(seed)  # a fixed seed: the same data gives the same range
     runs_out = [
-        project(book, estimate(tallies, draw.choices(window, k=len(window))), months)
+        project(book, [by_month[draw.choice(window)] for _ in range(months)], months)
         for _ in range(runs)
     ]
     low = [_quantile([r[m] for r in runs_out], LOW_Q) for m in range(months)]
