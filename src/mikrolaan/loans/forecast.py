@@ -6,8 +6,8 @@ the fund month by month, with a range, and so what the fund can lend next year.
 projects), projects the balances held on ``as_of`` ``horizon`` months ahead and applies the
 lending rule:
 
-    can lend next year = the low end (10th percentile) of the next 12 months' inflows
-                         − loans granted by ``as_of`` and not yet paid out.
+    can lend next year = the low end (10th percentile over the runs) of the next 12 months'
+                         inflows − loans granted by ``as_of`` and not yet paid out.
 
 Money the fund already holds is not counted (the system does not keep the fund's bank
 balance), nor repayments on loans paid out after ``as_of``: the rule errs on the safe side.
@@ -48,11 +48,11 @@ class Forecast:
 
     @property
     def next_year(self) -> dict[str, int]:
-        low = self._year(self.projection.low)
+        low = round(self.projection.year_low)
         return {
             "expected": self._year(self.projection.expected),
             "low": low,
-            "high": self._year(self.projection.high),
+            "high": round(self.projection.year_high),
             "committed": self.committed,
             "can_lend": max(low - self.committed, 0),
         }
@@ -196,7 +196,10 @@ def backtest(as_of: dt.date, *, until: dt.date, **options) -> dict:
         got = sum(first_year)
         summary |= {
             "first_year_forecast": _kr(expected),
+            "first_year_low": _kr(p.year_low),
+            "first_year_high": _kr(p.year_high),
             "first_year_actual": _kr(got),
+            "first_year_inside": p.year_low - 0.5 <= got <= p.year_high + 0.5,
             "first_year_error_percent": f"{100 * (expected - got) / got:.1f}" if got else None,
         }
     return {"forecast": forecast_json(f), "backtest": {"summary": summary, "months": months}}

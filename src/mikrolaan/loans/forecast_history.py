@@ -80,7 +80,7 @@ def positions(day: dt.date, loan_ids: Sequence[int] | None = None) -> dict[int, 
     return out
 
 
-def _arrears(day, live, ids):
+def _arrears(day: dt.date, live: list[int], ids: list[int] | None) -> dict[int, arrears.Arrears]:
     if not live:
         return {}
     # For all loans one query without a list of ids is cheaper than a list of a million.

@@ -227,6 +227,10 @@ class Projection:
     expected: list[float]  # øre per month, from all months of the window
     low: list[float]
     high: list[float]
+    # the range of the first 12 months' total: the percentiles of the runs' sums (a sum of
+    # monthly 10th percentiles would be far lower than any year the runs show)
+    year_low: float = 0.0
+    year_high: float = 0.0
 
 
 def forecast(
@@ -239,7 +243,8 @@ def forecast(
     expected = project(book, rates, months)
     window = sorted(tallies)
     if len(window) < 2 or runs < 2:
-        return Projection(rates, expected, list(expected), list(expected))
+        year = sum(expected[:12])
+        return Projection(rates, expected, list(expected), list(expected), year, year)
     by_month = {month: _table(estimate(tallies, [month])) for month in window}
     draw = random.Random(seed)  # a fixed seed: the same data gives the same range
     runs_out = [
@@ -248,4 +253,5 @@ def forecast(
     ]
     low = [_quantile([r[m] for r in runs_out], LOW_Q) for m in range(months)]
     high = [_quantile([r[m] for r in runs_out], HIGH_Q) for m in range(months)]
-    return Projection(rates, expected, low, high)
+    years = [sum(r[:12]) for r in runs_out]
+    return Projection(rates, expected, low, high, _quantile(years, LOW_Q), _quantile(years, HIGH_Q))

@@ -82,3 +82,12 @@ def test_the_range_draws_each_month_from_one_historical_month():
     assert a.high[0] == pytest.approx(22_000 * 1.0 + 5_000 * 0.1)
     assert a.expected[0] == pytest.approx(22_000 * 3 / 22 + 5_000 * 0.05)  # whole window
     assert all(low <= high for low, high in zip(a.low, a.high, strict=True))
+
+
+def test_the_year_range_comes_from_the_runs_totals():
+    book = {(12, CURRENT): 22_000.0, (14, LATE): 5_000.0}
+    a = m.forecast(m.tally(_window()), book, 12, runs=50)
+    # each run's year is at least its first month: the 10th percentile of month 1 (1,100)
+    assert a.year_low >= 22_000 * 0.05
+    # a sum of monthly 10th percentiles is lower than the year's 10th percentile
+    assert sum(a.low) <= a.year_low <= a.year_high <= sum(a.high)
