@@ -23,6 +23,7 @@ from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import services
 from mikrolaan.loans.arrears import arrears_for
 from mikrolaan.loans.chart import next_instalment, paid_against_planned
+from mikrolaan.loans.forecast_chart import cached_forecast, inflow_chart
 from mikrolaan.loans.forms import (
     AsOfForm,
     DeferralForm,
@@ -332,4 +333,9 @@ def set_up(request: AuthenticatedRequest, decision_id: int) -> HttpResponseBase:
 def fund(request: AuthenticatedRequest) -> HttpResponseBase:
     _require(request.user, "fund")
     as_of = _as_of(request)
-    return render(request, "loans/fund.html", {"fund": fund_on(as_of), "as_of": as_of})
+    forecast_chart = inflow_chart(cached_forecast(as_of))
+    return render(
+        request,
+        "loans/fund.html",
+        {"fund": fund_on(as_of), "as_of": as_of, "forecast_chart": forecast_chart},
+    )
