@@ -256,3 +256,48 @@ def recount_all() -> None:
             WHERE disbursed_on IS NOT NULL
             """  # noqa: S608 - constants only
         )
+
+
+def save_many(loans: Sequence[Loan]) -> None:
+    """Write the kept figures of many loans (in memory) with a few statements: one
+    ``UPDATE … FROM (VALUES …)`` per thousand loans on PostgreSQL, an ``executemany`` of
+    ``UPDATE … WHERE id`` on SQLite — ``bulk_update``'s CASE per field and row is slow here."""
+    from django.db import connection
+
+    if not loans:
+        return
+    columns = ", ".join(f"{field} = v.{field}" for field in FIELDS)
+    # (column names are this module's constants; every value is a parameter)
+    casts = {
+        "paid_out": "numeric",
+        "balance": "numeric",
+        "received": "numeric",
+        "fees_charged": "numeric",
+        "written_off": "numeric",
+        "paid_regular_ore": "bigint",
+        "paid_extra_ore": "bigint",
+        "oldest_unpaid_due": "date",
+        "last_value_date": "date",
+    }
+
+    def row(loan: Loan) -> list[object]:
+        return [loan.pk, *(getattr(loan, field) for field in FIELDS)]
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            marks = "(" + ", ".join(["%s"] + [f"%s::{casts[f]}" for f in FIELDS]) + ")"
+            for start in range(0, len(loans), 1000):
+                part = loans[start : start + 1000]
+                values = ", ".join([marks] * len(part))
+                params = [value for loan in part for value in row(loan)]
+                cursor.execute(
+                    f"UPDATE loans_loan AS l SET {columns} FROM (VALUES {values}) "  # noqa: S608
+                    f"AS v(id, {', '.join(FIELDS)}) WHERE l.id = v.id",
+                    params,
+                )
+            return
+        sets = ", ".join(f"{field} = %s" for field in FIELDS)
+        cursor.executemany(
+            f"UPDATE loans_loan SET {sets} WHERE id = %s",  # noqa: S608 - column names only
+            [[*row(loan)[1:], loan.pk] for loan in loans],
+        )

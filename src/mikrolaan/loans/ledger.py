@@ -271,7 +271,7 @@ def receive_payments(items, *, acting_user, source: str) -> list[Received | Refu
     loan_ids = sorted({i.loan_id for i in items})
     loans = {
         loan.pk: loan
-        for loan in Loan.objects.select_for_update()
+        for loan in Loan.objects.select_for_update(of=("self",))
         .filter(pk__in=loan_ids)
         .select_related("policy")
         .order_by("pk")
@@ -367,7 +367,7 @@ def receive_payments(items, *, acting_user, source: str) -> list[Received | Refu
         batch_size=1000,
     )
     Overpayment.objects.bulk_create(overs, batch_size=1000)
-    Loan.objects.bulk_update([loans[i] for i in sorted(touched)], kept.FIELDS, batch_size=1000)
+    kept.save_many([loans[i] for i in sorted(touched)])
     for n in slow:
         item = items[n]
         try:

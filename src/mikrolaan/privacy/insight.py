@@ -38,6 +38,7 @@ from mikrolaan.loans.models import (
     Deferral,
     LedgerEntry,
     Loan,
+    LoanTransition,
     Overpayment,
     OverpaymentRefund,
     PlanSegment,
@@ -134,6 +135,7 @@ SECTIONS: list[Section] = [
     ),
     Section("ledger_entries", LedgerEntry, "loan__citizen", _("Loan transactions")),
     Section("deferrals", Deferral, "loan__citizen", _("Deferrals")),
+    Section("loan_transitions", LoanTransition, "loan__citizen", _("Status changes of loans")),
     Section("overpayments", Overpayment, "loan__citizen", _("Overpayments")),
     Section(
         "overpayment_refunds",
