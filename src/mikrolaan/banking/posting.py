@@ -1,0 +1,240 @@
+"""Posting a batch of a statement's new entries: decided one by one by the same rules
+(``matching.decide``), posted together (``ledger.receive_payments``), recorded in bulk.
+
+The loans a batch pays and their balances are looked up once per batch. An entry for a loan
+the batch is already paying first posts what is pending, so every entry is decided on the
+loan as it stands after the entries before it — exactly as if they were posted one at a time.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from mikrolaan.audit.models import Action, AuditRecord
+from mikrolaan.audit.services import origin_fields
+from mikrolaan.banking.matching import Reason, decide, payment_ids_in
+from mikrolaan.banking.models import BankEntry, EntryHandling, Outcome
+from mikrolaan.loans import ledger
+from mikrolaan.loans.models import ZERO, EntryKind, EntrySource, LedgerEntry, Loan
+
+# --- TODO(core): the lead's set-based ``ledger.receive_payments`` and ``queries.balances``
+# replace these stand-ins at merge (same names and arguments). -------------------------------
+if hasattr(ledger, "receive_payments"):
+    Incoming = ledger.Incoming
+    receive_payments = ledger.receive_payments
+else:
+
+    @dataclass(frozen=True)
+    class Incoming:  # type: ignore[no-redef]
+        loan_id: int
+        amount: Decimal
+        value_date: object
+        external_id: str = ""
+        why: str = ""
+        kind: str = EntryKind.REPAYMENT
+
+    def receive_payments(items, *, acting_user, source):  # type: ignore[no-redef]
+        loans = Loan.objects.in_bulk([item.loan_id for item in items])
+        return [
+            ledger.receive_payment(
+                loans[item.loan_id],
+                item.amount,
+                item.value_date,
+                acting_user=acting_user,
+                kind=item.kind,
+                source=source,
+                external_id=item.external_id,
+                why=item.why,
+            )
+            for item in items
+        ]
+
+
+def _balances(loan_ids) -> dict[int, Decimal]:
+    try:
+        from mikrolaan.loans.queries import balances  # TODO(core): keep only this import
+    except ImportError:
+        rows = (
+            LedgerEntry.objects.filter(loan_id__in=loan_ids)
+            .values("loan_id")
+            .annotate(total=Sum("debt_delta"))
+            .values_list("loan_id", "total")
+        )
+        return {loan_id: total or ZERO for loan_id, total in rows}
+    return balances(loans=list(loan_ids))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """The batch posting did something one-at-a-time posting would not have: undo it."""
+
+
+class Batch:
+    """One batch of new entries (already saved) and what becomes of each."""
+
+    def __init__(self, entries: list[BankEntry], acting_user):
+        self.entries = entries
+        self.user = acting_user
+        self.handlings: list[EntryHandling] = []
+        self.audit: list[AuditRecord] = []
+        self.pending: list[tuple[BankEntry, Loan]] = []
+        self.pending_loans: set[int] = set()
+        self.outcomes: Counter = Counter()  # (outcome, reason) -> n
+        wanted = set()
+        for entry in entries:
+            wanted.update(payment_ids_in(entry).valid)
+        # The import locked these loans already (``services._write``), in pk order.
+        self.loans = {loan.payment_id: loan for loan in Loan.objects.filter(payment_id__in=wanted)}
+        self.owed = _balances([loan.pk for loan in self.loans.values()])
+
+    # --- matching.Known ---
+    def loan(self, payment_id: str) -> Loan | None:
+        found = self.loans.get(payment_id)
+        if found is not None and found.pk in self.pending_loans:
+            self.flush()
+            found = self.loans.get(payment_id)
+        return found
+
+    def outstanding(self, loan: Loan) -> Decimal:
+        return self.owed.get(loan.pk, ZERO)
+
+    # --- the work ---
+    def run(self) -> Counter:
+        for entry in self.entries:
+            if entry.reversal:
+                self.flush()  # a reversal looks for the posted payment it undoes
+            decision = decide(entry, known=self)
+            if decision.outcome == Outcome.POSTED:
+                self.pending.append((entry, decision.loan))
+                self.pending_loans.add(decision.loan.pk)
+                continue
+            self._handled(
+                EntryHandling(
+                    entry=entry,
+                    outcome=decision.outcome,
+                    reason=decision.reason,
+                    params=decision.params,
+                    loan=decision.loan,
+                    proposed_reversal_of=decision.proposed_reversal_of,
+                    recorded_by=self.user,
+                )
+            )
+        self.flush()
+        EntryHandling.objects.bulk_create(self.handlings, batch_size=1000)
+        AuditRecord.objects.bulk_create(self.audit, batch_size=1000)
+        return self.outcomes
+
+    def flush(self) -> None:
+        """Post the pending entries, then look their loans up again."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        try:
+            with transaction.atomic():
+                received = receive_payments(
+                    [
+                        Incoming(
+                            loan_id=loan.pk,
+                            amount=entry.amount,
+                            value_date=entry.posting_date,
+                            external_id=entry.identity,
+                            why=_why(entry),
+                        )
+                        for entry, loan in pending
+                    ],
+                    acting_user=self.user,
+                    source=EntrySource.BANK,
+                )
+                if any(r.created and r.overpayment is not None for r in received):
+                    raise _Refused  # e.g. back-dated before a fee: the clerk decides, as before
+        except (_Refused, ledger.LedgerError):
+            for entry, loan in pending:
+                self._post_one(entry, loan)
+        else:
+            for (entry, loan), got in zip(pending, received, strict=True):
+                self._record(entry, loan, got.entry, created=got.created)
+        touched = {loan.pk for _entry, loan in pending}
+        self.pending_loans -= touched
+        fresh = Loan.objects.in_bulk(touched)
+        for loan in fresh.values():
+            self.loans[loan.payment_id] = loan
+        self.owed.update(_balances(touched))
+
+    def _post_one(self, entry: BankEntry, loan: Loan) -> None:
+        """One entry through ``ledger.post``, as the import always did; refused → the queue."""
+        try:
+            with transaction.atomic():
+                posted = ledger.post(
+                    loan,
+                    EntryKind.REPAYMENT,
+                    entry.amount,
+                    entry.posting_date,
+                    acting_user=self.user,
+                    source=EntrySource.BANK,
+                    external_id=entry.identity,
+                    why=_why(entry),
+                )
+        except ledger.LedgerError as exc:
+            self._handled(
+                EntryHandling(
+                    entry=entry,
+                    outcome=Outcome.QUEUED,
+                    reason=Reason.LEDGER_REFUSED,
+                    params={"error": str(exc)[:300], "loan_ref": loan.loan_ref},
+                    loan=loan,
+                    recorded_by=self.user,
+                )
+            )
+            return
+        self._record(entry, loan, posted.entry, created=posted.created)
+
+    def _record(self, entry: BankEntry, loan: Loan, ledger_entry, *, created: bool) -> None:
+        if not created:
+            self._handled(
+                EntryHandling(
+                    entry=entry,
+                    outcome=Outcome.SKIPPED,
+                    reason=Reason.ALREADY_POSTED,
+                    params={"loan_ref": loan.loan_ref},
+                    loan=loan,
+                    ledger_entry=ledger_entry,
+                    recorded_by=self.user,
+                )
+            )
+            return
+        self.audit.append(
+            AuditRecord(
+                user=self.user,
+                action=Action.CREATE,
+                citizen_id=loan.citizen_id,
+                object_type=LedgerEntry._meta.label,
+                object_id=str(ledger_entry.pk),
+                what=(
+                    f"repayment {entry.amount} kr. from bank entry {entry.identity} "
+                    f"on {loan.loan_ref}"
+                )[:500],
+                **{**origin_fields(), "role": getattr(self.user, "role", "") or ""},
+            )
+        )
+        self._handled(
+            EntryHandling(
+                entry=entry,
+                outcome=Outcome.POSTED,
+                loan=loan,
+                ledger_entry=ledger_entry,
+                recorded_by=self.user,
+            )
+        )
+
+    def _handled(self, handling: EntryHandling) -> None:
+        self.handlings.append(handling)
+        self.outcomes[(handling.outcome, handling.reason)] += 1
+
+
+def _why(entry: BankEntry) -> str:
+    return f"{entry.statement.label}, {entry.place}"
