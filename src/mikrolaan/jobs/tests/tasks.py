@@ -35,7 +35,7 @@ def progress_seen_from_outside(job_id: int) -> None:
     def work(job: Job) -> dict:
         job.stage("posting", total=10)
         with transaction.atomic():
-            job.advance(4)  # the first write of the step: not held back
+            job.advance(4)
             other = connections.create_connection(DEFAULT_DB_ALIAS)
             try:
                 with other.cursor() as cursor:

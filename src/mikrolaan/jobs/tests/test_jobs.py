@@ -9,6 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from mikrolaan.jobs import progress
 from mikrolaan.jobs.models import Job, JobStatus
 from mikrolaan.jobs.progress import run_job, start_job
 from mikrolaan.jobs.testing import run_waiting_jobs
@@ -72,9 +73,10 @@ def _postgres_url() -> str:
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_progress_inside_a_transaction_is_seen_before_the_commit():
+def test_progress_inside_a_transaction_is_seen_before_the_commit(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time: progress is written at the end")
+    monkeypatch.setattr(progress, "WRITE_EVERY", 0)  # every figure written at once
     job = start_job("seen", tasks.progress_seen_from_outside)
     run_waiting_jobs()
     job.refresh_from_db()
