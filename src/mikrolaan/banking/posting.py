@@ -157,7 +157,11 @@ class Batch:
                 self._post_one(entry, loan)
         else:
             for (entry, loan), got in zip(pending, received, strict=True):
-                self._record(entry, loan, got.entry, created=got.created)
+                error = getattr(got, "error", None)  # ``ledger.Refused``: nothing was written
+                if error is not None:
+                    self._refused(entry, loan, error)
+                else:
+                    self._record(entry, loan, got.entry, created=got.created)
         touched = {loan.pk for _entry, loan in pending}
         self.pending_loans -= touched
         fresh = Loan.objects.in_bulk(touched)
@@ -180,18 +184,22 @@ class Batch:
                     why=_why(entry),
                 )
         except ledger.LedgerError as exc:
-            self._handled(
-                EntryHandling(
-                    entry=entry,
-                    outcome=Outcome.QUEUED,
-                    reason=Reason.LEDGER_REFUSED,
-                    params={"error": str(exc)[:300], "loan_ref": loan.loan_ref},
-                    loan=loan,
-                    recorded_by=self.user,
-                )
-            )
+            self._refused(entry, loan, str(exc))
             return
         self._record(entry, loan, posted.entry, created=posted.created)
+
+    def _refused(self, entry: BankEntry, loan: Loan, error: str) -> None:
+        """The matching rules should never let this happen; if they do, the clerk decides."""
+        self._handled(
+            EntryHandling(
+                entry=entry,
+                outcome=Outcome.QUEUED,
+                reason=Reason.LEDGER_REFUSED,
+                params={"error": error[:300], "loan_ref": loan.loan_ref},
+                loan=loan,
+                recorded_by=self.user,
+            )
+        )
 
     def _record(self, entry: BankEntry, loan: Loan, ledger_entry, *, created: bool) -> None:
         if not created:
