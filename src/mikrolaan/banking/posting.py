@@ -67,6 +67,16 @@ def _balances(loan_ids) -> dict[int, Decimal]:
     return balances(loans=list(loan_ids))
 
 
+def _follow_balances(paid_off: list[int], day_of: dict, acting_user) -> None:
+    """A loan paid off by the batch becomes repaid (its life cycle's transition)."""
+    try:
+        from mikrolaan.loans import lifecycle  # TODO(core): keep only this import
+    except ImportError:
+        return  # before the core's life cycle: ``ledger.post`` re-derives the status itself
+    for loan in Loan.objects.filter(pk__in=paid_off).order_by("pk"):
+        lifecycle.follow_balance(loan, on=day_of[loan.pk], acting_user=acting_user)
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -164,10 +174,14 @@ class Batch:
                     self._record(entry, loan, got.entry, created=got.created)
         touched = {loan.pk for _entry, loan in pending}
         self.pending_loans -= touched
+        self.owed.update(_balances(touched))
+        last_day = {loan.pk: entry.posting_date for entry, loan in pending}
+        _follow_balances(
+            [pk for pk in sorted(touched) if self.owed.get(pk, ZERO) <= 0], last_day, self.user
+        )
         fresh = Loan.objects.in_bulk(touched)
         for loan in fresh.values():
             self.loans[loan.payment_id] = loan
-        self.owed.update(_balances(touched))
 
     def _post_one(self, entry: BankEntry, loan: Loan) -> None:
         """One entry through ``ledger.post``, as the import always did; refused → the queue."""
