@@ -25,6 +25,7 @@ urlpatterns = [
     path("privacy/", include("mikrolaan.privacy.urls")),
     path("audit/", include("mikrolaan.privacy.audit_log.urls")),
     path("retention/", include("mikrolaan.retention.urls")),
+    path("jobs/", include("mikrolaan.jobs.urls")),
     path("", include("mikrolaan.web.urls")),
     path("oidc/", include("mikrolaan.accounts.oidc_urls")),
 ]

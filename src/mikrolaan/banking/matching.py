@@ -5,7 +5,8 @@ date — so nothing is ever guessed into a loan.
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -138,9 +139,19 @@ class Decision:
     proposed_reversal_of: LedgerEntry | None = None
 
 
-def decide(entry: BankEntry) -> Decision:
+class Known(Protocol):
+    """What a batch of the import has looked up already (``services._BatchLookup``): the loans
+    by payment ID (locked) and what each still owes less what the batch is about to post."""
+
+    def loan(self, payment_id: str) -> Loan | None: ...
+
+    def outstanding(self, loan: Loan) -> Decimal: ...
+
+
+def decide(entry: BankEntry, known: Known | None = None) -> Decision:
     """What to do with a new entry. Call inside the import's transaction: the loan is locked
-    before its balance is read, so concurrent imports see each other's postings."""
+    before its balance is read, so concurrent imports see each other's postings. ``known``
+    answers the loan and balance look-ups from a batch's figures; the rules are the same."""
     if entry.status != "BOOK":
         return Decision(Outcome.SKIPPED, Reason.NOT_BOOKED, {"status": entry.status})
     if entry.amount <= 0:
@@ -168,7 +179,10 @@ def decide(entry: BankEntry) -> Decision:
         else:
             blockers.append((Reason.NO_REFERENCE, {}))
     elif not blockers:
-        loan = Loan.objects.select_for_update().filter(payment_id=refs.valid[0]).first()
+        if known is not None:
+            loan = known.loan(refs.valid[0])
+        else:
+            loan = Loan.objects.select_for_update().filter(payment_id=refs.valid[0]).first()
         if loan is None:
             blockers.append((Reason.UNKNOWN_PAYMENT_ID, {"payment_id": refs.valid[0]}))
         elif loan.status != LoanStatus.ACTIVE:
@@ -176,7 +190,7 @@ def decide(entry: BankEntry) -> Decision:
                 (Reason.LOAN_NOT_ACTIVE, {"loan_ref": loan.loan_ref, "status": loan.status})
             )
         else:
-            outstanding = balance(loan)
+            outstanding = known.outstanding(loan) if known is not None else balance(loan)
             if entry.amount > outstanding:
                 blockers.append(
                     (

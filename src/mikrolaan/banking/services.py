@@ -11,16 +11,16 @@ import hashlib
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from mikrolaan.accounts.models import User
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
-from mikrolaan.banking.matching import Reason, decide, payment_ids_in
+from mikrolaan.banking.matching import Reason, payment_ids_in
 from mikrolaan.banking.models import (
     BankEntry,
     CreditDebit,
@@ -30,6 +30,7 @@ from mikrolaan.banking.models import (
     StatementFile,
 )
 from mikrolaan.banking.parsing import StatementError, entry_identity
+from mikrolaan.banking.posting import Batch
 from mikrolaan.banking.reading import read_statement_file
 from mikrolaan.core.uploads import limit_in_mb
 from mikrolaan.loans import ledger, lifecycle
@@ -107,13 +108,19 @@ def too_large_message(limit: int) -> str:
 
 
 def import_statement_file(
-    file_name: str, content, *, acting_user=None, account: str = "", _retry: bool = True
+    file_name: str,
+    content,
+    *,
+    acting_user=None,
+    account: str = "",
+    progress=None,
+    _retry: bool = True,
 ) -> ImportResult:
     """Import one camt.053 or CSV file. ``account`` names the account of a CSV file.
 
     ``content`` is the file's bytes or a seekable binary file object (e.g. an upload); a
     file is read as a stream, and one larger than ``BANK_STATEMENT_MAX_BYTES`` is refused
-    before it is read.
+    before it is read. ``progress`` is a background job (``mikrolaan.jobs``) to report to.
     """
     stream = _stream(content)
     limit = settings.BANK_STATEMENT_MAX_BYTES
@@ -122,7 +129,9 @@ def import_statement_file(
     digest = file_hash(stream)
     if StatementFile.objects.filter(file_hash=digest).exists():
         return ImportResult(file_name, ImportStatus.ALREADY_IMPORTED)
-    survey = _Survey()
+    survey = _Survey(progress)
+    if progress is not None:
+        progress.stage(_("Reading the file"))
     try:
         parsed = read_statement_file(file_name, stream, account=account, each_entry=survey.add)
     except StatementError as exc:
@@ -141,15 +150,22 @@ def import_statement_file(
         result.status = ImportStatus.ALREADY_IMPORTED
         return result
     loans = set().union(*(survey.loans[index] for index in fresh))
+    if progress is not None:
+        progress.stage(_("Posting the payments"), total=survey.count)
     try:
         with transaction.atomic():
-            _write(parsed, digest, fresh, loans, result, acting_user)
+            _write(parsed, digest, fresh, loans, result, acting_user, progress)
     except IntegrityError:
         # The same file, statement or entry was imported at the same moment by someone else:
         # look again now that theirs is committed.
         if _retry:
             return import_statement_file(
-                file_name, stream, acting_user=acting_user, account=account, _retry=False
+                file_name,
+                stream,
+                acting_user=acting_user,
+                account=account,
+                progress=progress,
+                _retry=False,
             )
         return ImportResult(file_name, ImportStatus.ALREADY_IMPORTED)
     return result
@@ -160,7 +176,9 @@ class _Survey:
     is read, a batch at a time (no entry is kept): whether each statement's entries are all
     imported already, and the loans that each statement's entries pay (by payment ID)."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Any = None) -> None:
+        self.progress = progress
+        self.count = 0
         self.all_known: defaultdict[int, bool] = defaultdict(lambda: True)
         self.loans: defaultdict[int, set[int]] = defaultdict(set)  # statement -> loan pks
         self.pending: list[tuple[int, str, list[str]]] = []
@@ -169,6 +187,7 @@ class _Survey:
         reference = "|".join(entry.creditor_references)[:200]
         found = payment_ids_in(_References(reference, entry.text))
         self.pending.append((index, entry_identity(statement, entry), found.valid))
+        self.count += 1
         if len(self.pending) >= BATCH:
             self.flush()
 
@@ -183,6 +202,8 @@ class _Survey:
             if identity not in known:
                 self.all_known[index] = False
             self.loans[index].update(loan_of[pid] for pid in ids if pid in loan_of)
+        if self.progress is not None and self.pending:
+            self.progress.advance(len(self.pending))
         self.pending = []
 
 
@@ -194,7 +215,15 @@ class _References:
     text: str
 
 
-def _write(parsed, digest, fresh: list[int], loans: set[int], result, acting_user: User) -> None:
+def _write(
+    parsed,
+    digest,
+    fresh: list[int],
+    loans: set[int],
+    result,
+    acting_user: User,
+    progress: Any = None,
+) -> None:
     result.statement_file = StatementFile.objects.create(
         file_name=parsed.file_name[:255],
         file_hash=digest,
@@ -228,31 +257,36 @@ def _write(parsed, digest, fresh: list[int], loans: set[int], result, acting_use
         if index in rows:
             statement = parsed.statements[index]
             batch.append((rows[index], parsed_entry, entry_identity(statement, parsed_entry)))
+        elif progress is not None:
+            progress.advance(1)  # an entry of a statement imported before
         if len(batch) >= BATCH:
-            _write_batch(batch, result, acting_user)
+            _write_batch(batch, result, acting_user, progress)
             batch = []
-    _write_batch(batch, result, acting_user)
+    _write_batch(batch, result, acting_user, progress)
 
 
-def _write_batch(batch, result: ImportResult, acting_user: User) -> None:
+def _write_batch(batch, result: ImportResult, acting_user: User, progress: Any = None) -> None:
     """Write new entries and handle each; an entry already there (imported before, or earlier
-    in this file) is skipped."""
+    in this file) is skipped. Posting is set-based per batch (``banking.posting``)."""
     identities = {identity for _row, _entry, identity in batch}
     seen = set(BankEntry.objects.filter(identity__in=identities).values_list("identity", flat=True))
+    new = []
     for row, parsed_entry, identity in batch:
         if identity in seen:
             result.skipped[Reason.ALREADY_IMPORTED] += 1
             continue
         seen.add(identity)
-        entry = _entry(row, parsed_entry, identity, acting_user)
-        entry.save()
-        handling = _handle_new_entry(entry, acting_user)
-        if handling.outcome == Outcome.POSTED:
-            result.posted += 1
-        elif handling.outcome == Outcome.QUEUED:
-            result.queued[handling.reason] += 1
+        new.append(_entry(row, parsed_entry, identity, acting_user))
+    BankEntry.objects.bulk_create(new, batch_size=1000)
+    for (outcome, reason), n in Batch(new, _user(acting_user)).run().items():
+        if outcome == Outcome.POSTED:
+            result.posted += n
+        elif outcome == Outcome.QUEUED:
+            result.queued[reason] += n
         else:
-            result.skipped[handling.reason] += 1
+            result.skipped[reason] += n
+    if progress is not None and batch:
+        progress.advance(len(batch))
 
 
 def _entry(statement: Statement, parsed, identity: str, acting_user: User) -> BankEntry:
@@ -278,76 +312,7 @@ def _entry(statement: Statement, parsed, identity: str, acting_user: User) -> Ba
     )
 
 
-def _entry_reason(entry: BankEntry) -> str:
-    """The ledger entry's reason, in the programme's language whoever imports the file: the
-    ledger is read by every role ("Kontoudtog 02.11.2026, linje 2")."""
-    with override(settings.LANGUAGE_CODE):
-        return f"{entry.statement.label}, {entry.place}"
-
-
-def _handle_new_entry(entry: BankEntry, acting_user: User) -> EntryHandling:
-    decision = decide(entry)
-    if decision.outcome != Outcome.POSTED:
-        return EntryHandling.objects.create(
-            entry=entry,
-            outcome=decision.outcome,
-            reason=decision.reason,
-            params=decision.params,
-            loan=decision.loan,
-            proposed_reversal_of=decision.proposed_reversal_of,
-            recorded_by=_user(acting_user),
-        )
-    loan = decision.loan
-    try:
-        with transaction.atomic():
-            posted = ledger.post(
-                loan,
-                EntryKind.REPAYMENT,
-                entry.amount,
-                entry.posting_date,
-                acting_user=_user(acting_user),
-                source=EntrySource.BANK,
-                external_id=entry.identity,
-                why=_entry_reason(entry),
-            )
-    except ledger.LedgerError as exc:
-        # The matching rules should never let this happen; if they do, the clerk decides.
-        return EntryHandling.objects.create(
-            entry=entry,
-            outcome=Outcome.QUEUED,
-            reason=Reason.LEDGER_REFUSED,
-            params={"error": str(exc)[:300], "loan_ref": loan.loan_ref},
-            loan=loan,
-            recorded_by=_user(acting_user),
-        )
-    if not posted.created:
-        return EntryHandling.objects.create(
-            entry=entry,
-            outcome=Outcome.SKIPPED,
-            reason=Reason.ALREADY_POSTED,
-            params={"loan_ref": loan.loan_ref},
-            loan=loan,
-            ledger_entry=posted.entry,
-            recorded_by=_user(acting_user),
-        )
-    lifecycle.follow_balance(loan, on=entry.posting_date, acting_user=_user(acting_user))
-    log(
-        _user(acting_user),
-        Action.CREATE,
-        obj=posted.entry,
-        citizen=loan.citizen,
-        what=f"repayment {entry.amount} kr. from bank entry {entry.identity} on {loan.loan_ref}",
-    )
-    return EntryHandling.objects.create(
-        entry=entry,
-        outcome=Outcome.POSTED,
-        loan=loan,
-        ledger_entry=posted.entry,
-        recorded_by=_user(acting_user),
-    )
-
-
-def _user(user: User):
+def _user(user: Any) -> User | None:
     return user if (user is not None and user.is_authenticated) else None
 
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
@@ -17,6 +16,7 @@ from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.banking import services
 from mikrolaan.banking.forms import PostToLoanForm, ReasonForm, UploadForm
+from mikrolaan.banking.jobs import enqueue_import
 from mikrolaan.banking.matching import REASON_LABELS, reason_text
 from mikrolaan.banking.models import BankEntry, EntryHandling, Outcome, Statement
 
@@ -77,38 +77,13 @@ def upload(request: AuthenticatedRequest) -> HttpResponseBase:
         form = UploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = services.import_statement_file(
+        job = enqueue_import(
             upload.name,
             upload,
-            acting_user=request.user,
             account=form.cleaned_data["account"],
+            acting_user=request.user,
         )
-        if result.status == services.ImportStatus.REJECTED:
-            form.add_error(
-                "file", _("The file was not imported: %(error)s") % {"error": result.error}
-            )
-        elif result.status == services.ImportStatus.ALREADY_IMPORTED:
-            messages.info(
-                request,
-                _("%(file)s has already been imported; nothing was changed.")
-                % {"file": result.file_name},
-            )
-            return redirect("banking:statements")
-        else:
-            messages.success(
-                request,
-                _(
-                    "%(file)s imported: %(posted)s posted, %(queued)s in the queue, "
-                    "%(skipped)s skipped."
-                )
-                % {
-                    "file": result.file_name,
-                    "posted": result.posted,
-                    "queued": result.queued_total,
-                    "skipped": result.skipped_total,
-                },
-            )
-            return redirect("banking:statement", pk=result.statements[0].pk)
+        return redirect("jobs:job", pk=job.pk)
     status = 413 if form.too_large else 200
     return render(request, "banking/upload.html", {"form": form}, status=status)
 

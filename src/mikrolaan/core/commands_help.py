@@ -14,6 +14,7 @@ GROUPS = [
             ("demo", gettext_lazy("load the demo programme (never on a production database)")),
             ("demo logins", gettext_lazy("show the demo programme's log-ins again")),
             ("serve", gettext_lazy("run the web server")),
+            ("worker", gettext_lazy("run the background jobs (bank statements …) beside it")),
             ("migrate", gettext_lazy("create or update the database")),
             ("check --deploy", gettext_lazy("check the production settings")),
             ("settings_doc", gettext_lazy("print every setting and its environment variable")),

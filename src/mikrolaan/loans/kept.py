@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from mikrolaan.loans import schedule
 from mikrolaan.loans.models import (
@@ -280,7 +281,7 @@ def save_many(loans: Sequence[Loan]) -> None:
         "last_value_date": "date",
     }
 
-    def row(loan: Loan) -> list[object]:
+    def row(loan: Loan) -> list[Any]:
         return [loan.pk, *(getattr(loan, field) for field in FIELDS)]
 
     with connection.cursor() as cursor:

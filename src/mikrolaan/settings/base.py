@@ -81,9 +81,15 @@ INSTALLED_APPS = [
     "mikrolaan.reports",
     "mikrolaan.privacy",
     "mikrolaan.retention",
+    "mikrolaan.jobs",
     "mikrolaan.web",
     "mikrolaan.bench",
+    # Background jobs: Django's task framework (backport) with its database backend, run by
+    # ``mikrolaan worker`` (mikrolaan/jobs).
+    "django_tasks",
+    "django_tasks_db",
 ]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -179,6 +185,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Uploaded bank statements wait here (private files) until the worker has imported them.
+BANK_STATEMENTS_DIR = Path(
+    env_str("MIKROLAAN_BANK_STATEMENTS_DIR", str(VAR_DIR / "bank-statements"))
+)
 BANK_STATEMENT_MAX_BYTES = int(env_str("MIKROLAAN_BANK_STATEMENT_MAX_MB", "256")) * _MB
 BUNDLE_MAX_UNPACKED_BYTES = int(env_str("MIKROLAAN_BUNDLE_MAX_UNPACKED_MB", "256")) * _MB
 BUNDLE_MAX_MEMBERS = int(env_str("MIKROLAAN_BUNDLE_MAX_MEMBERS", "50"))

@@ -214,6 +214,12 @@ _declare(
     "Largest bank statement file that is read (command and upload), in MB.",
 )
 _declare(
+    "MIKROLAAN_BANK_STATEMENTS_DIR",
+    "var/bank-statements",
+    "Folder where an uploaded bank statement waits for the worker (`mikrolaan worker`) to "
+    "import it; the web server and the worker must both reach it.",
+)
+_declare(
     "MIKROLAAN_BUNDLE_MAX_UNPACKED_MB",
     "256",
     "Largest total size of an interchange bundle's files (unpacked), in MB.",

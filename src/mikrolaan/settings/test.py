@@ -11,6 +11,7 @@ WHITENOISE_AUTOREFRESH = True
 _tmp = Path(tempfile.mkdtemp(prefix="mikrolaan-test-"))
 LETTERS_DIR = _tmp / "letters"
 EXPORTS_DIR = _tmp / "exports"
+BANK_STATEMENTS_DIR = _tmp / "bank-statements"
 # Tests about signing in switch these on (accounts/tests); the rest log in without them.
 AXES_ENABLED = False
 SECOND_FACTOR_REQUIRED = False

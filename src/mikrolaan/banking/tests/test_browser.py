@@ -6,6 +6,7 @@ import pytest
 
 from mikrolaan.banking.tests.conftest import make_loan
 from mikrolaan.banking.tests.statements import camt053, pay
+from mikrolaan.jobs.testing import run_waiting_jobs
 from mikrolaan.loans import payment_id
 from mikrolaan.loans.ledger import balance
 
@@ -36,8 +37,14 @@ def test_clerk_uploads_a_statement_and_posts_a_queued_payment_to_a_loan(
     page.click("text=Indlæs et kontoudtog")
     page.set_input_files("#id_file", str(statement))
     page.click("button:has-text('Indlæs')")
-    page.wait_for_selector("[data-testid=message]")
-    assert "1 bogført, 1 i køen" in page.inner_text("[data-testid=message]")
+    # The import is a background job: its page waits for the worker, then shows the result.
+    page.wait_for_selector("[data-testid=job-progress][data-status=queued]")
+    assert "Venter på at starte" in page.inner_text("[data-testid=job-progress]")
+    run_waiting_jobs()
+    page.wait_for_selector("[data-testid=result]")  # the page asked again by itself
+    assert "1 bogført, 1 i køen" in page.inner_text("[data-testid=result]")
+    assert "ukendt betalings-ID: 1" in page.inner_text("[data-testid=queued]")
+    page.click("text=Vis kontoudtoget")
     table = page.inner_text("[data-testid=statement-entries]")
     assert "Bogført på et lån" in table and paid_right.loan_ref in table
     assert f"Intet lån har betalings-ID {wrong_id}." in table

@@ -16,6 +16,7 @@ from django.urls import reverse
 from mikrolaan.banking import services
 from mikrolaan.banking.models import BankEntry, Statement, StatementFile
 from mikrolaan.banking.samples import Payment, camt053, csv_statement, pay
+from mikrolaan.jobs.testing import run_waiting_jobs
 from mikrolaan.loans.models import LedgerEntry
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +124,8 @@ def test_an_upload_within_the_limit_is_imported(client, finance_clerk, loan):
             reverse("banking:upload"), {"file": SimpleUploadedFile("ok.xml", content)}
         )
     assert response.status_code == 302
+    assert BankEntry.objects.count() == 0  # the worker imports it
+    run_waiting_jobs()
     assert BankEntry.objects.count() == 1
 
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 from mikrolaan.audit.models import AuditRecord
 from mikrolaan.banking import services
 from mikrolaan.banking.matching import Reason
-from mikrolaan.banking.models import BankEntry, Outcome
+from mikrolaan.banking.models import BankEntry, Outcome, Statement, StatementFile
 from mikrolaan.banking.services import ResolutionError, import_statement_file
 from mikrolaan.banking.tests.statements import Payment, camt053, pay
+from mikrolaan.jobs.testing import run_waiting_jobs
 from mikrolaan.loans import payment_id
 from mikrolaan.loans.ledger import balance
 from mikrolaan.loans.models import EntryKind, LedgerEntry, LoanStatus
@@ -126,19 +127,45 @@ def test_only_the_finance_clerk_sees_the_queue(client, project_leader, finance_c
     assert "Ingen reference." in page.content.decode()
 
 
-def test_upload_posts_and_redirects_to_the_statement(client, finance_clerk, loan):
+def _upload_and_run(client, upload) -> str:
+    """Upload, let the worker run the import, and read the job's page."""
+    response = client.post(reverse("banking:upload"), {"file": upload})
+    assert response.status_code == 302 and response.url.startswith("/jobs/")
+    waiting = client.get(response.url).content.decode()
+    assert 'data-status="queued"' in waiting and 'hx-trigger="every 1s"' in waiting
+    run_waiting_jobs()
+    html = client.get(response.url).content.decode()
+    assert "hx-trigger" not in html  # finished: the page stops asking
+    return html
+
+
+def test_upload_queues_the_import_and_the_job_page_shows_the_result(client, finance_clerk, loan):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(finance_clerk)
     upload = SimpleUploadedFile("nov.xml", camt053([pay(loan, "100"), Payment(Decimal("5"))]))
-    response = client.post(reverse("banking:upload"), {"file": upload}, follow=True)
-    html = response.content.decode()
+    html = _upload_and_run(client, upload)
     assert "nov.xml indlæst: 1 bogført, 1 i køen, 0 sprunget over." in html
+    assert "ingen reference: 1" in html
+    statement = Statement.objects.get()
+    assert reverse("banking:statement", args=[statement.pk]) in html
     assert balance(loan) == Decimal("29900.00")
     again = SimpleUploadedFile("nov.xml", camt053([pay(loan, "100"), Payment(Decimal("5"))]))
-    html = client.post(reverse("banking:upload"), {"file": again}, follow=True).content.decode()
+    html = _upload_and_run(client, again)
     assert "allerede indlæst; intet blev ændret" in html
     assert balance(loan) == Decimal("29900.00")
+
+
+def test_another_users_job_is_not_shown(client, finance_clerk, loan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mikrolaan.accounts.tests.factories import UserFactory
+
+    client.force_login(finance_clerk)
+    upload = SimpleUploadedFile("nov.xml", camt053([pay(loan, "100")]))
+    url = client.post(reverse("banking:upload"), {"file": upload}).url
+    client.force_login(UserFactory(role=finance_clerk.role))
+    assert client.get(url).status_code == 404
 
 
 def test_upload_of_a_broken_file_shows_the_error(client, finance_clerk):
@@ -146,7 +173,8 @@ def test_upload_of_a_broken_file_shows_the_error(client, finance_clerk):
 
     client.force_login(finance_clerk)
     upload = SimpleUploadedFile("bad.csv", b"Dato;Bel\xc3\xb8b;Tekst\n25-11-2026;abc;x\n")
-    html = client.post(reverse("banking:upload"), {"file": upload}).content.decode()
+    html = _upload_and_run(client, upload)
+    assert StatementFile.objects.count() == 0
     assert (
         "Filen blev ikke indlæst: bad.csv: linje 2: Beløb: &#x27;abc&#x27; er ikke et beløb" in html
     )

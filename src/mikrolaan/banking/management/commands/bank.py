@@ -16,6 +16,29 @@ from mikrolaan.banking.matching import REASON_LABELS
 from mikrolaan.banking.services import ImportStatus, import_statement_file
 
 
+class _Dots:
+    """Progress of a large file in the terminal: the step, then a dot per batch."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.started = False
+
+    def stage(self, step: str, *, total: int = 0) -> None:
+        self.end()
+        self.started = True
+        self.out.write(f"{step} " + (f"({total:,}) ".replace(",", ".") if total else ""), ending="")
+
+    def end(self) -> None:
+        if self.started:
+            self.out.write("")
+        self.started = False
+
+    def advance(self, n: int = 1, **kwargs: Any) -> None:
+        if n > 1:
+            self.out.write(".", ending="")
+            self.out.flush()
+
+
 def _counts(counter: Counter[str]) -> str:
     return ", ".join(f"{REASON_LABELS.get(r, r)}: {n}" for r, n in sorted(counter.items()))
 
@@ -35,17 +58,36 @@ class Command(BaseCommand):
             metavar=_("ACCOUNT"),
             help=_("The account of CSV files (CSV does not name it)."),
         )
+        imp.add_argument(
+            "--background",
+            action="store_true",
+            help=_("Queue the import for the worker (mikrolaan worker) instead of waiting for it."),
+        )
 
     def handle(
-        self, *args: Any, action: str, files: list[str], account: str, **options: Any
+        self,
+        *args: Any,
+        action: str,
+        files: list[str],
+        account: str,
+        background: bool,
+        **options: Any,
     ) -> None:
+        if background:
+            self.queue(files, account)
+            return
         rejected = 0
+        dots = _Dots(self.stderr) if self.stderr.isatty() else None
         totals = {"posted": 0, "queued": 0, "skipped": 0, "already": 0}
         for name in files:
             path = Path(name)
             try:
                 with path.open("rb") as content:  # read as a stream, never whole
-                    result = import_statement_file(path.name, content, account=account)
+                    result = import_statement_file(
+                        path.name, content, account=account, progress=dots
+                    )
+                if dots:
+                    dots.end()
             except OSError as exc:
                 self.stderr.write(
                     _("%(name)s: rejected: cannot read the file (%(error)s)")
@@ -96,4 +138,23 @@ class Command(BaseCommand):
         if rejected:
             raise CommandError(
                 ngettext("%(n)s file rejected", "%(n)s files rejected", rejected) % {"n": rejected}
+            )
+
+    def queue(self, files, account):
+        """Queue each file's import for the worker; the files are kept until it has run."""
+        from mikrolaan.banking.jobs import enqueue_import
+
+        for name in files:
+            path = Path(name)
+            try:
+                with path.open("rb") as content:
+                    job = enqueue_import(path.name, content, account=account)
+            except OSError as exc:
+                raise CommandError(
+                    _("%(name)s: cannot read the file (%(error)s)")
+                    % {"name": name, "error": exc.strerror}
+                ) from exc
+            self.stdout.write(
+                _("%(name)s: queued as job %(job)s; 'mikrolaan worker' imports it.")
+                % {"name": name, "job": job.pk}
             )

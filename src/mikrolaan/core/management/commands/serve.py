@@ -1,5 +1,14 @@
-"""``mikrolaan serve [ADDR:PORT]``: the production server (gunicorn) with static files."""
+"""``mikrolaan serve [ADDR:PORT]``: the production server (gunicorn) with static files.
 
+``--with-worker`` starts ``mikrolaan worker`` (the background jobs) beside it, as a child
+process that stops with the server (``./dev start`` does this; production runs the worker as
+its own systemd unit, docs/deployment.md).
+"""
+
+import atexit
+import os
+import signal
+import subprocess
 import sys
 
 from django.conf import settings
@@ -45,13 +54,20 @@ class Command(BaseCommand):
                 "(./dev start: one start-up instead of three)."
             ),
         )
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="Also run the background jobs (mikrolaan worker) until the server stops.",
+        )
 
-    def handle(self, *args, addrport, workers, no_collectstatic, with_demo, **options):
+    def handle(self, *args, addrport, workers, no_collectstatic, with_demo, with_worker, **options):
         if with_demo:
             call_command("migrate", verbosity=0)
             call_command("demo", if_empty=True, stdout=self.stdout)
         if not no_collectstatic:
             collect_if_changed(stdout=self.stdout)
+        if with_worker:
+            start_worker()
         from gunicorn.app.wsgiapp import WSGIApplication
 
         sys.argv = [
@@ -70,3 +86,34 @@ class Command(BaseCommand):
             f"Mikrolån on http://{addrport}/ (database: {settings.DATABASES['default']['NAME']})"
         )
         WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the worker gets SIGTERM if the server process dies without stopping it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def start_worker() -> subprocess.Popen:
+    """``mikrolaan worker`` as a child process, stopped (SIGTERM, then waited for) at exit."""
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "mikrolaan.cli", "worker"],
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+    )
+
+    owner = os.getpid()  # gunicorn's forked workers inherit the handler: only we stop it
+
+    def stop() -> None:
+        if os.getpid() == owner and worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)  # a running job finishes its step (graceful stop)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+    atexit.register(stop)
+    return worker

@@ -1,0 +1,222 @@
+"""Posting a batch of a statement's new entries: decided one by one by the same rules
+(``matching.decide``), posted together (``ledger.receive_payments``), recorded in bulk.
+
+The loans a batch pays and their balances are looked up once per batch. An entry for a loan
+the batch is already paying first posts what is pending, so every entry is decided on the
+loan as it stands after the entries before it — exactly as if they were posted one at a time.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import override
+
+from mikrolaan.audit.models import Action, AuditRecord
+from mikrolaan.audit.services import origin_fields
+from mikrolaan.banking.matching import Reason, decide, payment_ids_in
+from mikrolaan.banking.models import BankEntry, EntryHandling, Outcome
+from mikrolaan.loans import ledger, lifecycle
+from mikrolaan.loans.models import ZERO, EntryKind, EntrySource, LedgerEntry, Loan
+
+Incoming = ledger.Incoming
+receive_payments = ledger.receive_payments
+
+
+def _balances(loan_ids: Iterable[int]) -> dict[int, Decimal]:
+    """What each loan owes now: its kept balance (``loans.kept``)."""
+    return dict(Loan.objects.filter(pk__in=list(loan_ids)).values_list("pk", "balance"))
+
+
+def _follow_balances(paid_off: list[int], day_of: dict[int, Any], acting_user: Any) -> None:
+    """A loan paid off by the batch becomes repaid (its life cycle's transition)."""
+    for loan in Loan.objects.filter(pk__in=paid_off).order_by("pk"):
+        lifecycle.follow_balance(loan, on=day_of[loan.pk], acting_user=acting_user)
+
+
+class _Refused(Exception):
+    """The batch posting did something one-at-a-time posting would not have: undo it."""
+
+
+class Batch:
+    """One batch of new entries (already saved) and what becomes of each."""
+
+    def __init__(self, entries: list[BankEntry], acting_user):
+        self.entries = entries
+        self.user = acting_user
+        self.handlings: list[EntryHandling] = []
+        self.audit: list[AuditRecord] = []
+        self.pending: list[tuple[BankEntry, Loan]] = []
+        self.pending_loans: set[int] = set()
+        self.outcomes: Counter = Counter()  # (outcome, reason) -> n
+        wanted = set()
+        for entry in entries:
+            wanted.update(payment_ids_in(entry).valid)
+        # The import locked these loans already (``services._write``), in pk order.
+        self.loans = {loan.payment_id: loan for loan in Loan.objects.filter(payment_id__in=wanted)}
+        self.owed = _balances([loan.pk for loan in self.loans.values()])
+
+    # --- matching.Known ---
+    def loan(self, payment_id: str) -> Loan | None:
+        found = self.loans.get(payment_id)
+        if found is not None and found.pk in self.pending_loans:
+            self.flush()
+            found = self.loans.get(payment_id)
+        return found
+
+    def outstanding(self, loan: Loan) -> Decimal:
+        return self.owed.get(loan.pk, ZERO)
+
+    # --- the work ---
+    def run(self) -> Counter:
+        for entry in self.entries:
+            if entry.reversal:
+                self.flush()  # a reversal looks for the posted payment it undoes
+            decision = decide(entry, known=self)
+            if decision.outcome == Outcome.POSTED:
+                self.pending.append((entry, decision.loan))
+                self.pending_loans.add(decision.loan.pk)
+                continue
+            self._handled(
+                EntryHandling(
+                    entry=entry,
+                    outcome=decision.outcome,
+                    reason=decision.reason,
+                    params=decision.params,
+                    loan=decision.loan,
+                    proposed_reversal_of=decision.proposed_reversal_of,
+                    recorded_by=self.user,
+                )
+            )
+        self.flush()
+        EntryHandling.objects.bulk_create(self.handlings, batch_size=1000)
+        AuditRecord.objects.bulk_create(self.audit, batch_size=1000)
+        return self.outcomes
+
+    def flush(self) -> None:
+        """Post the pending entries, then look their loans up again."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        try:
+            with transaction.atomic():
+                received = receive_payments(
+                    [
+                        Incoming(
+                            loan_id=loan.pk,
+                            amount=entry.amount,
+                            value_date=entry.posting_date,
+                            external_id=entry.identity,
+                            why=_why(entry),
+                        )
+                        for entry, loan in pending
+                    ],
+                    acting_user=self.user,
+                    source=EntrySource.BANK,
+                )
+                if any(r.created and r.overpayment is not None for r in received):
+                    raise _Refused  # e.g. back-dated before a fee: the clerk decides, as before
+        except (_Refused, ledger.LedgerError):
+            for entry, loan in pending:
+                self._post_one(entry, loan)
+        else:
+            for (entry, loan), got in zip(pending, received, strict=True):
+                error = getattr(got, "error", None)  # ``ledger.Refused``: nothing was written
+                if error is not None:
+                    self._refused(entry, loan, error)
+                else:
+                    self._record(entry, loan, got.entry, created=got.created)
+        touched = {loan.pk for _entry, loan in pending}
+        self.pending_loans -= touched
+        self.owed.update(_balances(touched))
+        last_day = {loan.pk: entry.posting_date for entry, loan in pending}
+        _follow_balances(
+            [pk for pk in sorted(touched) if self.owed.get(pk, ZERO) <= 0], last_day, self.user
+        )
+        fresh = Loan.objects.in_bulk(touched)
+        for loan in fresh.values():
+            self.loans[loan.payment_id] = loan
+
+    def _post_one(self, entry: BankEntry, loan: Loan) -> None:
+        """One entry through ``ledger.post``, as the import always did; refused → the queue."""
+        try:
+            with transaction.atomic():
+                posted = ledger.post(
+                    loan,
+                    EntryKind.REPAYMENT,
+                    entry.amount,
+                    entry.posting_date,
+                    acting_user=self.user,
+                    source=EntrySource.BANK,
+                    external_id=entry.identity,
+                    why=_why(entry),
+                )
+        except ledger.LedgerError as exc:
+            self._refused(entry, loan, str(exc))
+            return
+        self._record(entry, loan, posted.entry, created=posted.created)
+
+    def _refused(self, entry: BankEntry, loan: Loan, error: str) -> None:
+        """The matching rules should never let this happen; if they do, the clerk decides."""
+        self._handled(
+            EntryHandling(
+                entry=entry,
+                outcome=Outcome.QUEUED,
+                reason=Reason.LEDGER_REFUSED,
+                params={"error": error[:300], "loan_ref": loan.loan_ref},
+                loan=loan,
+                recorded_by=self.user,
+            )
+        )
+
+    def _record(self, entry: BankEntry, loan: Loan, ledger_entry, *, created: bool) -> None:
+        if not created:
+            self._handled(
+                EntryHandling(
+                    entry=entry,
+                    outcome=Outcome.SKIPPED,
+                    reason=Reason.ALREADY_POSTED,
+                    params={"loan_ref": loan.loan_ref},
+                    loan=loan,
+                    ledger_entry=ledger_entry,
+                    recorded_by=self.user,
+                )
+            )
+            return
+        self.audit.append(
+            AuditRecord(
+                user=self.user,
+                action=Action.CREATE,
+                citizen_id=loan.citizen_id,
+                object_type=LedgerEntry._meta.label,
+                object_id=str(ledger_entry.pk),
+                what=(
+                    f"repayment {entry.amount} kr. from bank entry {entry.identity} "
+                    f"on {loan.loan_ref}"
+                )[:500],
+                **{**origin_fields(), "role": getattr(self.user, "role", "") or ""},
+            )
+        )
+        self._handled(
+            EntryHandling(
+                entry=entry,
+                outcome=Outcome.POSTED,
+                loan=loan,
+                ledger_entry=ledger_entry,
+                recorded_by=self.user,
+            )
+        )
+
+    def _handled(self, handling: EntryHandling) -> None:
+        self.handlings.append(handling)
+        self.outcomes[(handling.outcome, handling.reason)] += 1
+
+
+def _why(entry: BankEntry) -> str:
+    """The ledger entry's reason, in the programme's language whoever imports the file: the
+    ledger is read by every role ("Kontoudtog 02.11.2026, linje 2")."""
+    with override(settings.LANGUAGE_CODE):
+        return f"{entry.statement.label}, {entry.place}"
