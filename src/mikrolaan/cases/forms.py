@@ -236,8 +236,7 @@ class CaseFilterForm(DkfdsForm):
             field.widget.attrs["data-autosubmit"] = ""
 
     def filter(self, cases):
-        if not self.is_valid():
-            return cases
+        self.is_valid()  # an unknown value is left out of cleaned_data, the others filter
         data = self.cleaned_data
         if data.get("stage"):
             cases = cases.filter(stage=data["stage"])

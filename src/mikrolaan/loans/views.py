@@ -2,8 +2,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse as reverse_url
 from django.utils import timezone
@@ -15,12 +13,12 @@ from mikrolaan.cases.models import Case
 from mikrolaan.cases.next_step import next_step
 from mikrolaan.core.formatting import number
 from mikrolaan.decisions.models import Decision
-from mikrolaan.loans import services
-from mikrolaan.loans.arrears import arrears_for
+from mikrolaan.loans import listing, services
 from mikrolaan.loans.chart import next_instalment, paid_against_planned
 from mikrolaan.loans.forms import (
     AsOfForm,
     DeferralForm,
+    LoanFilterForm,
     PaymentForm,
     PayoutForm,
     RefundForm,
@@ -31,6 +29,7 @@ from mikrolaan.loans.fund import fund_on
 from mikrolaan.loans.models import LedgerEntry, Loan, LoanStatus, Overpayment
 from mikrolaan.loans.permissions import can
 from mikrolaan.loans.summary import loan_summary
+from mikrolaan.web.pagination import paginate
 
 
 def _require(user, action):
@@ -46,39 +45,28 @@ def _as_of(request) -> dt.date:
 
 
 def loan_list(request):
+    """The loans this user may see, filtered and a page at a time; figures for that page."""
     _require(request.user, "view")
     today = timezone.localdate()
-    owed = (
-        LedgerEntry.objects.filter(loan=OuterRef("pk"))
-        .values("loan")
-        .annotate(total=Sum("debt_delta"))
-        .values("total")
+    filters = LoanFilterForm(request.GET)
+    criteria = filters.criteria
+    loans = listing.filter_loans(
+        Loan.objects.for_user(request.user).select_related("citizen"), criteria, today
     )
-    loans = list(
-        Loan.objects.for_user(request.user)
-        .select_related("citizen")
-        .annotate(
-            balance=Coalesce(
-                Subquery(owed), Value(0), output_field=DecimalField(max_digits=12, decimal_places=2)
-            )
-        )
-        .order_by("-granted_on", "loan_ref")
-    )
-    status = request.GET.get("status", "")
-    if status in LoanStatus.values:
-        loans = [loan for loan in loans if loan.status == status]
-    arrears = arrears_for(today, [loan.pk for loan in loans if loan.disbursed_on])
-    for loan in loans:
-        loan.arrears = arrears.get(loan.pk)
+    page = paginate(request, loans.order_by("-granted_on", "loan_ref"))
+    shown = listing.with_figures(list(page.object_list), today)
     log_list(
         request.user,
-        (loan.citizen_id for loan in loans),
-        what=f"loan list: status={status}" if status in LoanStatus.values else "loan list",
+        (loan.citizen_id for loan in shown),
+        what="loan list: "
+        + " ".join(f"{name}={getattr(value, 'pk', value)}" for name, value in criteria.items())
+        if criteria
+        else "loan list",
     )
     return render(
         request,
         "loans/list.html",
-        {"loans": loans, "statuses": LoanStatus.choices, "status": status, "today": today},
+        {"loans": shown, "page": page, "filters": filters, "filtered": bool(criteria)},
     )
 
 

@@ -25,9 +25,9 @@ def page_url(request, number: int) -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
-def paginate(request, queryset, per_page: int = PER_PAGE):
+def paginate(request, queryset, per_page: int | None = None):
     """The page of ``queryset`` the request asks for, with ``links`` for the template."""
-    paginator = Paginator(queryset, per_page)
+    paginator = Paginator(queryset, per_page or PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     current, last = page.number, paginator.num_pages
     numbers = sorted(
