@@ -74,6 +74,11 @@ class Loan(models.Model):
         ordering = ["loan_ref"]
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
+        # The loan list's order and its status filter.
+        indexes = [
+            models.Index(fields=["-granted_on", "loan_ref"], name="loan_list_order"),
+            models.Index(fields=["status", "-granted_on"], name="loan_status_granted"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(principal__gt=0), name="loan_principal_positive"),
             models.CheckConstraint(condition=Q(term_months__gt=0), name="loan_term_positive"),
