@@ -15,6 +15,8 @@ from mikrolaan.decisions.services import grants_awaiting, kr
 from mikrolaan.web.home import register_panel
 
 LIMIT = 25
+# Grants awaiting approval are checked one by one (``may_approve``): shown at most.
+GRANTS_LIMIT = LIMIT
 
 
 def _case_row(case, *cells):
@@ -112,7 +114,7 @@ def grants_awaiting_me(user):
                 "url": reverse("decisions:approve", args=[d.pk]),
                 "citizen": d.case.citizen_id,
             }
-            for d in grants_awaiting(user)[:LIMIT]
+            for d in grants_awaiting(user, limit=GRANTS_LIMIT)
         ],
         "empty": _("No loan grant awaits your approval."),
     }
