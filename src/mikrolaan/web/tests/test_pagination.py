@@ -16,6 +16,9 @@ def test_links_keep_the_filters_and_skip_far_pages():
     assert page.next_url == "/loans/?status=active&page=6"
     html = render_to_string("web/_pagination.html", {"page": page})
     assert 'aria-current="page"' in html and ">5</a>" in html
+    # The arrows keep a name on a phone, where the design system hides their words.
+    assert 'rel="next" aria-label="Næste side"' in html
+    assert 'rel="prev" aria-label="Forrige side"' in html
 
 
 def test_a_page_out_of_range_or_not_a_number():
