@@ -12,7 +12,9 @@ from mikrolaan.cases.constants import (
     Judgement,
     Recommendation,
     SelfEmploymentOrigin,
+    Stage,
 )
+from mikrolaan.cases.models import Case
 from mikrolaan.core.validators import no_formula
 from mikrolaan.people.models import SupportCategory, TargetGroup
 
@@ -210,3 +212,38 @@ class ErrorClosureForm(DkfdsForm):
 
 class SearchForm(DkfdsForm):
     q = forms.CharField(label=_("Search by name or CPR number"), required=False, max_length=100)
+
+
+class CaseFilterForm(DkfdsForm):
+    """The case list's filters (GET, kept in the query string); an unknown value is ignored."""
+
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    cohort = forms.ModelChoiceField(label=_("Cohort"), required=False, queryset=None)
+    unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        # The cohort model through the case's relation (courses sits above cases).
+        Cohort = Case._meta.get_field("cohort").related_model  # noqa: N806
+
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", _("All")), *Stage.choices]
+        self.fields["cohort"].queryset = Cohort.objects.order_by("-main_course_start", "code")
+        self.fields["cohort"].empty_label = _("All")
+        if user.sees_all_cases:
+            self.fields["unit"].queryset = Unit.objects.order_by("name")
+            self.fields["unit"].empty_label = _("All")
+        else:
+            del self.fields["unit"]  # a unit's staff see their own unit's cases only
+        for field in self.fields.values():
+            field.widget.attrs["data-autosubmit"] = ""
+
+    def filter(self, cases):
+        self.is_valid()  # an unknown value is left out of cleaned_data, the others filter
+        data = self.cleaned_data
+        if data.get("stage"):
+            cases = cases.filter(stage=data["stage"])
+        if data.get("cohort"):
+            cases = cases.filter(cohort=data["cohort"])
+        if data.get("unit"):
+            cases = cases.filter(unit=data["unit"])
+        return cases

@@ -1,5 +1,6 @@
 """Start-page panels: what waits for each role on the way from referral to final screening."""
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -95,6 +96,20 @@ _ROLE_STAGES = {
     Role.FINANCE_CLERK: [Stage.GRANTED, Stage.MAIN_COURSE],
 }
 STEP_LIMIT = 15
+# The cases examined for steps, at most: each costs a few queries (``next_step``), so the
+# start page's cost stays bounded however many cases wait.
+STEP_CANDIDATES = 2 * STEP_LIMIT
+
+
+def _step_candidates(user, stages):
+    """The cases in these stages that may have a step to take, oldest first.
+
+    A main-course case whose loan is paid out only shows the repayment (never a start-page
+    step), so those are left out in the query rather than examined one by one.
+    """
+    # Through the case's reverse relation to its loans (loans sits above cases).
+    paid_out = Q(stage=Stage.MAIN_COURSE, loans__disbursed_on__isnull=False)
+    return _cases(user).filter(stage__in=stages).exclude(paid_out).select_related("cohort")
 
 
 @register_panel(order=5)
@@ -104,7 +119,7 @@ def my_next_steps(user):
     if stages is None:
         return None
     steps = []
-    for case in _cases(user).filter(stage__in=stages).select_related("cohort"):
+    for case in _step_candidates(user, stages)[:STEP_CANDIDATES]:
         step = next_step(case, user)
         if step and step["action"] and step["key"] != "repayment":
             steps.append(

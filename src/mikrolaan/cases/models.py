@@ -70,6 +70,12 @@ class Case(models.Model):
         ordering = ["-opened_on", "-pk"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        # The case list's order and filters, the start pages' stage queries.
+        indexes = [
+            models.Index(fields=["-opened_on", "-id"], name="case_list_order"),
+            models.Index(fields=["stage", "-opened_on"], name="case_stage_opened"),
+            models.Index(fields=["unit", "stage"], name="case_unit_stage"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.citizen} ({self.get_stage_display()})"

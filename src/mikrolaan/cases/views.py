@@ -37,6 +37,7 @@ from mikrolaan.cases.services import (
     refer_citizen,
 )
 from mikrolaan.cases.timeline import timeline
+from mikrolaan.core.pagination import paginate
 from mikrolaan.people import cpr as cprlib
 from mikrolaan.people.models import Citizen
 from mikrolaan.people.services import register_citizen, update_citizen
@@ -71,31 +72,48 @@ def case_list(request):
     criteria = searches.recall(request, "cases", request.GET.get("s"))
     query = "" if form is not None else (criteria or {}).get("q", "")
     form = form or forms.SearchForm(initial={"q": query})
-    cases = Case.objects.for_user(request.user).select_related("citizen", "unit", "cohort")
+    filters = forms.CaseFilterForm(request.GET, user=request.user)
+    cases = filters.filter(
+        Case.objects.for_user(request.user).select_related("citizen", "unit", "cohort")
+    )
     if query:
-        digits = cprlib.normalise(query)
-        condition = Q(citizen__first_name__icontains=query) | Q(citizen__last_name__icontains=query)
-        parts = query.split()
-        if len(parts) > 1:
-            condition |= Q(citizen__first_name__icontains=parts[0]) & Q(
-                citizen__last_name__icontains=parts[-1]
-            )
-        if digits.isdigit():
-            condition |= Q(citizen__cpr__startswith=digits)
-        cases = cases.filter(condition)
+        cases = cases.filter(_search_condition(query))
         log(request.user, Action.SEARCH, what=f"case search: q={query!r}"[:500])
-    shown = list(cases[:200])
+    page = paginate(request, cases.order_by("-opened_on", "-pk"))
     log_list(
         request.user,
-        (case.citizen_id for case in shown),
+        (case.citizen_id for case in page),
         what=f"case search result: q={query!r}"[:500] if query else "case list",
     )
     may_register = request.user.has_role(Role.JOB_CONSULTANT, Role.PROJECT_LEADER)
     return render(
         request,
         "cases/case_list.html",
-        {"form": form, "cases": shown, "query": query, "may_register": may_register},
+        {
+            "form": form,
+            "filters": filters,
+            "filtered": filters.is_valid() and any(filters.cleaned_data.values()),
+            "page": page,
+            "cases": page.object_list,
+            "query": query,
+            "search_token": request.GET.get("s", "") if query else "",
+            "may_register": may_register,
+        },
     )
+
+
+def _search_condition(query: str) -> Q:
+    """A name (first, last or both) or the start of a CPR number."""
+    digits = cprlib.normalise(query)
+    condition = Q(citizen__first_name__icontains=query) | Q(citizen__last_name__icontains=query)
+    parts = query.split()
+    if len(parts) > 1:
+        condition |= Q(citizen__first_name__icontains=parts[0]) & Q(
+            citizen__last_name__icontains=parts[-1]
+        )
+    if digits.isdigit():
+        condition |= Q(citizen__cpr__startswith=digits)
+    return condition
 
 
 def citizen_new(request):

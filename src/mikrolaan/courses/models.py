@@ -170,3 +170,5 @@ class Conversation(AppendOnlyModel):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
+        # The start pages' "latest conversation of this kind" per case.
+        indexes = [models.Index(fields=["case", "kind", "-held_on"], name="conversation_case_kind")]

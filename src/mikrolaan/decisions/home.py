@@ -1,19 +1,22 @@
 """Start-page panels for the project leader and the benefits caseworker."""
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.budgets.models import BudgetVersion
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case
 from mikrolaan.cases.view_helpers import case_page_url
 from mikrolaan.core.home import register_panel
-from mikrolaan.decisions.models import Decision, MainCourseStart
-from mikrolaan.decisions.services import awaits_resubmission, grants_awaiting, kr
+from mikrolaan.decisions.models import Colour, Decision, MainCourseStart
+from mikrolaan.decisions.services import grants_awaiting, kr
 
 LIMIT = 25
+# Grants awaiting approval are checked one by one (``may_approve``): shown at most.
+GRANTS_LIMIT = LIMIT
 
 
 def _case_row(case, *cells):
@@ -56,30 +59,39 @@ def pre_course_without_decision(user):
 
 @register_panel(order=51)
 def yellow_awaiting_resubmission(user):
+    """Cases whose latest decision is yellow on the latest budget (``awaits_resubmission``),
+    found in one query."""
     if not user.has_role(Role.PROJECT_LEADER):
         return None
+    latest = Decision.objects.filter(case=OuterRef("pk")).order_by("-round_number")
+    latest_budget = BudgetVersion.objects.filter(case=OuterRef("pk")).order_by("-number")
     cases = (
         Case.objects.for_user(user)
-        .filter(stage=Stage.DECISION, decisions__colour="yellow")
-        .distinct()
+        .filter(stage=Stage.DECISION)
+        .annotate(
+            latest_colour=Subquery(latest.values("colour")[:1]),
+            latest_budget_id=Subquery(latest.values("budget_version_id")[:1]),
+            latest_round=Subquery(latest.values("round_number")[:1]),
+            latest_decided_on=Subquery(latest.values("decided_on")[:1]),
+            budget_id=Subquery(latest_budget.values("pk")[:1]),
+        )
+        .filter(latest_colour=Colour.YELLOW, latest_budget_id=F("budget_id"))
         .select_related("citizen")
+        .order_by("-opened_on", "-pk")[:LIMIT]
     )
-    rows = []
-    for case in cases:
-        if awaits_resubmission(case):
-            latest = case.decisions.order_by("-round_number").first()
-            rows.append(
-                _case_row(
-                    case,
-                    _("Round %(n)s") % {"n": latest.round_number},
-                    latest.decided_on.strftime("%d.%m.%Y"),
-                )
-            )
+    rows = [
+        _case_row(
+            case,
+            _("Round %(n)s") % {"n": case.latest_round},
+            case.latest_decided_on.strftime("%d.%m.%Y"),
+        )
+        for case in cases
+    ]
     return {
         "key": "yellow-awaiting-resubmission",
         "heading": _("Yellow decisions awaiting resubmission"),
         "columns": [_("Citizen"), _("Round"), _("Decided on")],
-        "rows": rows[:LIMIT],
+        "rows": rows,
         "empty": _("No yellow decision awaits a resubmitted budget."),
     }
 
@@ -102,7 +114,7 @@ def grants_awaiting_me(user):
                 "url": reverse("decisions:approve", args=[d.pk]),
                 "citizen": d.case.citizen_id,
             }
-            for d in grants_awaiting(user)[:LIMIT]
+            for d in grants_awaiting(user, limit=GRANTS_LIMIT)
         ],
         "empty": _("No loan grant awaits your approval."),
     }

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
@@ -372,14 +373,31 @@ def granted_decisions():
     return Decision.objects.granted()
 
 
-def grants_awaiting(user):
-    """Green, current decisions this user could sign now (for the start page)."""
+def grants_awaiting(user, limit: int | None = None):
+    """Green, current decisions this user could sign now (for the start page), oldest first.
+
+    The query leaves out what ``approval_refusal`` would refuse on its face (a later round, a
+    refusal, this user's or this role's signature), so only the first ``limit`` candidates
+    are checked one by one (a few queries each).
+    """
+    later_round = Decision.objects.filter(
+        case=OuterRef("case"), round_number__gt=OuterRef("round_number")
+    )
+    signed = GrantApproval.objects.filter(decision=OuterRef("pk")).filter(
+        Q(recorded_by=user) | Q(role=user.role)
+    )
     candidates = (
         Decision.objects.filter(
             colour=Colour.GREEN,
             case__in=Case.objects.for_user(user).filter(stage=Stage.DECISION),
         )
+        .exclude(Exists(later_round))
+        .exclude(Exists(GrantRefusal.objects.filter(decision=OuterRef("pk"))))
+        .exclude(Exists(signed))
         .select_related("case__citizen", "policy")
-        .prefetch_related("approvals")
+        .prefetch_related("approvals", "grant_refusals")
+        .order_by("decided_on", "pk")
     )
+    if limit is not None:
+        candidates = candidates[:limit]
     return [d for d in candidates if may_approve(d, user)]

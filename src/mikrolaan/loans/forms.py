@@ -91,3 +91,52 @@ class RefundForm(forms.Form):
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput())
+
+
+# Days past due, in the buckets the loan list filters on: (lowest, highest or None).
+DAYS_PAST_DUE_BUCKETS = {
+    "1-30": (1, 30),
+    "31-60": (31, 60),
+    "61-90": (61, 90),
+    "91+": (91, None),
+}
+
+
+class LoanFilterForm(forms.Form):
+    """The loan list's filters (GET, kept in the query string); an unknown value is ignored."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    cohort = forms.ModelChoiceField(label=_("Cohort"), required=False, queryset=None)
+    arrears = forms.ChoiceField(
+        label=_("In arrears"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Yes")), ("no", _("No"))],
+    )
+    days = forms.ChoiceField(
+        label=_("Days past due"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("1-30", _("1–30 days")),
+            ("31-60", _("31–60 days")),
+            ("61-90", _("61–90 days")),
+            ("91+", _("More than 90 days")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        from mikrolaan.courses.models import Cohort
+        from mikrolaan.loans.models import LoanStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *LoanStatus.choices]
+        self.fields["cohort"].queryset = Cohort.objects.order_by("-main_course_start", "code")
+        self.fields["cohort"].empty_label = _("All")
+        for field in self.fields.values():
+            field.widget.attrs.update({"class": "form-select", "data-autosubmit": ""})
+
+    @property
+    def criteria(self) -> dict:
+        """The filters chosen, empty and unknown values left out."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}

@@ -102,9 +102,13 @@ class Loan(models.Model):
         ordering = ["loan_ref"]
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
+        # The daily run's arrears (status, oldest unpaid due date); the loan list's order and
+        # its status filter.
         indexes = [
             models.Index(fields=["status", "oldest_unpaid_due"], name="loan_status_unpaid_idx"),
             models.Index(fields=["last_value_date"], name="loan_last_value_date_idx"),
+            models.Index(fields=["-granted_on", "loan_ref"], name="loan_list_order"),
+            models.Index(fields=["status", "-granted_on"], name="loan_status_granted"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(balance__gte=0), name="loan_balance_not_negative"),

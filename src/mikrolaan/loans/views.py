@@ -19,14 +19,15 @@ from mikrolaan.audit.services import log_list, log_read
 from mikrolaan.cases.models import Case
 from mikrolaan.cases.next_step import next_step
 from mikrolaan.core.formatting import number
+from mikrolaan.core.pagination import paginate
 from mikrolaan.decisions.models import Decision
-from mikrolaan.loans import services
-from mikrolaan.loans.arrears import arrears_for
+from mikrolaan.loans import listing, services
 from mikrolaan.loans.chart import next_instalment, paid_against_planned
 from mikrolaan.loans.forecast_chart import cached_forecast, inflow_chart
 from mikrolaan.loans.forms import (
     AsOfForm,
     DeferralForm,
+    LoanFilterForm,
     PaymentForm,
     PayoutForm,
     RefundForm,
@@ -54,28 +55,28 @@ def _as_of(request: AuthenticatedRequest) -> dt.date:
 
 
 def loan_list(request: AuthenticatedRequest) -> HttpResponseBase:
+    """The loans this user may see, filtered and a page at a time; figures for that page."""
     _require(request.user, "view")
     today = timezone.localdate()
-    loans = list(
-        Loan.objects.for_user(request.user)
-        .select_related("citizen")
-        .order_by("-granted_on", "loan_ref")
+    filters = LoanFilterForm(request.GET)
+    criteria = filters.criteria
+    loans = listing.filter_loans(
+        Loan.objects.for_user(request.user).select_related("citizen"), criteria, today
     )
-    status = request.GET.get("status", "")
-    if status in LoanStatus.values:
-        loans = [loan for loan in loans if loan.status == status]
-    arrears = arrears_for(today, [loan.pk for loan in loans if loan.disbursed_on])
-    for loan in loans:
-        loan.arrears = arrears.get(loan.pk)
+    page = paginate(request, loans.order_by("-granted_on", "loan_ref"))
+    shown = listing.with_figures(list(page.object_list), today)
     log_list(
         request.user,
-        (loan.citizen_id for loan in loans),
-        what=f"loan list: status={status}" if status in LoanStatus.values else "loan list",
+        (loan.citizen_id for loan in shown),
+        what="loan list: "
+        + " ".join(f"{name}={getattr(value, 'pk', value)}" for name, value in criteria.items())
+        if criteria
+        else "loan list",
     )
     return render(
         request,
         "loans/list.html",
-        {"loans": loans, "statuses": LoanStatus.choices, "status": status, "today": today},
+        {"loans": shown, "page": page, "filters": filters, "filtered": bool(criteria)},
     )
 
 

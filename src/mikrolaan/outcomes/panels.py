@@ -8,82 +8,94 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
 from mikrolaan.core.home import register_panel
-from mikrolaan.outcomes import rules
 from mikrolaan.outcomes.summary import add_months
 
 MONTHS_WITHOUT_STATUS = 6
 
 
-def borrowers_without_status(citizens, today: dt.date) -> list[dict]:
-    """Borrowers (among ``citizens``) with course end more than 6 months before ``today`` and
-    no effective spell covering any day since then."""
+LIMIT = 50
+
+
+def _latest_course_end(today: dt.date) -> dt.date:
+    """The latest course end more than MONTHS_WITHOUT_STATUS months before ``today``."""
+    day = add_months(today, -MONTHS_WITHOUT_STATUS) + dt.timedelta(days=3)
+    while add_months(day, MONTHS_WITHOUT_STATUS) >= today:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def borrowers_without_status(citizens, today: dt.date):
+    """Loans of borrowers (among ``citizens``) whose course ended more than 6 months before
+    ``today`` with no effective spell covering any day since then, earliest course end first.
+
+    A queryset (one query however many borrowers): each loan has ``course_end`` (the
+    participant's own end of the main course, else the cohort's) and ``case_for_page`` (the
+    loan's case, else the citizen's first).
+    """
     from mikrolaan.cases.models import Case
     from mikrolaan.courses.models import Participation
     from mikrolaan.loans.models import Loan
     from mikrolaan.outcomes.models import SupportSpell
 
-    loans = list(
-        Loan.objects.filter(
-            disbursed_on__lte=today, citizen__in=citizens, cohort__isnull=False
-        ).select_related("citizen", "cohort")
-    )
-    own_end = {
-        (p.case.citizen_id, p.cohort_id): p.main_course_end
-        for p in Participation.objects.filter(
-            case__citizen_id__in=[loan.citizen_id for loan in loans],
-            main_course_end__isnull=False,
-        ).select_related("case")
-    }
-    spells: dict = {}
-    for s in SupportSpell.objects.filter(
-        citizen_id__in=[loan.citizen_id for loan in loans],
+    own_end = Participation.objects.filter(
+        case__citizen=OuterRef("citizen"), cohort=OuterRef("cohort"), main_course_end__isnull=False
+    ).values("main_course_end")[:1]
+    # An effective spell with a day between the day after the course and today.
+    covering = SupportSpell.objects.filter(
+        citizen=OuterRef("citizen"),
         withdrawn=False,
         corrected_by__isnull=True,
-    ):
-        spells.setdefault(s.citizen_id, []).append(s)
-    missing = []
-    for loan in loans:
-        end = own_end.get((loan.citizen_id, loan.cohort_id)) or loan.cohort.main_course_end
-        if add_months(end, MONTHS_WITHOUT_STATUS) >= today:
-            continue
-        since = end + dt.timedelta(days=1)
-        if rules.days_covered(spells.get(loan.citizen_id, []), since, today):
-            continue
-        case = loan.case or Case.objects.filter(citizen=loan.citizen).first()
-        missing.append({"loan": loan, "citizen": loan.citizen, "course_end": end, "case": case})
-    missing.sort(key=lambda m: m["course_end"])
-    return missing
+        start__lte=today,
+    ).filter(Q(end__isnull=True) | Q(end__gt=OuterRef("course_end")))
+    first_case = (
+        Case.objects.filter(citizen=OuterRef("citizen"))
+        .order_by("-opened_on", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        Loan.objects.filter(disbursed_on__lte=today, citizen__in=citizens, cohort__isnull=False)
+        .annotate(course_end=Coalesce(Subquery(own_end), "cohort__main_course_end"))
+        .filter(course_end__lte=_latest_course_end(today))
+        .exclude(Exists(covering))
+        .annotate(case_for_page=Coalesce("case_id", Subquery(first_case)))
+        .select_related("citizen", "cohort")
+        .order_by("course_end", "pk")
+    )
 
 
 @register_panel(order=60)
 def missing_support_status_panel(user):
     if not user.has_role(Role.PROJECT_LEADER):
         return None
+    from mikrolaan.cases.models import Case
     from mikrolaan.outcomes.views import case_page_url
     from mikrolaan.people.models import Citizen
 
     today = timezone.localdate()
-    rows = []
-    for m in borrowers_without_status(Citizen.objects.for_user(user), today):
-        rows.append(
-            {
-                "cells": [
-                    str(m["citizen"]),
-                    m["loan"].cohort.code,
-                    formats.date_format(m["course_end"], "SHORT_DATE_FORMAT"),
-                ],
-                "url": case_page_url(m["case"]) if m["case"] else None,
-                "citizen": m["citizen"].pk,
-            }
-        )
+    loans = borrowers_without_status(Citizen.objects.for_user(user), today)
+    rows = [
+        {
+            "cells": [
+                str(loan.citizen),
+                loan.cohort.code,
+                formats.date_format(loan.course_end, "SHORT_DATE_FORMAT"),
+            ],
+            "url": case_page_url(Case(pk=loan.case_for_page)) if loan.case_for_page else None,
+            "citizen": loan.citizen_id,
+        }
+        for loan in loans[:LIMIT]
+    ]
     return {
         "key": "missing-support-status",
-        "heading": _("Borrowers without a recorded support status"),
+        "heading": _("Borrowers without a recorded support status (%(count)s)")
+        % {"count": loans.count()},
         "columns": [_("Borrower"), _("Cohort"), _("Course ended")],
         "rows": rows,
         "empty": _(
