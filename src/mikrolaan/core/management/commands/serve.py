@@ -14,7 +14,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Server processes (default: MIKROLAAN_WEB_WORKERS, 2).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            help="Threads per process (default: MIKROLAAN_WEB_THREADS, 1; more: gthread worker).",
+        )
         parser.add_argument(
             "--no-collectstatic",
             action="store_true",
@@ -28,7 +39,9 @@ class Command(BaseCommand):
             "(./dev start: one start-up instead of three).",
         )
 
-    def handle(self, *args, addrport, workers, no_collectstatic, with_demo, **options):
+    def handle(self, *args, addrport, workers, threads, no_collectstatic, with_demo, **options):
+        workers = workers or settings.WEB_WORKERS
+        threads = threads or settings.WEB_THREADS
         if with_demo:
             call_command("migrate", verbosity=0)
             call_command("demo", if_empty=True, stdout=self.stdout)
@@ -43,12 +56,17 @@ class Command(BaseCommand):
             addrport,
             "--workers",
             str(workers),
+            # more than one thread: gunicorn's gthread worker; each thread keeps its own
+            # database connection (MIKROLAAN_DB_CONN_MAX_AGE)
+            "--threads",
+            str(threads),
             "--access-logfile",
             "-",
             "--timeout",
-            "120",
+            str(settings.WEB_TIMEOUT),
         ]
         self.stdout.write(
-            f"Mikrolån on http://{addrport}/ (database: {settings.DATABASES['default']['NAME']})"
+            f"Mikrolån on http://{addrport}/ (database: {settings.DATABASES['default']['NAME']}; "
+            f"{workers} workers × {threads} threads)"
         )
         WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()

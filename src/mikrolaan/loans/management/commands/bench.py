@@ -33,12 +33,19 @@ class Command(BaseCommand):
         from mikrolaan.servicing import bench as servicing_bench
 
         servicing_bench.add_arguments(sub)
+        from mikrolaan.bench_pages import command as pages_bench
+
+        pages_bench.add_arguments(sub)
 
     def handle(self, *args, subcommand, **options):
         if subcommand == "servicing":
             from mikrolaan.servicing import bench as servicing_bench
 
             return servicing_bench.handle(self, **options)
+        if subcommand == "pages":
+            from mikrolaan.bench_pages import command as pages_bench
+
+            return pages_bench.handle(self, **options)
         return self.handle_arrears(**options)
 
     def handle_arrears(self, *, loans, as_of, reuse, runs, **options):
