@@ -5,6 +5,7 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 from mikrolaan.core.static_files import collect_if_changed
 
@@ -69,4 +70,8 @@ class Command(BaseCommand):
             f"Mikrolån on http://{addrport}/ (database: {settings.DATABASES['default']['NAME']}; "
             f"{workers} workers × {threads} threads)"
         )
+        # The command has used the database (the audit record of this command line); gunicorn
+        # forks its workers from this process, and a connection they inherited would be one
+        # socket shared by all of them: their queries would get each other's answers.
+        connections.close_all()
         WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
