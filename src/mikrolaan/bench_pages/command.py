@@ -212,6 +212,8 @@ def run_phase(command, phase, plan, plan_path, env, work, workers, threads, opti
                 server.url,
                 "--csv",
                 str(prefix),
+                "--json-file",
+                str(prefix),  # locust adds .json
                 # a request under way at the end is waited for and counted, not dropped
                 "--stop-timeout",
                 str(int(timeout)),
@@ -224,10 +226,10 @@ def run_phase(command, phase, plan, plan_path, env, work, workers, threads, opti
             stderr=open(work / f"{phase}-locust.log", "wb"),  # noqa: SIM115
             check=False,
         )
-        stats_file = Path(f"{prefix}_stats.csv")
+        stats_file = Path(f"{prefix}.json")
         if not stats_file.exists():
             raise CommandError(f"locust wrote no statistics; see {work / f'{phase}-locust.log'}")
-        load = figures.load_stats(stats_file)
+        load = figures.load_final_stats(stats_file)
         failures = figures.load_failures(Path(f"{prefix}_failures.csv"))
         command.stdout.write(
             figures.table(

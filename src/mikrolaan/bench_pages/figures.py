@@ -9,6 +9,54 @@ import time
 from pathlib import Path
 
 
+def load_final_stats(path: Path) -> dict[str, dict]:
+    """Per page from locust's final ``--json-file`` (it counts the requests that finished
+    while the run stopped, which the CSV written during the run misses)."""
+    import json
+
+    pages, everything = {}, {}
+    for entry in json.loads(path.read_text()):
+        times = {int(float(ms)): n for ms, n in entry["response_times"].items()}
+        for ms, n in times.items():
+            everything[ms] = everything.get(ms, 0) + n
+        pages[entry["name"]] = _from_histogram(entry, times)
+    total = {
+        "num_requests": sum(e["num_requests"] for e in json.loads(path.read_text())),
+        "num_failures": sum(e["num_failures"] for e in json.loads(path.read_text())),
+        "start_time": min((e["start_time"] for e in json.loads(path.read_text())), default=0),
+        "last_request_timestamp": max(
+            (e["last_request_timestamp"] or 0 for e in json.loads(path.read_text())), default=0
+        ),
+        "max_response_time": max(everything, default=0),
+    }
+    pages = dict(sorted(pages.items()))
+    pages["all pages"] = _from_histogram(total, everything)
+    return pages
+
+
+def _from_histogram(entry: dict, times: dict[int, int]) -> dict:
+    def percentile(q: float):
+        n = sum(times.values())
+        if not n:
+            return None
+        seen = 0
+        for ms in sorted(times):
+            seen += times[ms]
+            if seen >= q * n:
+                return ms
+        return max(times)
+
+    seconds = (entry["last_request_timestamp"] or 0) - entry["start_time"]
+    return {
+        "requests": entry["num_requests"],
+        "failures": entry["num_failures"],
+        "p50_ms": percentile(0.5),
+        "p95_ms": percentile(0.95),
+        "max_ms": round(entry["max_response_time"]) if times else None,
+        "rps": round(entry["num_requests"] / seconds, 2) if seconds > 0 else 0.0,
+    }
+
+
 def load_stats(path: Path) -> dict[str, dict]:
     """Per page from locust's ``*_stats.csv``: requests, failures, p50/p95/max ms, requests/s."""
     pages = {}
