@@ -42,9 +42,14 @@ CSRF_TRUSTED_ORIGINS = env_list("MIKROLAAN_CSRF_TRUSTED_ORIGINS", [])
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'mikrolaan.sqlite3'}"),
-        conn_max_age=60,
+        conn_max_age=env_int("MIKROLAAN_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
+# `mikrolaan serve` (gunicorn): processes, threads per process, request timeout (docs/deployment.md)
+WEB_WORKERS = env_int("MIKROLAAN_WEB_WORKERS", 2)
+WEB_THREADS = env_int("MIKROLAAN_WEB_THREADS", 1)
+WEB_TIMEOUT = env_int("MIKROLAAN_WEB_TIMEOUT", 120)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -25,6 +25,30 @@ _declare(
     "sqlite:///var/mikrolaan.sqlite3",
     "Database to use: `sqlite:///path` or `postgres://user@host:port/name`.",
 )
+_declare(
+    "MIKROLAAN_DB_CONN_MAX_AGE",
+    "60",
+    "Seconds a server thread keeps its database connection for the next request (0: a new "
+    "connection per request). Each worker thread holds one: workers × threads connections "
+    "(docs/deployment.md, Sizing).",
+)
+_declare(
+    "MIKROLAAN_WEB_WORKERS",
+    "2",
+    "Server processes `mikrolaan serve` starts (gunicorn workers); about one per CPU core "
+    "(docs/deployment.md, Sizing).",
+)
+_declare(
+    "MIKROLAAN_WEB_THREADS",
+    "1",
+    "Threads per server process: requests one process answers at once while others wait "
+    "for the database (1: gunicorn's sync worker).",
+)
+_declare(
+    "MIKROLAAN_WEB_TIMEOUT",
+    "120",
+    "Seconds a request may take before the server restarts its worker.",
+)
 _declare("MIKROLAAN_VAR_DIR", "var/", "Folder for the SQLite file, letters, exports, static files.")
 _declare("MIKROLAAN_DEBUG", "false", "Django debug mode. Never in production.")
 _declare(

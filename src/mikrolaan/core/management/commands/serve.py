@@ -14,6 +14,7 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,9 +37,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=2,
+            default=None,
             metavar=_("NUMBER"),
-            help=_("Worker processes (default 2)."),
+            help=_("Server processes (default: MIKROLAAN_WEB_WORKERS, 2)."),
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            metavar=_("NUMBER"),
+            help=_(
+                "Threads per process (default: MIKROLAAN_WEB_THREADS, 1; more: gthread worker)."
+            ),
         )
         parser.add_argument(
             "--no-collectstatic",
@@ -57,10 +67,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-worker",
             action="store_true",
-            help="Also run the background jobs (mikrolaan worker) until the server stops.",
+            help=_("Also run the background jobs (mikrolaan worker) until the server stops."),
         )
 
-    def handle(self, *args, addrport, workers, no_collectstatic, with_demo, with_worker, **options):
+    def handle(
+        self, *args, addrport, workers, threads, no_collectstatic, with_demo, with_worker, **options
+    ):
+        workers = workers or settings.WEB_WORKERS
+        threads = threads or settings.WEB_THREADS
         if with_demo:
             call_command("migrate", verbosity=0)
             call_command("demo", if_empty=True, stdout=self.stdout)
@@ -77,14 +91,23 @@ class Command(BaseCommand):
             addrport,
             "--workers",
             str(workers),
+            # more than one thread: gunicorn's gthread worker; each thread keeps its own
+            # database connection (MIKROLAAN_DB_CONN_MAX_AGE)
+            "--threads",
+            str(threads),
             "--access-logfile",
             "-",
             "--timeout",
-            "120",
+            str(settings.WEB_TIMEOUT),
         ]
         self.stdout.write(
-            f"Mikrolån on http://{addrport}/ (database: {settings.DATABASES['default']['NAME']})"
+            f"Mikrolån on http://{addrport}/ (database: {settings.DATABASES['default']['NAME']}; "
+            f"{workers} workers × {threads} threads)"
         )
+        # The command has used the database (the audit record of this command line); gunicorn
+        # forks its workers from this process, and a connection they inherited would be one
+        # socket shared by all of them: their queries would get each other's answers.
+        connections.close_all()
         WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
 
 
