@@ -38,7 +38,6 @@ from mikrolaan.interchange.bulk import insert
 from mikrolaan.interchange.reader import Bundle, BundleError, Problem, load_files, parse
 from mikrolaan.interchange.validate import Existing, check
 from mikrolaan.loans.models import (
-    PAYMENT_KINDS,
     EntryKind,
     EntrySource,
     LedgerEntry,
@@ -48,6 +47,11 @@ from mikrolaan.loans.models import (
 from mikrolaan.outcomes.models import SupportSpell
 from mikrolaan.people import cpr as cprlib
 from mikrolaan.people.models import Citizen, SupportCategory
+
+try:
+    from mikrolaan.loans import queries
+except ImportError:  # TODO(core): the lead's loans.queries replaces the shim at merge
+    from mikrolaan.interchange import queries_shim as queries
 
 BATCH = 2000
 SPELL_SOURCE = "import"
@@ -482,16 +486,18 @@ class _Writer:
         paid = defaultdict(list)  # loan pk → [(date, amount)] of all its payments
         known = defaultdict(set)
         old_pks = {loans[r]["pk"] for r in touched if r not in new_refs and r in loans}
-        if old_pks:
-            for e in LedgerEntry.objects.values(
-                "loan_id", "kind", "source", "external_id", "value_date", "amount"
-            ).iterator(chunk_size=BATCH):
-                if e["loan_id"] not in old_pks:
-                    continue
-                if e["source"] == EntrySource.IMPORT and e["external_id"]:
-                    known[e["loan_id"]].add(e["external_id"])
-                if e["kind"] in PAYMENT_KINDS:
-                    paid[e["loan_id"]].append((e["value_date"], e["amount"]))
+        for chunk in _chunked(sorted(old_pks)):
+            # Every identity an import wrote stays known, also of a payment reversed since.
+            for loan_id, external_id in (
+                LedgerEntry.objects.filter(loan_id__in=chunk, source=EntrySource.IMPORT)
+                .exclude(external_id="")
+                .values_list("loan_id", "external_id")
+            ):
+                known[loan_id].add(external_id)
+            for loan_id, day, amount in queries.effective_payments(loans=chunk).values_list(
+                "loan_id", "value_date", "amount"
+            ):
+                paid[loan_id].append((day, amount))
         for ref in new_refs:
             loan = loans[ref]
             entries.append(
@@ -653,6 +659,11 @@ class _Writer:
         self.result.created["case events"] += len(self.events)
 
 
+def _chunked(pks: list[int]):
+    for start in range(0, len(pks), BATCH):
+        yield pks[start : start + BATCH]
+
+
 def _in_bulk(model, pks: list[int]):
     """Instances by primary key, in batches the database's parameter limit allows."""
     for start in range(0, len(pks), BATCH):
@@ -743,13 +754,8 @@ def bundle_tables() -> dict[str, list[dict]]:
                 "collection_transferred_on": lo.collection_transferred_on,
             }
         )
-    reversed_ids = set(
-        LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).values_list("reverses_id", flat=True)
-    )
-    for e in LedgerEntry.objects.filter(kind__in=PAYMENT_KINDS).order_by(
-        "loan_id", "value_date", "pk"
-    ):
-        if e.pk in reversed_ids or e.loan_id not in loans:
+    for e in queries.effective_payments().order_by("loan_id", "value_date", "pk"):
+        if e.loan_id not in loans:
             continue
         if e.source == EntrySource.IMPORT and e.external_id.startswith("ref:"):
             reference = e.external_id[4:]

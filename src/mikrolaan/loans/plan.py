@@ -236,15 +236,14 @@ def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
         for loan in loans:
             policy = by_id[loan.policy_id] if loan.policy_id else policy_among(loan, policies)
             loan.policy_id = policy.pk
-            plan = schedule.build_plan(
+            # The plan as its few segments, never instalment by instalment (``schedule``
+            # proves the two agree): about 20 µs a loan instead of about 1 ms.
+            plan = schedule.plan_segments(
                 schedule.to_ore(loan.principal),
                 loan.term_months,
                 schedule.month_index(loan.disbursed_on) + policy.months_to_first_instalment,
-                policy.due_day,
                 deferrals.get(loan.pk, []),
             )
-            if not plan:
-                continue
             segments += [
                 PlanSegment(
                     loan_id=loan.pk,
@@ -253,15 +252,14 @@ def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
                     amount_ore=s.amount,
                     before_ore=s.before,
                 )
-                for s in schedule.segments(plan)
+                for s in plan
             ]
-            low, high = months.get(policy.due_day, (plan[0].month - 1, plan[-1].month + 1))
-            months[policy.due_day] = (
-                min(low, plan[0].month - 1),
-                max(high, plan[-1].month + 1),
-            )
-            allocations = schedule.allocate(
-                plan, payments.get(loan.pk, []), policy.advance_payment_days
+            first_month = plan[0].first_month
+            last_month = plan[-1].first_month + plan[-1].count - 1
+            low, high = months.get(policy.due_day, (first_month - 1, last_month + 1))
+            months[policy.due_day] = (min(low, first_month - 1), max(high, last_month + 1))
+            allocations = schedule.allocate_segments(
+                plan, policy.due_day, payments.get(loan.pk, []), policy.advance_payment_days
             )
             splits += [
                 PaymentSplit(
@@ -273,7 +271,7 @@ def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
                 for a in allocations
                 if a.extra
             ]
-            loan.repayment_start = plan[0].due_date
+            loan.repayment_start = schedule.due_date(first_month, policy.due_day)
             if loan.status in PAID_OUT_STATUSES:
                 loan.status = status_for(loan, balances.get(loan.pk, 0))
             changed.append(loan)
