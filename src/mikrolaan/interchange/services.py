@@ -34,7 +34,7 @@ from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
 from mikrolaan.interchange import schema
-from mikrolaan.interchange.bulk import insert
+from mikrolaan.interchange.bulk import insert, update
 from mikrolaan.interchange.reader import Bundle, BundleError, Problem, load_files, parse
 from mikrolaan.interchange.validate import Existing, check
 from mikrolaan.loans.models import (
@@ -169,35 +169,35 @@ class _Writer:
         touched = self.touched_loan_pks
         if not touched:
             return
-        missing = list(Loan.objects.filter(pk__in=touched, payment_id__isnull=True))
-        for loan in missing:
-            loan.payment_id = payment_id_for(loan.pk)
-        Loan.objects.bulk_update(missing, ["payment_id"], batch_size=BATCH)
+        missing = []
+        for chunk in _chunked(sorted(touched)):
+            missing += Loan.objects.filter(pk__in=chunk, payment_id__isnull=True).values_list(
+                "pk", flat=True
+            )
+        update(Loan, ["payment_id"], [(payment_id_for(pk), pk) for pk in missing])
         deferrals = []
         policies = list(LoanPolicy.objects.order_by("valid_from"))
         new_loans = Loan.objects.filter(
             pk__in=self.new_loan_pks, disbursed_on__isnull=False, repayment_start__isnull=False
-        )
-        for loan in new_loans.iterator(chunk_size=BATCH):
-            if not policies:
-                break
+        ).values_list("pk", "granted_on", "disbursed_on", "repayment_start", named=True)
+        for loan in new_loans.iterator(chunk_size=BATCH) if policies else ():
             policy = policy_among(loan, policies)
             default = month_index(loan.disbursed_on) + policy.months_to_first_instalment
             gap = month_index(loan.repayment_start) - default
             if gap > 0:
                 deferrals.append(
-                    Deferral(
-                        loan=loan,
-                        decided_on=loan.disbursed_on,
-                        first_month=month_start(default),
-                        months=gap,
-                        at_start=True,
-                        reason=_("Repayment start from an imported bundle"),
-                        recorded_by_id=self.user_id,
-                        recorded_at=self.now,
-                    )
+                    {
+                        "loan_id": loan.pk,
+                        "decided_on": loan.disbursed_on,
+                        "first_month": month_start(default),
+                        "months": gap,
+                        "at_start": True,
+                        "reason": _("Repayment start from an imported bundle"),
+                        "recorded_by_id": self.user_id,
+                        "recorded_at": self.now,
+                    }
                 )
-        Deferral.objects.bulk_create(deferrals, batch_size=BATCH)
+        insert(Deferral, deferrals)
         rederive_many(touched)
 
     # --- cohorts ---------------------------------------------------------------------

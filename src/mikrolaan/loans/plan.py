@@ -198,62 +198,83 @@ def policy_among(loan: Loan, policies: list[LoanPolicy]) -> LoanPolicy:
     return in_force[-1] if in_force else policies[0]
 
 
-def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
+def rederive_many(loan_ids, *, chunk: int = 5000) -> int:
     """``rederive`` for many loans at once (bundle imports): a few queries per chunk of loans
     instead of a few per loan. Writes no case events (an import records its own history).
     Returns the number of loans whose plan was stored."""
+    from django.db import connection
+
     policies = list(LoanPolicy.objects.order_by("valid_from"))
     if not policies:
         return 0
     by_id = {p.pk: p for p in policies}
     ids = sorted(set(loan_ids))
+    quote = connection.ops.quote_name
+
+    def insert_sql(model, columns):
+        names = ", ".join(quote(c) for c in columns)
+        marks = ", ".join(["%s"] * len(columns))
+        return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+
+    # Plain ``executemany``: ``bulk_create``/``bulk_update`` build a model instance or a CASE
+    # expression per row, which over 100,000 loans cost minutes. Names come from the models.
+    segment_sql = insert_sql(
+        PlanSegment, ["loan_id", "first_month", "count", "amount_ore", "before_ore"]
+    )
+    split_sql = insert_sql(PaymentSplit, ["entry_id", "loan_id", "value_date", "extra_ore"])
+    loan_sql = (
+        f"UPDATE {quote(Loan._meta.db_table)} SET {quote('policy_id')} = %s, "  # noqa: S608
+        f"{quote('repayment_start')} = %s, {quote('status')} = %s WHERE {quote('id')} = %s"
+    )
     done = 0
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
-        loans = list(Loan.objects.filter(pk__in=part, disbursed_on__isnull=False))
-        deferrals: dict[int, list[schedule.Deferral]] = {}
-        for d in Deferral.objects.filter(loan_id__in=part).order_by("recorded_at", "pk"):
-            deferrals.setdefault(d.loan_id, []).append(
-                schedule.Deferral(schedule.month_index(d.first_month), d.months)
-            )
-        entries = list(
-            LedgerEntry.objects.filter(loan_id__in=part).values(
-                "pk", "loan_id", "kind", "amount", "value_date", "reverses_id", "debt_delta"
-            )
+        loans = Loan.objects.filter(pk__in=part, disbursed_on__isnull=False).values_list(
+            "pk",
+            "policy_id",
+            "granted_on",
+            "disbursed_on",
+            "principal",
+            "term_months",
+            "status",
+            "collection_transferred_on",
+            "repayment_start",
+            named=True,  # ``policy_among`` and ``status_for`` read these as attributes
         )
-        reversed_ids = {e["reverses_id"] for e in entries if e["kind"] == EntryKind.REVERSAL}
+        deferrals: dict[int, list[schedule.Deferral]] = {}
+        for loan_id, first_month, months in (
+            Deferral.objects.filter(loan_id__in=part)
+            .order_by("recorded_at", "pk")
+            .values_list("loan_id", "first_month", "months")
+        ):
+            deferrals.setdefault(loan_id, []).append(
+                schedule.Deferral(schedule.month_index(first_month), months)
+            )
+        entries = LedgerEntry.objects.filter(loan_id__in=part).values_list(
+            "pk", "loan_id", "kind", "amount", "value_date", "reverses_id", "debt_delta"
+        )
+        entries = list(entries.order_by())
+        reversed_ids = {e[5] for e in entries if e[2] == EntryKind.REVERSAL}
         payments: dict[int, list[schedule.Payment]] = {}
         balances: dict[int, int] = {}
-        for e in entries:
-            balances[e["loan_id"]] = balances.get(e["loan_id"], 0) + schedule.to_ore(
-                e["debt_delta"]
-            )
-            if e["kind"] in PAYMENT_KINDS and e["pk"] not in reversed_ids:
-                payments.setdefault(e["loan_id"], []).append(
-                    schedule.Payment(e["pk"], e["value_date"], schedule.to_ore(e["amount"]))
+        for pk, loan_id, kind, amount, value_date, _reverses, debt_delta in entries:
+            balances[loan_id] = balances.get(loan_id, 0) + schedule.to_ore(debt_delta)
+            if kind in PAYMENT_KINDS and pk not in reversed_ids:
+                payments.setdefault(loan_id, []).append(
+                    schedule.Payment(pk, value_date, schedule.to_ore(amount))
                 )
         segments, splits, changed, months = [], [], [], {}
         for loan in loans:
             policy = by_id[loan.policy_id] if loan.policy_id else policy_among(loan, policies)
-            loan.policy_id = policy.pk
             # The plan as its few segments, never instalment by instalment (``schedule``
-            # proves the two agree): about 20 µs a loan instead of about 1 ms.
+            # proves the two agree): microseconds a loan instead of about a millisecond.
             plan = schedule.plan_segments(
                 schedule.to_ore(loan.principal),
                 loan.term_months,
                 schedule.month_index(loan.disbursed_on) + policy.months_to_first_instalment,
                 deferrals.get(loan.pk, []),
             )
-            segments += [
-                PlanSegment(
-                    loan_id=loan.pk,
-                    first_month=s.first_month,
-                    count=s.count,
-                    amount_ore=s.amount,
-                    before_ore=s.before,
-                )
-                for s in plan
-            ]
+            segments += [(loan.pk, s.first_month, s.count, s.amount, s.before) for s in plan]
             first_month = plan[0].first_month
             last_month = plan[-1].first_month + plan[-1].count - 1
             low, high = months.get(policy.due_day, (first_month - 1, last_month + 1))
@@ -262,25 +283,30 @@ def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
                 plan, policy.due_day, payments.get(loan.pk, []), policy.advance_payment_days
             )
             splits += [
-                PaymentSplit(
-                    entry_id=a.payment.key,
-                    loan_id=loan.pk,
-                    value_date=a.payment.value_date,
-                    extra_ore=a.extra,
-                )
+                (a.payment.key, loan.pk, a.payment.value_date, a.extra)
                 for a in allocations
                 if a.extra
             ]
-            loan.repayment_start = schedule.due_date(first_month, policy.due_day)
-            if loan.status in PAID_OUT_STATUSES:
-                loan.status = status_for(loan, balances.get(loan.pk, 0))
-            changed.append(loan)
+            status = loan.status
+            if status in PAID_OUT_STATUSES:
+                status = status_for(loan, balances.get(loan.pk, 0))
+            first_due = schedule.due_date(first_month, policy.due_day)
+            if (policy.pk, first_due, status) != (
+                loan.policy_id,
+                loan.repayment_start,
+                loan.status,
+            ):
+                changed.append((policy.pk, first_due, str(status), loan.pk))
+            done += 1
         PlanSegment.objects.filter(loan_id__in=part).delete()
         PaymentSplit.objects.filter(loan_id__in=part).delete()
-        PlanSegment.objects.bulk_create(segments, batch_size=1000)
-        PaymentSplit.objects.bulk_create(splits, batch_size=1000)
+        with connection.cursor() as cursor:
+            if segments:
+                cursor.executemany(segment_sql, segments)
+            if splits:
+                cursor.executemany(split_sql, splits)
+            if changed:
+                cursor.executemany(loan_sql, changed)
         for due_day, (low, high) in months.items():
             ensure_calendar(due_day, low, high)
-        Loan.objects.bulk_update(changed, ["policy", "repayment_start", "status"], batch_size=1000)
-        done += len(changed)
     return done
