@@ -6,6 +6,7 @@ does not name get their default (``auto_now_add`` fields the current time).
 """
 
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import connection, models
 from django.utils import timezone
@@ -54,7 +55,16 @@ def insert(model: type[models.Model], rows: list[dict]) -> int:
             extra.append((field, field.get_default()))  # "" for text, None when nullable
     columns = [f.column for f in fields] + [f.column for f, _v in extra]
     fixed = [f.get_db_prep_save(v, connection) if v is not None else None for f, v in extra]
-    converters = [_converter(f) for f in fields]
+    converted = [(i, c) for i, c in enumerate(_converter(f) for f in fields) if c is not None]
+    pick = itemgetter(*given)
+
+    def values_of(row: dict) -> list:
+        values = list(pick(row)) if len(given) > 1 else [pick(row)]
+        for i, convert in converted:
+            values[i] = convert(values[i])
+        values += fixed
+        return values
+
     quote = connection.ops.quote_name
     # Table and column names come from the model; every value is a parameter.
     names = ", ".join(quote(c) for c in columns)
@@ -65,22 +75,11 @@ def insert(model: type[models.Model], rows: list[dict]) -> int:
         copy_sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
             for row in rows:
-                values = [
-                    conv(row[name]) if conv else row[name]
-                    for name, conv in zip(given, converters, strict=True)
-                ]
-                copy.write_row(values + fixed)
+                copy.write_row(values_of(row))
         return len(rows)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            params = []
-            for row in rows[start : start + BATCH]:
-                values = [
-                    conv(row[name]) if conv else row[name]
-                    for name, conv in zip(given, converters, strict=True)
-                ]
-                params.append(values + fixed)
-            cursor.executemany(sql, params)
+            cursor.executemany(sql, [values_of(row) for row in rows[start : start + BATCH]])
     return len(rows)
 
 
