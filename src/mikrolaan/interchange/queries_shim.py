@@ -22,6 +22,11 @@ from mikrolaan.loans.models import PAYMENT_KINDS, LedgerEntry
 ZERO = Decimal("0.00")
 
 
+def _kr(value) -> Decimal:
+    """On SQLite sums of decimals come back as floats: two places make them exact again."""
+    return ZERO if value is None else Decimal(value).quantize(ZERO)
+
+
 def _of(entries, loans):
     if loans is None:
         return entries
@@ -43,7 +48,7 @@ def effective_payments(as_of: dt.date | None = None, loans=None):
 
 def paid_by_loan(as_of: dt.date | None = None, loans=None) -> dict[int, Decimal]:
     return {
-        row["loan_id"]: row["total"]
+        row["loan_id"]: _kr(row["total"])
         for row in effective_payments(as_of, loans)
         .order_by()
         .values("loan_id")
@@ -57,4 +62,4 @@ def balances(as_of: dt.date | None = None, loans=None) -> dict[int, Decimal]:
     if as_of is not None:
         entries = entries.filter(value_date__lte=as_of)
     rows = _of(entries, loans).order_by().values("loan_id").annotate(total=Sum("debt_delta"))
-    return {row["loan_id"]: row["total"] for row in rows}
+    return {row["loan_id"]: _kr(row["total"]) for row in rows}
