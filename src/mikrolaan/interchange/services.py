@@ -34,12 +34,12 @@ from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
 from mikrolaan.interchange import schema
-from mikrolaan.interchange.bulk import insert
+from mikrolaan.interchange.bulk import insert, update
 from mikrolaan.interchange.reader import Bundle, BundleError, Problem, load_files, parse
 from mikrolaan.interchange.validate import Existing, check
+from mikrolaan.loans import queries
 from mikrolaan.loans.lifecycle import bulk_transitions
 from mikrolaan.loans.models import (
-    PAYMENT_KINDS,
     EntryKind,
     EntrySource,
     LedgerEntry,
@@ -141,6 +141,8 @@ class _Writer:
         self.events: list[dict] = []
         self.touched_loan_pks: set[int] = set()
         self.new_loan_pks: set[int] = set()
+        # Translated once: ``gettext`` per row is a noticeable part of a 100,000-person import.
+        self.imported = _("Imported from a bundle")
 
     def write(self) -> ImportResult:
         self.cohorts()
@@ -166,35 +168,36 @@ class _Writer:
         touched = self.touched_loan_pks
         if not touched:
             return
-        missing = list(Loan.objects.filter(pk__in=touched, payment_id__isnull=True))
-        for loan in missing:
-            loan.payment_id = payment_id_for(loan.pk)
-        Loan.objects.bulk_update(missing, ["payment_id"], batch_size=BATCH)
+        missing = []
+        for chunk in _chunked(sorted(touched)):
+            missing += Loan.objects.filter(pk__in=chunk, payment_id__isnull=True).values_list(
+                "pk", flat=True
+            )
+        update(Loan, ["payment_id"], [(payment_id_for(pk), pk) for pk in missing])
         deferrals = []
+        reason = _("Repayment start from an imported bundle")
         policies = list(LoanPolicy.objects.order_by("valid_from"))
         new_loans = Loan.objects.filter(
             pk__in=self.new_loan_pks, disbursed_on__isnull=False, repayment_start__isnull=False
-        )
-        for loan in new_loans.iterator(chunk_size=BATCH):
-            if not policies:
-                break
+        ).values_list("pk", "granted_on", "disbursed_on", "repayment_start", named=True)
+        for loan in new_loans.iterator(chunk_size=BATCH) if policies else ():
             policy = policy_among(loan, policies)
             default = month_index(loan.disbursed_on) + policy.months_to_first_instalment
             gap = month_index(loan.repayment_start) - default
             if gap > 0:
                 deferrals.append(
-                    Deferral(
-                        loan=loan,
-                        decided_on=loan.disbursed_on,
-                        first_month=month_start(default),
-                        months=gap,
-                        at_start=True,
-                        reason=_("Repayment start from an imported bundle"),
-                        recorded_by_id=self.user_id,
-                        recorded_at=self.now,
-                    )
+                    {
+                        "loan_id": loan.pk,
+                        "decided_on": loan.disbursed_on,
+                        "first_month": month_start(default),
+                        "months": gap,
+                        "at_start": True,
+                        "reason": reason,
+                        "recorded_by_id": self.user_id,
+                        "recorded_at": self.now,
+                    }
                 )
-        Deferral.objects.bulk_create(deferrals, batch_size=BATCH)
+        insert(Deferral, deferrals)
         rederive_many(touched)
 
     # --- cohorts ---------------------------------------------------------------------
@@ -369,7 +372,7 @@ class _Writer:
         ).values_list("citizen_id", "pk", "opened_on"):
             if citizen_id in new_citizens and citizen_id not in case_of:
                 case_of[citizen_id] = (pk, None, None)
-                self.event(pk, citizen_id, "imported", opened_on, _("Imported from a bundle"))
+                self.event(pk, citizen_id, "imported", opened_on, self.imported)
         self.case_of = {citizen: row[0] for citizen, row in case_of.items()}
 
         existing = {
@@ -475,16 +478,18 @@ class _Writer:
         paid = defaultdict(list)  # loan pk → [(date, amount)] of all its payments
         known = defaultdict(set)
         old_pks = {loans[r]["pk"] for r in touched if r not in new_refs and r in loans}
-        if old_pks:
-            for e in LedgerEntry.objects.values(
-                "loan_id", "kind", "source", "external_id", "value_date", "amount"
-            ).iterator(chunk_size=BATCH):
-                if e["loan_id"] not in old_pks:
-                    continue
-                if e["source"] == EntrySource.IMPORT and e["external_id"]:
-                    known[e["loan_id"]].add(e["external_id"])
-                if e["kind"] in PAYMENT_KINDS:
-                    paid[e["loan_id"]].append((e["value_date"], e["amount"]))
+        for chunk in _chunked(sorted(old_pks)):
+            # Every identity an import wrote stays known, also of a payment reversed since.
+            for loan_id, external_id in (
+                LedgerEntry.objects.filter(loan_id__in=chunk, source=EntrySource.IMPORT)
+                .exclude(external_id="")
+                .values_list("loan_id", "external_id")
+            ):
+                known[loan_id].add(external_id)
+            for loan_id, day, amount in queries.effective_payments(loans=chunk).values_list(
+                "loan_id", "value_date", "amount"
+            ):
+                paid[loan_id].append((day, amount))
         for ref in new_refs:
             loan = loans[ref]
             entries.append(
@@ -589,7 +594,7 @@ class _Writer:
             "external_id": external_id,
             "recorded_by_id": self.user_id,
             "recorded_at": self.now,
-            "why": _("Imported from a bundle"),
+            "why": self.imported,
         }
 
     # --- spells ----------------------------------------------------------------------
@@ -666,6 +671,11 @@ class _Writer:
             ],
         )
         self.result.created["case events"] += len(self.events)
+
+
+def _chunked(pks: list[int]):
+    for start in range(0, len(pks), BATCH):
+        yield pks[start : start + BATCH]
 
 
 def _in_bulk(model, pks: list[int]):
@@ -758,13 +768,8 @@ def bundle_tables() -> dict[str, list[dict]]:
                 "collection_transferred_on": lo.collection_transferred_on,
             }
         )
-    reversed_ids = set(
-        LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).values_list("reverses_id", flat=True)
-    )
-    for e in LedgerEntry.objects.filter(kind__in=PAYMENT_KINDS).order_by(
-        "loan_id", "value_date", "pk"
-    ):
-        if e.pk in reversed_ids or e.loan_id not in loans:
+    for e in queries.effective_payments().order_by("loan_id", "value_date", "pk"):
+        if e.loan_id not in loans:
             continue
         if e.source == EntrySource.IMPORT and e.external_id.startswith("ref:"):
             reference = e.external_id[4:]

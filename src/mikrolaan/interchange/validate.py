@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from mikrolaan.courses.models import Cohort
 from mikrolaan.interchange import schema
 from mikrolaan.interchange.reader import Bundle, Problem
-from mikrolaan.loans.models import PAYMENT_KINDS, EntryKind, LedgerEntry, Loan
+from mikrolaan.loans import queries
+from mikrolaan.loans.models import Loan
 from mikrolaan.outcomes.models import SupportSpell
 from mikrolaan.people import cpr as cprlib
 from mikrolaan.people.models import Citizen
@@ -99,18 +100,12 @@ def load_existing(bundle: Bundle) -> Existing:
         ex.loan_by_ref[p.loan_ref].pk for p in bundle.payments if p.loan_ref in ex.loan_by_ref
     }
     for chunk in _chunks(wanted_loans):
-        reversed_ids = set(
-            LedgerEntry.objects.filter(loan_id__in=chunk, kind=EntryKind.REVERSAL).values_list(
-                "reverses_id", flat=True
+        for loan_id, external_id, source, day, amount in queries.effective_payments(
+            loans=chunk
+        ).values_list("loan_id", "external_id", "source", "value_date", "amount"):
+            ex.payments.setdefault(loan_id, []).append(
+                ExistingPayment(external_id, source, day, amount)
             )
-        )
-        for pk, loan_id, external_id, source, day, amount in LedgerEntry.objects.filter(
-            loan_id__in=chunk, kind__in=PAYMENT_KINDS
-        ).values_list("pk", "loan_id", "external_id", "source", "value_date", "amount"):
-            if pk not in reversed_ids:
-                ex.payments.setdefault(loan_id, []).append(
-                    ExistingPayment(external_id, source, day, amount)
-                )
     wanted_people = {
         ex.citizen_by_ref[s.person_ref] for s in bundle.spells if s.person_ref in ex.citizen_by_ref
     }

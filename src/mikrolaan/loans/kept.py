@@ -75,9 +75,7 @@ def oldest_unpaid(
 
 def due_by(segments: Sequence[Segment], day: dt.date, due_day: int) -> int:
     """What the stored plan has fallen due by ``day`` (øre)."""
-    month = schedule.month_index(day)
-    if schedule.due_date(month, due_day) > day:
-        month -= 1
+    month = schedule.last_due_month(day, due_day)
     return sum(
         amount * max(0, min(count, month - first_month + 1))
         for first_month, count, amount, _before in segments

@@ -170,110 +170,120 @@ def policy_among(loan: Loan, policies: list[LoanPolicy]) -> LoanPolicy:
     return in_force[-1] if in_force else policies[0]
 
 
-def rederive_many(loan_ids, *, chunk: int = 2000) -> int:
+def rederive_many(loan_ids, *, chunk: int = 5000) -> int:
     """``rederive`` for many loans at once (bundle imports): a few queries per chunk of loans
     instead of a few per loan. Writes no case events (an import records its own history).
     Returns the number of loans whose plan was stored."""
+    from django.db import connection
+
     policies = list(LoanPolicy.objects.order_by("valid_from"))
     if not policies:
         return 0
     by_id = {p.pk: p for p in policies}
     ids = sorted(set(loan_ids))
+    quote = connection.ops.quote_name
+
+    def insert_sql(model, columns):
+        names = ", ".join(quote(c) for c in columns)
+        marks = ", ".join(["%s"] * len(columns))
+        return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+
+    # Plain ``executemany``: ``bulk_create``/``bulk_update`` build a model instance or a CASE
+    # expression per row, which over 100,000 loans cost minutes. Names come from the models.
+    segment_sql = insert_sql(
+        PlanSegment, ["loan_id", "first_month", "count", "amount_ore", "before_ore"]
+    )
+    split_sql = insert_sql(PaymentSplit, ["entry_id", "loan_id", "value_date", "extra_ore"])
+    updated = ["policy", "repayment_start", *kept.FIELDS]
+    sets = ", ".join(f"{quote(Loan._meta.get_field(f).column)} = %s" for f in updated)
+    loan_sql = f"UPDATE {quote(Loan._meta.db_table)} SET {sets} WHERE {quote('id')} = %s"  # noqa: S608
     done = 0
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
-        loans = list(Loan.objects.filter(pk__in=part, disbursed_on__isnull=False))
+        loans = Loan.objects.filter(pk__in=part, disbursed_on__isnull=False).values_list(
+            "pk", "policy_id", "granted_on", "disbursed_on", "principal", "term_months",
+            named=True,  # ``policy_among`` reads these as attributes
+        )  # fmt: skip
         deferrals: dict[int, list[schedule.Deferral]] = {}
-        for d in Deferral.objects.filter(loan_id__in=part).order_by("recorded_at", "pk"):
-            deferrals.setdefault(d.loan_id, []).append(
-                schedule.Deferral(schedule.month_index(d.first_month), d.months)
+        for loan_id, first_month, months in (
+            Deferral.objects.filter(loan_id__in=part)
+            .order_by("recorded_at", "pk")
+            .values_list("loan_id", "first_month", "months")
+        ):
+            deferrals.setdefault(loan_id, []).append(
+                schedule.Deferral(schedule.month_index(first_month), months)
             )
         entries = list(
-            LedgerEntry.objects.filter(loan_id__in=part).values(
-                "pk",
-                "loan_id",
-                "kind",
-                "amount",
-                "value_date",
-                "reverses_id",
-                "debt_delta",
+            LedgerEntry.objects.filter(loan_id__in=part).order_by().values_list(
+                "pk", "loan_id", "kind", "amount", "value_date", "reverses_id", "debt_delta",
                 "reversed_kind",
             )
-        )
-        reversed_ids = {e["reverses_id"] for e in entries if e["kind"] == EntryKind.REVERSAL}
+        )  # fmt: skip
+        reversed_ids = {e[5] for e in entries if e[2] == EntryKind.REVERSAL}
         payments: dict[int, list[schedule.Payment]] = {}
         rows: dict[int, list] = {}
-        for e in entries:
-            rows.setdefault(e["loan_id"], []).append(e)
-            if e["kind"] in PAYMENT_KINDS and e["pk"] not in reversed_ids:
-                payments.setdefault(e["loan_id"], []).append(
-                    schedule.Payment(e["pk"], e["value_date"], schedule.to_ore(e["amount"]))
+        last_day: dict[int, object] = {}
+        for pk, loan_id, kind, amount, day, _rev, delta, reversed_kind in entries:
+            rows.setdefault(loan_id, []).append((kind, reversed_kind, amount, delta))
+            if loan_id not in last_day or day > last_day[loan_id]:
+                last_day[loan_id] = day
+            if kind in PAYMENT_KINDS and pk not in reversed_ids:
+                payments.setdefault(loan_id, []).append(
+                    schedule.Payment(pk, day, schedule.to_ore(amount))
                 )
         segments, splits, changed, months = [], [], [], {}
         for loan in loans:
             policy = by_id[loan.policy_id] if loan.policy_id else policy_among(loan, policies)
-            loan.policy_id = policy.pk
-            plan = schedule.build_plan(
+            # The plan as its few segments, never instalment by instalment (``schedule``
+            # proves the two agree): microseconds a loan instead of about a millisecond.
+            plan = schedule.plan_segments(
                 schedule.to_ore(loan.principal),
                 loan.term_months,
                 schedule.month_index(loan.disbursed_on) + policy.months_to_first_instalment,
-                policy.due_day,
                 deferrals.get(loan.pk, []),
             )
-            if not plan:
-                continue
-            segments += [
-                PlanSegment(
-                    loan_id=loan.pk,
-                    first_month=s.first_month,
-                    count=s.count,
-                    amount_ore=s.amount,
-                    before_ore=s.before,
-                )
-                for s in schedule.segments(plan)
-            ]
-            low, high = months.get(policy.due_day, (plan[0].month - 1, plan[-1].month + 1))
-            months[policy.due_day] = (
-                min(low, plan[0].month - 1),
-                max(high, plan[-1].month + 1),
-            )
-            allocations = schedule.allocate(
-                plan, payments.get(loan.pk, []), policy.advance_payment_days
+            stored = [(s.first_month, s.count, s.amount, s.before) for s in plan]
+            segments += [(loan.pk, *s) for s in stored]
+            first_month = plan[0].first_month
+            last_month = plan[-1].first_month + plan[-1].count - 1
+            low, high = months.get(policy.due_day, (first_month - 1, last_month + 1))
+            months[policy.due_day] = (min(low, first_month - 1), max(high, last_month + 1))
+            allocations = schedule.allocate_segments(
+                plan, policy.due_day, payments.get(loan.pk, []), policy.advance_payment_days
             )
             splits += [
-                PaymentSplit(
-                    entry_id=a.payment.key,
-                    loan_id=loan.pk,
-                    value_date=a.payment.value_date,
-                    extra_ore=a.extra,
-                )
+                (a.payment.key, loan.pk, a.payment.value_date, a.extra)
                 for a in allocations
                 if a.extra
             ]
-            loan.repayment_start = plan[0].due_date
-            mine = rows.get(loan.pk, [])
-            for name, value in kept.totals(
-                (e["kind"], e["reversed_kind"], e["amount"], e["debt_delta"]) for e in mine
-            ).items():
-                setattr(loan, name, value)
-            loan.last_value_date = max((e["value_date"] for e in mine), default=None)
-            loan.paid_regular_ore = sum(a.regular for a in allocations)
-            loan.paid_extra_ore = sum(a.extra for a in allocations)
-            loan.oldest_unpaid_due = kept.oldest_unpaid(
-                [(s.first_month, s.count, s.amount, s.before) for s in schedule.segments(plan)],
-                loan.paid_regular_ore,
-                loan.paid_extra_ore,
+            figures: dict[str, object] = dict(kept.totals(rows.get(loan.pk, [])))
+            figures["paid_regular_ore"] = sum(a.regular for a in allocations)
+            figures["paid_extra_ore"] = sum(a.extra for a in allocations)
+            figures["oldest_unpaid_due"] = kept.oldest_unpaid(
+                stored,
+                sum(a.regular for a in allocations),
+                sum(a.extra for a in allocations),
                 policy.due_day,
             )
-            changed.append(loan)
+            figures["last_value_date"] = last_day.get(loan.pk)
+            changed.append(
+                (
+                    policy.pk,
+                    schedule.due_date(first_month, policy.due_day),
+                    *(figures[f] for f in kept.FIELDS),
+                    loan.pk,
+                )
+            )
+            done += 1
         PlanSegment.objects.filter(loan_id__in=part).delete()
         PaymentSplit.objects.filter(loan_id__in=part).delete()
-        PlanSegment.objects.bulk_create(segments, batch_size=1000)
-        PaymentSplit.objects.bulk_create(splits, batch_size=1000)
+        with connection.cursor() as cursor:
+            if segments:
+                cursor.executemany(segment_sql, segments)
+            if splits:
+                cursor.executemany(split_sql, splits)
+            if changed:
+                cursor.executemany(loan_sql, changed)
         for due_day, (low, high) in months.items():
             ensure_calendar(due_day, low, high)
-        Loan.objects.bulk_update(
-            changed, ["policy", "repayment_start", *kept.FIELDS], batch_size=1000
-        )
-        done += len(changed)
     return done

@@ -45,6 +45,7 @@ All amounts inside this module are integer øre.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -210,18 +211,112 @@ class Allocation:
 def allocate(
     plan: list[Instalment], payments: list[Payment], advance_days: int
 ) -> list[Allocation]:
-    total = sum(i.amount for i in plan)
+    # "Due by day t" from prefix sums over the due dates: O(payments × log instalments).
+    dated = sorted((i.due_date, i.amount) for i in plan)
+    dates = [d for d, _a in dated]
+    sums = [0]
+    for _d, amount in dated:
+        sums.append(sums[-1] + amount)
+    return _allocate(sums[-1], lambda day: sums[bisect_right(dates, day)], payments, advance_days)
+
+
+# --- the plan as segments, without the instalments (bulk work: imports, many loans) --------
+#
+# ``plan_segments`` and ``allocate_segments`` give exactly what ``segments(build_plan(…))`` and
+# ``allocate(build_plan(…), …)`` give, without building one object per instalment: a loan's
+# plan is a few runs of months, and due dates grow with the month (a due day moved to the next
+# bank day never passes the next month's due day), so "due by day t" is "month ≤ the last month
+# whose due date is ≤ t".
+
+
+def plan_segments(
+    principal: int, term: int, start_month: int, deferrals: list[Deferral]
+) -> list[Segment]:
+    """``segments(build_plan(principal, term, start_month, due_day, deferrals))``."""
+    if term <= 0:
+        raise ValueError("the term must be at least one month")
+    if principal < term * ORE:
+        raise ValueError("the principal must be at least one krone per instalment")
+    base = (principal // term) // ORE * ORE
+    last = principal - base * (term - 1)
+    runs = [(start_month, term)]  # (first month, count): months in a row
+    for deferral in deferrals:
+        if deferral.months <= 0:
+            raise ValueError("a deferral is at least one month")
+        moved = []
+        for first, count in runs:
+            if first + count <= deferral.first_month:
+                moved.append((first, count))
+            elif first >= deferral.first_month:
+                moved.append((first + deferral.months, count))
+            else:  # the deferral starts inside this run: split it, leaving a gap
+                kept = deferral.first_month - first
+                moved.append((first, kept))
+                moved.append((deferral.first_month + deferral.months, count - kept))
+        runs = moved
+    # Gaps between runs only ever grow, so runs never touch: one segment per run, and the last
+    # instalment is a segment of its own when its amount differs.
+    result: list[Segment] = []
+    before = 0
+    for index, (first, count) in enumerate(runs):
+        if index == len(runs) - 1 and last != base:
+            if count > 1:
+                result.append(Segment(first, count - 1, base, before))
+                before += base * (count - 1)
+            result.append(Segment(first + count - 1, 1, last, before))
+            before += last
+        else:
+            result.append(Segment(first, count, base, before))
+            before += base * count
+    return result
+
+
+def last_due_month(day: dt.date, due_day: int) -> int:
+    """The last month whose instalment falls due on or before ``day``."""
+    month = month_index(day)
+    while due_date(month, due_day) > day:
+        month -= 1
+    return month
+
+
+def due_through(plan: list[Segment], month: int) -> int:
+    """The sum of the instalments in months up to and including ``month``."""
+    total = 0
+    for s in plan:
+        if month < s.first_month:
+            break
+        total += s.amount * min(s.count, month - s.first_month + 1)
+    return total
+
+
+def due_by_segments(plan: list[Segment], due_day: int, day: dt.date) -> int:
+    """``due_by`` of the plan whose segments these are."""
+    return due_through(plan, last_due_month(day, due_day))
+
+
+def _allocate(total: int, due_at, payments: list[Payment], advance_days: int) -> list[Allocation]:
     regular = extra = 0
+    advance = dt.timedelta(days=advance_days)
     result = []
     for p in sorted(payments, key=lambda p: (p.value_date, p.key)):
         lacking = total - regular - extra
-        due_now = min(due_by(plan, p.value_date + dt.timedelta(days=advance_days)), total - extra)
+        due_now = min(due_at(p.value_date + advance), total - extra)
         r = min(p.amount, max(0, due_now - regular))
         x = min(p.amount - r, lacking - r)
         result.append(Allocation(p, r, x, p.amount - r - x))
         regular += r
         extra += x
     return result
+
+
+def allocate_segments(
+    plan: list[Segment], due_day: int, payments: list[Payment], advance_days: int
+) -> list[Allocation]:
+    """``allocate`` over the plan whose segments these are."""
+    if not payments:
+        return []
+    total = sum(s.amount * s.count for s in plan)
+    return _allocate(total, lambda day: due_by_segments(plan, due_day, day), payments, advance_days)
 
 
 @dataclass

@@ -29,8 +29,6 @@ import hmac
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from django.db.models import Q
-
 from mikrolaan.core.cells import csv_text
 from mikrolaan.core.private_files import private_dir
 from mikrolaan.outcomes import rules
@@ -121,7 +119,8 @@ def write_pseudonymised_bundle(
     from mikrolaan.audit.services import log
     from mikrolaan.cases.models import CaseEvent
     from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
-    from mikrolaan.loans.models import PAYMENT_KINDS, LedgerEntry, Loan
+    from mikrolaan.loans import queries
+    from mikrolaan.loans.models import Loan
     from mikrolaan.outcomes.funnel import (
         DROPOUT_DESTINATION_KEY,
         DROPOUT_REASON_KEY,
@@ -239,9 +238,10 @@ def write_pseudonymised_bundle(
             key=lambda r: r["loan_ref"],
         ),
     )
+    # Money received by the export's date, less what a reversal by then took back (the
+    # ledger's one definition, so a reversal dated after ``as_of`` does not count yet).
     payments = (
-        LedgerEntry.objects.filter(loan_id__in=loan_ref, kind__in=PAYMENT_KINDS)
-        .filter(Q(reversed_by__isnull=True))
+        queries.effective_payments(as_of, Loan.objects.filter(disbursed_on__isnull=False))
         .order_by("loan_id", "value_date", "pk")
         .values("loan_id", "value_date", "amount")
     )

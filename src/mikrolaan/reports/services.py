@@ -1,6 +1,7 @@
 """The chapter-7 report (docs/INTERCHANGE.md, "The report"), computed for any as-of date.
 
-A few set-based queries fetch the borrowers, their payments, own course ends and
+A few set-based queries fetch the borrowers, the ledger's payments and balances as of the
+date (``loans.queries``: current debt is the ledger's balance), own course ends and
 self-supporting spells; the figures are then worked out in Python over the borrowers (there
 are tens to a few hundred thousand of them, never a query per row).
 """
@@ -11,10 +12,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
-
 from mikrolaan.courses.models import Cohort, Participation
-from mikrolaan.loans.models import PAYMENT_KINDS, EntryKind, LedgerEntry, Loan
+from mikrolaan.loans import queries
+from mikrolaan.loans.models import Loan
 from mikrolaan.outcomes.models import SELF_SUPPORTING, SupportSpell
 from mikrolaan.outcomes.rules import days_covered
 from mikrolaan.people import cpr as cprlib
@@ -25,22 +25,28 @@ SIZE_BANDS = ("<20000", "20000-29999", "30000-39999", "40000-49999", "50000+")
 REPAYMENT_BANDS = ("0-24", "25-49", "50-74", "75-99", "100")
 
 
-@dataclass
+@dataclass(slots=True)
+class CohortInfo:
+    pk: int
+    code: str
+    main_course_start: dt.date
+    main_course_end: dt.date
+
+
+@dataclass(slots=True)
 class Borrower:
-    loan: Loan
-    cohort: Cohort | None
+    loan_id: int
+    cohort: CohortInfo | None
     principal: Decimal
-    paid: Decimal
+    paid: Decimal  # payments less reversals by D (``loans.queries.paid_by_loan``)
+    current_debt: Decimal  # what the ledger says is owed on D (``loans.queries.balances``)
+    collection_transferred_on: dt.date | None
     birth_year: int | None
     gender: str
     benefit_before: str
     course_end: dt.date | None
     self_supporting_now: bool = False
     self_supporting_days: int = 0
-
-    @property
-    def current_debt(self) -> Decimal:
-        return self.principal - self.paid
 
     @property
     def fully_repaid(self) -> bool:
@@ -98,39 +104,53 @@ def repayment_band(b: Borrower) -> str:
     return "75-99"
 
 
-def _birth_year(citizen) -> int | None:
-    if citizen.birth_year:
-        return citizen.birth_year
-    if citizen.birth_date:
-        return citizen.birth_date.year
-    if citizen.cpr:
-        try:
-            return cprlib.birth_date(citizen.cpr).year
-        except Exception:  # noqa: BLE001 - a stored number the stdnum rules refuse
-            return None
+def _birth_year(birth_year, birth_date, cpr, cpr_years: dict) -> int | None:
+    if birth_year:
+        return birth_year
+    if birth_date:
+        return birth_date.year
+    if cpr:
+        # The date and century are in the first seven digits: one parse per distinct seven
+        # (the CPR rules are slow to run 100,000 times).
+        key = cpr[:7] if len(cpr) == 10 and cpr.isdigit() else cpr
+        if key not in cpr_years:
+            try:
+                cpr_years[key] = cprlib.birth_date(key + "000" if key != cpr else cpr).year
+            except Exception:  # noqa: BLE001 - a stored number the stdnum rules refuse
+                cpr_years[key] = None
+        return cpr_years[key]
     return None
 
 
+BORROWER_COLUMNS = (
+    "pk",
+    "principal",
+    "cohort_id",
+    "collection_transferred_on",
+    "citizen_id",
+    "citizen__gender",
+    "citizen__cpr",
+    "citizen__birth_year",
+    "citizen__birth_date",
+    "citizen__support_before__label",
+)
+
+
 def borrowers(as_of: dt.date, cohorts: list[str] | None = None) -> list[Borrower]:
-    loans = Loan.objects.filter(disbursed_on__lte=as_of).select_related(
-        "citizen__support_before", "cohort"
-    )
+    """The borrowers on ``as_of`` with what the report needs of each: one row query for the
+    loans and their people, the ledger's two sums, own course ends and spells (no model
+    instances: the report runs over 100,000 borrowers)."""
+    cohort_info = {
+        c.pk: CohortInfo(c.pk, c.code, c.main_course_start, c.main_course_end)
+        for c in Cohort.objects.all()
+    }
+    loans = Loan.objects.filter(disbursed_on__lte=as_of)
     if cohorts:
         loans = loans.filter(cohort__code__in=cohorts)
-    loans = list(loans.order_by("loan_ref"))
+    rows = list(loans.order_by("loan_ref").values_list(*BORROWER_COLUMNS))
     in_scope = Loan.objects.filter(disbursed_on__lte=as_of)
-    entries = LedgerEntry.objects.filter(loan__in=in_scope, value_date__lte=as_of)
-    paid = Counter()
-    for row in (
-        entries.filter(kind__in=PAYMENT_KINDS).values("loan_id").annotate(total=Sum("amount"))
-    ):
-        paid[row["loan_id"]] += row["total"]
-    for row in (
-        entries.filter(kind=EntryKind.REVERSAL, reverses__kind__in=PAYMENT_KINDS)
-        .values("loan_id")
-        .annotate(total=Sum("amount"))
-    ):
-        paid[row["loan_id"]] -= row["total"]
+    paid = queries.paid_by_loan(as_of, in_scope)
+    owed = queries.balances(as_of, in_scope)
     citizens = in_scope.values("citizen_id")
     own_end = {
         (row["case__citizen_id"], row["cohort_id"]): row["main_course_end"]
@@ -141,36 +161,51 @@ def borrowers(as_of: dt.date, cohorts: list[str] | None = None) -> list[Borrower
         .values("case__citizen_id", "cohort_id", "main_course_end")
     }
     spells = defaultdict(list)
-    for row in SupportSpell.objects.filter(
+    for citizen_id, start, end in SupportSpell.objects.filter(
         citizen_id__in=citizens,
         status__in=SELF_SUPPORTING,
         withdrawn=False,
         corrected_by__isnull=True,
         start__lte=as_of,
-    ).values("citizen_id", "start", "end"):
-        spells[row["citizen_id"]].append((row["start"], row["end"] or as_of))
+    ).values_list("citizen_id", "start", "end"):
+        spells[citizen_id].append((start, end or as_of))
 
     result = []
-    for loan in loans:
-        citizen = loan.citizen
-        course_end = own_end.get((citizen.pk, loan.cohort_id)) or (
-            loan.cohort.main_course_end if loan.cohort else None
+    one_day = dt.timedelta(days=1)
+    cpr_years: dict[str, int | None] = {}
+    for (
+        pk,
+        principal,
+        cohort_id,
+        transferred_on,
+        citizen_id,
+        gender,
+        cpr,
+        birth_year,
+        birth_date,
+        label,
+    ) in rows:
+        cohort = cohort_info.get(cohort_id)
+        course_end = own_end.get((citizen_id, cohort_id)) or (
+            cohort.main_course_end if cohort else None
         )
-        gender = citizen.gender or (cprlib.gender(citizen.cpr) if citizen.cpr else "")
         b = Borrower(
-            loan=loan,
-            cohort=loan.cohort,
-            principal=loan.principal,
-            paid=paid.get(loan.pk, ZERO) or ZERO,
-            birth_year=_birth_year(citizen),
-            gender=gender,
-            benefit_before=(citizen.support_before.label.strip() if citizen.support_before else ""),
+            loan_id=pk,
+            cohort=cohort,
+            principal=principal,
+            paid=paid.get(pk) or ZERO,
+            current_debt=owed.get(pk, ZERO),
+            collection_transferred_on=transferred_on,
+            birth_year=_birth_year(birth_year, birth_date, cpr, cpr_years),
+            gender=gender or (cprlib.gender(cpr) if cpr else ""),
+            benefit_before=label.strip() if label else "",
             course_end=course_end,
         )
-        own = spells.get(citizen.pk, [])
-        b.self_supporting_now = any(start <= as_of <= end for start, end in own)
-        if b.self_supporting_now and course_end is not None:
-            b.self_supporting_days = covered_days(own, course_end + dt.timedelta(days=1), as_of)
+        own = spells.get(citizen_id)
+        if own:
+            b.self_supporting_now = any(start <= as_of <= end for start, end in own)
+            if b.self_supporting_now and course_end is not None:
+                b.self_supporting_days = covered_days(own, course_end + one_day, as_of)
         result.append(b)
     return result
 
@@ -238,6 +273,7 @@ def build_report(as_of: dt.date, cohorts: list[str] | None = None) -> dict:
     open_loans = [b for b in group if not b.fully_repaid]
     sizes = Counter(size_band(b.principal) for b in open_loans)
     principals = [b.principal for b in open_loans]
+    debts = _debt_figures(group)
     return {
         "as_of": as_of.isoformat(),
         "borrowers": len(group),
@@ -259,17 +295,17 @@ def build_report(as_of: dt.date, cohorts: list[str] | None = None) -> dict:
             "mean": money(sum(principals, ZERO) / len(principals)) if principals else None,
         },
         "totals": {
-            "original_debt": _debt_figures(group)["original_debt"],
-            "current_debt": _debt_figures(group)["current_debt"],
-            "repaid_pct": _debt_figures(group)["repaid_pct"],
+            "original_debt": debts["original_debt"],
+            "current_debt": debts["current_debt"],
+            "repaid_pct": debts["repaid_pct"],
             **_self_support(group),
             "fully_repaid": sum(1 for b in group if b.fully_repaid),
             "transferred_to_collection": sum(
                 1
                 for b in group
                 if not b.fully_repaid
-                and b.loan.collection_transferred_on is not None
-                and b.loan.collection_transferred_on <= as_of
+                and b.collection_transferred_on is not None
+                and b.collection_transferred_on <= as_of
             ),
         },
     }

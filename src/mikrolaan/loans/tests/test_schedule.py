@@ -135,3 +135,59 @@ def test_extra_payments_only_shorten_the_term(args, raw, extra_day, extra_amount
     if before.last_due_date and after.last_due_date:
         assert after.last_due_date <= before.last_due_date
     assert after.paid_to_date >= before.paid_to_date
+
+
+# --- the fast forms agree with the straightforward ones ------------------------------------
+
+
+def _allocate_by_hand(plan, payments, advance_days):
+    """The rule as first written: the plan summed again for every payment."""
+    total = sum(i.amount for i in plan)
+    regular = extra = 0
+    result = []
+    for p in sorted(payments, key=lambda p: (p.value_date, p.key)):
+        due = sum(
+            i.amount for i in plan if i.due_date <= p.value_date + dt.timedelta(days=advance_days)
+        )
+        lacking = total - regular - extra
+        r = min(p.amount, max(0, min(due, total - extra) - regular))
+        x = min(p.amount - r, lacking - r)
+        result.append(s.Allocation(p, r, x, p.amount - r - x))
+        regular += r
+        extra += x
+    return result
+
+
+def _deferrals(args):
+    _principal, _term, start, _due_day, deferrals = args
+    # Offsets may fall before the start, inside or after the plan, and deferrals may pile up.
+    return [s.Deferral(start + offset - 20, months) for offset, months in deferrals]
+
+
+@settings(max_examples=300, deadline=None)
+@given(plans, payments_st, st.integers(0, 40), st.integers(0, 3500))
+def test_segments_and_allocation_without_instalments_agree_with_the_plan(
+    args, raw, advance, day_offset
+):
+    principal, term, start, due_day, _ = args
+    deferrals = _deferrals(args)
+    plan = s.build_plan(principal, term, start, due_day, deferrals)
+    segs = s.plan_segments(principal, term, start, deferrals)
+    assert segs == s.segments(plan)
+    origin = s.month_start(plan[0].month) - dt.timedelta(days=60)
+    payments = [s.Payment(i, origin + dt.timedelta(days=d), a) for i, (d, a) in enumerate(raw)]
+    expected = _allocate_by_hand(plan, payments, advance)
+    assert s.allocate(plan, payments, advance) == expected
+    assert s.allocate_segments(segs, due_day, payments, advance) == expected
+    day = origin + dt.timedelta(days=day_offset)
+    assert s.due_by_segments(segs, due_day, day) == s.due_by(plan, day)
+
+
+def test_segments_of_a_plan_split_by_a_deferral_with_the_remainder_last():
+    # 1,000.01 kr. over 3 months from month 100, two months' deferral from month 101.
+    segs = s.plan_segments(100001, 3, 100, [s.Deferral(101, 2)])
+    assert segs == [
+        s.Segment(first_month=100, count=1, amount=33300, before=0),
+        s.Segment(first_month=103, count=1, amount=33300, before=33300),
+        s.Segment(first_month=104, count=1, amount=33401, before=66600),
+    ]

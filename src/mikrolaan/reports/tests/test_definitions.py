@@ -90,3 +90,23 @@ def test_self_supporting_days_from_own_course_end_only_for_those_self_supporting
 def test_covered_days_counts_each_day_once():
     spans = [(D(2020, 1, 1), D(2020, 1, 10)), (D(2020, 1, 5), D(2020, 1, 20))]
     assert covered_days(spans, D(2020, 1, 3), D(2020, 1, 15)) == 13
+
+
+def test_debt_is_the_ledgers_as_of_the_date_and_a_later_reversal_counts_from_its_date(
+    tmp_path, finance_clerk
+):
+    from mikrolaan.loans import services
+    from mikrolaan.loans.models import LedgerEntry
+
+    bundle(
+        tmp_path,
+        "p1,1990,F,\n",
+        "l1,p1,A,10000.00,2020-01-10,2020-08-01,\n",
+        "l1,2020-08-01,2000.00\nl1,2020-09-01,500.00\n",
+    )
+    payment = LedgerEntry.objects.get(loan__loan_ref="l1", value_date=D(2020, 8, 1))
+    services.reverse_entry(payment, reason="Fejl", on=D(2021, 2, 1), acting_user=finance_clerk)
+    before = build_report(D(2020, 12, 31))["totals"]
+    assert (before["current_debt"], before["repaid_pct"]) == ("7500.00", 25)
+    after = build_report(D(2021, 3, 1))["totals"]
+    assert (after["current_debt"], after["repaid_pct"]) == ("9500.00", 5)
