@@ -1,4 +1,4 @@
-"""Benchmark and backtest of the fund forecast on a generated portfolio (``loans.bench``).
+"""Benchmark and backtest of the fund forecast on a generated portfolio (``bench.portfolio``).
 
     .venv/bin/python benchmarks/fund_forecast.py --loans 1000000 \\
         --database-url postgres://postgres@127.0.0.1:5432/mikrolaan_bench_forecast
@@ -43,7 +43,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from mikrolaan.loans import bench
+    from mikrolaan.bench import portfolio as bench
     from mikrolaan.loans.forecast import backtest, fund_forecast
     from mikrolaan.policy.models import LoanPolicy
 

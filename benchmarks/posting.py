@@ -54,8 +54,9 @@ def main() -> None:
     while len(picked) < args.payments:
         ids = [rng.randint(1, top) for _ in range(args.payments * 4)]
         picked += list(
-            Loan.objects.filter(pk__in=ids, status=LoanStatus.ACTIVE, balance__gt=500)
-            .values_list("pk", flat=True)[: args.payments - len(picked)]
+            Loan.objects.filter(pk__in=ids, status=LoanStatus.ACTIVE, balance__gt=500).values_list(
+                "pk", flat=True
+            )[: args.payments - len(picked)]
         )
     client = Client()
     client.force_login(clerk)

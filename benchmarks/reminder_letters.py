@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/reminder_letters.py --reminders 3000 \\
         --database-url postgres://postgres@127.0.0.1:5432/mikrolaan_bench_letters
 
-A synthetic portfolio (``loans.bench.generate``) gets its first servicing run without letters:
+A synthetic portfolio (``bench.portfolio.generate``) gets its first servicing run without letters:
 every loan in arrears gets a due reminder. Then:
 
 1. rendering alone, per letter, on a sample: WeasyPrint (as before) and the typesetter
@@ -121,8 +121,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connections
 
+    from mikrolaan.bench import portfolio as loans_bench
     from mikrolaan.letters import pdf
-    from mikrolaan.loans import bench as loans_bench
     from mikrolaan.loans.schedule import next_bank_day
     from mikrolaan.policy.models import LoanPolicy
     from mikrolaan.servicing import reminders

@@ -23,7 +23,7 @@ from mikrolaan.core.pagination import paginate
 from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import listing, services
 from mikrolaan.loans.chart import next_instalment, paid_against_planned
-from mikrolaan.loans.forecast_chart import cached_forecast, inflow_chart
+from mikrolaan.loans.forecast_jobs import forecast_for_page
 from mikrolaan.loans.forms import (
     AsOfForm,
     DeferralForm,
@@ -334,9 +334,14 @@ def set_up(request: AuthenticatedRequest, decision_id: int) -> HttpResponseBase:
 def fund(request: AuthenticatedRequest) -> HttpResponseBase:
     _require(request.user, "fund")
     as_of = _as_of(request)
-    forecast_chart = inflow_chart(cached_forecast(as_of))
+    forecast = forecast_for_page(as_of)
     return render(
         request,
         "loans/fund.html",
-        {"fund": fund_on(as_of), "as_of": as_of, "forecast_chart": forecast_chart},
+        {
+            "fund": fund_on(as_of),
+            "as_of": as_of,
+            "forecast_chart": forecast["chart"],
+            "forecast": forecast,
+        },
     )

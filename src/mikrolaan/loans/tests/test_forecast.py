@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from mikrolaan.loans import bench, forecast_history, services
+from mikrolaan.bench import portfolio as bench
+from mikrolaan.loans import forecast_history, services
 from mikrolaan.loans.forecast import fund_forecast
 from mikrolaan.loans.forecast_model import CURRENT, LATE, LATE_90, LIVE_STATES, REPAID
 from mikrolaan.loans.tests.factories import disbursed_loan, granted_loan
@@ -107,8 +108,17 @@ def test_backtest_on_a_generated_portfolio():
     assert abs(Decimal(summary["first_year_error_percent"])) < 25
 
 
-def test_the_fund_page_shows_the_forecast(client, manager, three_loans):
+def test_the_fund_page_shows_the_forecast_a_background_job_computed(client, manager, three_loans):
+    from mikrolaan.jobs.models import Job
+    from mikrolaan.jobs.testing import run_waiting_jobs
+
     client.force_login(manager)
+    # Never computed in the request: the first view asks the worker for it …
+    first = client.get(reverse("loans:fund"), {"as_of": "2013-12-31"}).content.decode()
+    assert 'data-testid="forecast-pending"' in first and "<polygon" not in first
+    client.get(reverse("loans:fund"), {"as_of": "2013-12-31"})  # … once
+    assert Job.objects.filter(kind="fund_forecast").count() == 1
+    run_waiting_jobs()
     page = client.get(reverse("loans:fund"), {"as_of": "2013-12-31"}).content.decode()
     assert 'data-testid="forecast-chart"' in page and "<polygon" in page
-    assert 'data-testid="can-lend"' in page
+    assert 'data-testid="can-lend"' in page and 'data-testid="forecast-computed"' in page
