@@ -114,3 +114,26 @@ def test_a_job_issues_its_slice_in_batches_and_reports_progress(
     # A second job handed the same reminders finds them issued: no letter twice.
     assert issue_reminder_letters(first) == 0
     assert letters.count() == 3
+
+
+def test_the_run_leaves_its_letters_to_parallel_background_jobs(django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from mikrolaan.jobs.models import Job, JobStatus
+    from mikrolaan.jobs.testing import run_waiting_jobs
+
+    for _ in range(3):
+        paid_out_loan()
+    day = (FIRST_DUE + dt.timedelta(days=10)).isoformat()
+    call_command("servicing", "run", "--date", day, "--letters-in-background", "2")
+    jobs = Job.objects.filter(kind="reminder_letters").order_by("pk")
+    assert jobs.count() == 2 and len(pending_reminder_ids()) == 3  # nothing issued in the run
+    with django_capture_on_commit_callbacks(execute=True):
+        run_waiting_jobs()
+        run_waiting_jobs()
+    assert not pending_reminder_ids()
+    assert Letter.objects.filter(kind=LetterKind.REMINDER).count() == 3
+    for job in jobs:
+        job.refresh_from_db()
+        assert job.status == JobStatus.DONE and job.done == job.total
+    assert sorted(job.result["letters"] for job in jobs) == [1, 2]

@@ -57,6 +57,16 @@ class Command(BaseCommand):
             metavar=_("NUMBER"),
             help=_("Loans per transaction (default 100)."),
         )
+        r.add_argument(
+            "--letters-in-background",
+            type=int,
+            default=0,
+            metavar=_("NUMBER"),
+            help=_(
+                "Leave the letters to this many parallel background jobs (mikrolaan worker) "
+                "instead of issuing them in the run."
+            ),
+        )
         sub.add_parser("letters", help=_("Issue reminders that have no letter yet."))
         rc = sub.add_parser("receipts", help=_("Record delivered/failed reports from a CSV file."))
         rc.add_argument("file", metavar=_("FILE"), help=_("CSV file"))
@@ -71,6 +81,7 @@ class Command(BaseCommand):
         if_bank_day: bool,
         no_letters: bool,
         batch_size: int,
+        letters_in_background: int = 0,
         **options: Any,
     ) -> None:
         if if_bank_day:
@@ -84,9 +95,20 @@ class Command(BaseCommand):
         else:
             day = parse_date(date)
         try:
-            result = run.run(day, issue_letters=not no_letters, batch_size=batch_size)
+            result = run.run(
+                day,
+                issue_letters=not (no_letters or letters_in_background),
+                batch_size=batch_size,
+            )
         except run.RunError as exc:
             raise CommandError(str(exc)) from exc
+        if letters_in_background and not no_letters:
+            from mikrolaan.servicing.letter_jobs import enqueue_letters
+
+            jobs = enqueue_letters(parts=letters_in_background)
+            self.stdout.write(
+                _("letters queued for %(n)s background jobs (mikrolaan worker)") % {"n": len(jobs)}
+            )
         c = result.counts
         self.stdout.write(
             _(
