@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mikrolaan.loans.fund import fund_json, fund_on
+from mikrolaan.loans.fund_text import fund_lines
 from mikrolaan.loans.management.commands.loans import parse_date
 
 
@@ -27,14 +28,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, as_of: str | None, format: str, **options: Any) -> None:
         day = parse_date(as_of) if as_of else timezone.localdate()
-        data = fund_json(fund_on(day))
+        fund = fund_on(day)
         if format == "json":
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(fund_json(fund), ensure_ascii=False, indent=2))
             return
-        for key, value in data.items():
-            if key != "ageing":
-                self.stdout.write(f"{key:<24} {value}")
-        for row in data["ageing"]:
-            self.stdout.write(
-                f"  {row['bucket']:>8} days: {row['loans']:>6} loans, arrears {row['arrears']}"
-            )
+        self.stdout.write("\n".join(fund_lines(fund)))
