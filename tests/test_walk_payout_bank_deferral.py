@@ -83,8 +83,13 @@ def test_payout_a_bank_payment_and_a_deferral_each_by_its_role(
     loan.refresh_from_db()
     assert loan.status == LoanStatus.ACTIVE and loan.deferrals.count() == 1
 
+    # One arrears figure: the loan page's and the case page's loan table agree (a deferral
+    # cannot take back the instalment that fell due today).
+    arrears = page.inner_text("[data-testid=arrears]")
+
     # The case's timeline tells the same story, in Danish.
     page.goto(f"/cases/{loan.case.pk}/")
     timeline = danish_page("6-case")
+    assert page.inner_text("[data-testid=case-loan-arrears]") == arrears
     assert loan.loan_ref in timeline
     assert page.locator("[data-testid=fit-for-payout]").count() == 0  # paid out: not "ready"

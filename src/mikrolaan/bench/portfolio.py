@@ -22,7 +22,10 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from mikrolaan.core.formatting import number
 from mikrolaan.loans import kept, schedule
 from mikrolaan.loans.arrears import tune_session
 from mikrolaan.loans.models import Loan
@@ -210,9 +213,9 @@ def _ledger_money(row):
 @transaction.atomic
 def generate(n: int, as_of: dt.date, *, progress=None) -> None:
     if Loan.objects.exclude(loan_ref__startswith=PREFIX).exists():
-        raise BenchError("this database holds real loans; use a separate benchmark database")
+        raise BenchError(_("This database holds real loans; use a separate benchmark database."))
     if Loan.objects.exists():
-        raise BenchError("this database already holds a benchmark portfolio; drop it first")
+        raise BenchError(_("This database already holds a benchmark portfolio; drop it first."))
     policy = LoanPolicy.in_force(as_of - dt.timedelta(days=8 * 366))
     first = schedule.month_index(as_of) - 9 * 12
     ensure_calendar(policy.due_day, first, schedule.month_index(as_of) + 10 * 12)
@@ -259,7 +262,7 @@ def _life_cycle() -> None:
 
 GENERATE_SQL = [
     (
-        "parameters per loan",
+        gettext_noop("parameters per loan"),
         """
         CREATE TEMP TABLE bench_g ON COMMIT DROP AS
         WITH g0 AS (
@@ -292,7 +295,7 @@ GENERATE_SQL = [
         """,
     ),
     (
-        "payments",
+        gettext_noop("payments"),
         """
         CREATE TEMP TABLE bench_p ON COMMIT DROP AS
         WITH p AS (
@@ -316,7 +319,7 @@ GENERATE_SQL = [
         """,
     ),
     (
-        "citizens",
+        gettext_noop("citizens"),
         """
         INSERT INTO people_citizen (id, first_name, last_name, birth_year, gender, person_ref,
             phone, email, address, target_group, digital_post_exempt, created_at)
@@ -327,7 +330,7 @@ GENERATE_SQL = [
         """,
     ),
     (
-        "loans",
+        gettext_noop("loans"),
         """
         INSERT INTO loans_loan (id, loan_ref, citizen_id, policy_id, principal, granted_on,
             disbursed_on, repayment_start, term_months, deferral_months_at_start, collateral,
@@ -348,7 +351,7 @@ GENERATE_SQL = [
         """,
     ),
     (
-        "plan segments",
+        gettext_noop("plan segments"),
         """
         INSERT INTO loans_plansegment (loan_id, first_month, count, amount_ore, before_ore)
         SELECT %(l0)s + i, start, 83, base, 0 FROM bench_g
@@ -357,7 +360,7 @@ GENERATE_SQL = [
         """,
     ),
     (
-        "deferrals",
+        gettext_noop("deferrals"),
         """
         INSERT INTO loans_deferral (loan_id, decided_on, first_month, months, at_start, reason,
             recorded_at)
@@ -368,7 +371,7 @@ GENERATE_SQL = [
         """,
     ),
     (
-        "ledger",
+        gettext_noop("ledger"),
         """
         INSERT INTO loans_ledgerentry (id, loan_id, kind, amount, debt_delta, value_date, source,
             external_id, why, reversed_kind, recorded_at)
@@ -390,7 +393,7 @@ GENERATE_SQL = [
         """,
     ),
     (
-        "payment splits",
+        gettext_noop("payment splits"),
         """
         INSERT INTO loans_paymentsplit (entry_id, loan_id, value_date, extra_ore)
         SELECT id, %(l0)s + i, day, extra FROM bench_p WHERE extra > 0
@@ -420,7 +423,7 @@ def _generate_sql(n, as_of, ids, policy, progress):
             started = time.perf_counter()
             cursor.execute(sql, params)
             if progress:
-                progress(f"{label}: {time.perf_counter() - started:.1f} s")
+                progress(f"{_(label)}: {number(time.perf_counter() - started, 1)} s")
         for table in (
             "people_citizen",
             "loans_loan",

@@ -91,7 +91,7 @@ def translate(parser: argparse.ArgumentParser, description) -> argparse.Argument
                 # A subcommand's own help starts with what its parent says of it.
                 for choice in action._choices_actions:
                     sub = action.choices[choice.dest]
-                    sub.description = sub.description or choice.help
+                    sub.description = sub.description or (str(choice.help) if choice.help else None)
             for option in action.option_strings:
                 if option in DJANGO_OPTIONS:
                     action.help = gettext(DJANGO_OPTIONS[option])

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.page import register_action, register_section
@@ -143,6 +144,23 @@ def _register_event_kinds():
     @register_event_summary(EVENT_LOAN_GRANTED)
     def granted_summary(event):
         return _("Loan of %(amount)s granted") % {"amount": money(event.data["amount"])}
+
+    @register_event_summary(EVENT_MAIN_COURSE_STARTED)
+    def main_course_summary(event):
+        data = event.data
+        if data["keeps_pension"]:
+            subsistence = _("keeps the early-retirement pension, no subsistence grant")
+        else:
+            months = int(data["subsistence_months"])
+            subsistence = ngettext(
+                "subsistence grant for %(n)s month",
+                "subsistence grant for %(n)s months",
+                months,
+            ) % {"n": months}
+        return _("Main course started; CVR %(cvr)s; %(subsistence)s") % {
+            "cvr": data["cvr"],
+            "subsistence": subsistence,
+        }
 
     @register_event_summary(EVENT_FIT_FOR_WORK)
     def fit_summary(event):

@@ -228,9 +228,13 @@ def _check_deferral(loan, policy, months, reason):
 
 def first_deferrable_month(loan: Loan, on: dt.date) -> dt.date | None:
     """The month of the first instalment not yet due on ``on`` (what a deferral may start
-    with), or None when every instalment has fallen due."""
+    with), or None when every instalment has fallen due.
+
+    An instalment has fallen due on its due date — the rule the arrears follow
+    (``loans.arrears``: ``due_date <= as_of``) — so the instalment due on ``on`` itself is
+    no longer deferrable: deferring it would turn arrears the loan page showed into none."""
     for inst in plan_of(loan):
-        if inst.due_date >= on:
+        if inst.due_date > on:
             return schedule.month_start(inst.month)
     return None
 

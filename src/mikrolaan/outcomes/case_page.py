@@ -43,3 +43,33 @@ if hasattr(page, "register_event_kind"):
     page.register_event_kind(EVENT_KIND, gettext_lazy("Support status"))
 if hasattr(page, "register_event_details"):
     page.register_event_details(EVENT_KIND)(support_spell_details)
+
+
+def support_spell_summary(event) -> str:
+    """The timeline line in the reader's language, from the event's data (the stored summary
+    is in the language of whoever recorded it; issue 9)."""
+    import datetime as dt
+
+    from mikrolaan.outcomes.models import SupportSpell
+    from mikrolaan.outcomes.services import describe_spell
+
+    data = event.data
+    end = data["end"]
+    spell = SupportSpell(
+        status=data["status"],
+        start=dt.date.fromisoformat(data["start"]),
+        end=dt.date.fromisoformat(end) if end else None,
+    )
+    if data.get("withdrawn"):
+        return _("Withdrawn: %(old)s") % {"old": describe_spell(spell)}
+    if data.get("corrects"):
+        old = SupportSpell.objects.get(pk=data["corrects"])
+        return _("Corrected: %(old)s → %(new)s") % {
+            "old": describe_spell(old),
+            "new": describe_spell(spell),
+        }
+    return describe_spell(spell)
+
+
+if hasattr(page, "register_event_summary"):
+    page.register_event_summary(EVENT_KIND)(support_spell_summary)

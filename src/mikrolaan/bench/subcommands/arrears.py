@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mikrolaan.bench import portfolio
+from mikrolaan.core.formatting import money, number, short_date
 from mikrolaan.loans import schedule
 from mikrolaan.loans.arrears import arrears_sql, tune_session
 from mikrolaan.loans.management.commands.loans import parse_date
@@ -54,16 +55,35 @@ def handle(command, *, loans, as_of, reuse, runs, **options) -> None:
             )
         except portfolio.BenchError as exc:
             raise CommandError(str(exc)) from exc
-        command.stdout.write(f"generated {loans:,} loans in {time.perf_counter() - started:.1f} s")
+        command.stdout.write(generated_line(loans, time.perf_counter() - started))
     elif not Loan.objects.exists():
-        raise CommandError("--reuse: the database holds no loans")
+        raise CommandError(_("--reuse: the database holds no loans."))
     for run in range(1, runs + 1):
         t = time_arrears(as_of)
         command.stdout.write(
-            f"run {run}: arrears of {t.loans:,} loans ({t.entries:,} ledger entries) "
-            f"as of {as_of}: {t.seconds:.2f} s; {t.in_arrears:,} in arrears, "
-            f"{t.over_30_days:,} over 30 days, total arrears {t.arrears} kr."
+            _(
+                "run %(run)s: arrears of %(loans)s loans (%(entries)s ledger entries) on "
+                "%(day)s: %(seconds)s s; %(in_arrears)s in arrears, %(over_30)s over 30 days, "
+                "arrears in all %(arrears)s"
+            )
+            % {
+                "run": run,
+                "loans": number(t.loans),
+                "entries": number(t.entries),
+                "day": short_date(as_of),
+                "seconds": number(t.seconds, 2),
+                "in_arrears": number(t.in_arrears),
+                "over_30": number(t.over_30_days),
+                "arrears": money(t.arrears),
+            }
         )
+
+
+def generated_line(loans: int, seconds: float) -> str:
+    return _("generated %(loans)s loans in %(seconds)s s") % {
+        "loans": number(loans),
+        "seconds": number(seconds, 1),
+    }
 
 
 @dataclass

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from mikrolaan.audit.erasure import erasure_permit
 from mikrolaan.bench import portfolio
+from mikrolaan.bench.subcommands.arrears import generated_line
+from mikrolaan.core.formatting import number, short_date
 from mikrolaan.loans.models import Loan
 from mikrolaan.loans.schedule import next_bank_day
 from mikrolaan.servicing.models import Reminder
@@ -65,7 +67,9 @@ def add_arguments(p) -> None:
 def reset() -> None:
     """Forget earlier benchmark runs (benchmark databases only)."""
     if Loan.objects.exclude(loan_ref__startswith=portfolio.PREFIX).exists():
-        raise portfolio.BenchError("this database holds real loans; use a benchmark database")
+        raise portfolio.BenchError(
+            _("This database holds real loans; use a separate benchmark database.")
+        )
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(TABLES)}")
@@ -82,7 +86,7 @@ def handle(command, *, loans, as_of, reuse, render, **options) -> None:
     if not reuse:
         started = time.perf_counter()
         portfolio.generate(loans, as_of, progress=lambda step: command.stderr.write(f"  {step}"))
-        out(f"generated {loans:,} loans in {time.perf_counter() - started:.1f} s")
+        out(generated_line(loans, time.perf_counter() - started))
     reset()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Set the hint bits and visibility map of the freshly copied tables once, so the
@@ -96,11 +100,11 @@ def handle(command, *, loans, as_of, reuse, render, **options) -> None:
     later = next_bank_day(first + dt.timedelta(days=10))
     tasks_day = next_bank_day(first + dt.timedelta(days=14))
     for label, day in (
-        ("first run (every cycle opens)", first),
-        ("same date again", first),
-        ("next bank day", second),
-        ("ten days later", later),
-        ("fourteen days after the first reminders were delivered", tasks_day),
+        (_("first run (every cycle opens)"), first),
+        (_("same date again"), first),
+        (_("next bank day"), second),
+        (_("ten days later"), later),
+        (_("fourteen days after the first reminders were delivered"), tasks_day),
     ):
         if day == tasks_day:
             # No letters are issued here; mark the reminders delivered on their date, as the
@@ -111,11 +115,28 @@ def handle(command, *, loans, as_of, reuse, render, **options) -> None:
         wall = time.perf_counter() - started
         c, s = result.counts, result.seconds
         out(
-            f"{label}, {day}: {total:,} loans, {wall:.2f} s in all "
-            f"(set-based part {s['set_based']:.2f} s: arrears {s['arrears']:.2f}, "
-            f"cycles {s['cycles']:.2f}, reminders {s['reminders']:.2f}, tasks {s['tasks']:.2f}); "
-            f"{c['in_arrears']:,} in arrears, {c['cycles_opened']:,} cycles opened, "
-            f"{c['cycles_closed']:,} closed, {c['reminders']:,} reminders, {c['tasks']:,} tasks"
+            _(
+                "%(label)s, %(day)s: %(loans)s loans, %(wall)s s in all (set-based part "
+                "%(set_based)s s: arrears %(arrears)s, cycles %(cycles)s, reminders "
+                "%(reminders)s, tasks %(tasks)s); %(in_arrears)s in arrears, %(opened)s "
+                "cycles opened, %(closed)s closed, %(n_reminders)s reminders, %(n_tasks)s tasks"
+            )
+            % {
+                "label": label,
+                "day": short_date(day),
+                "loans": number(total),
+                "wall": number(wall, 2),
+                "set_based": number(s["set_based"], 2),
+                "arrears": number(s["arrears"], 2),
+                "cycles": number(s["cycles"], 2),
+                "reminders": number(s["reminders"], 2),
+                "tasks": number(s["tasks"], 2),
+                "in_arrears": number(c["in_arrears"]),
+                "opened": number(c["cycles_opened"]),
+                "closed": number(c["cycles_closed"]),
+                "n_reminders": number(c["reminders"]),
+                "n_tasks": number(c["tasks"]),
+            }
         )
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     sample = list(Reminder.objects.select_related("loan__citizen").order_by("pk")[:render])
@@ -127,7 +148,16 @@ def handle(command, *, loans, as_of, reuse, render, **options) -> None:
         per = (time.perf_counter() - started) / len(sample)
         pending = Reminder.objects.filter(letter__isnull=True).count()
         out(
-            f"rendering reminder PDFs: {per * 1000:.0f} ms per letter ({1 / per:.1f} letters/s) "
-            f"over {len(sample)} letters; the {pending:,} reminders decided above would take "
-            f"{pending * per / 60:.1f} min to render (not part of the timed run)"
+            _(
+                "rendering reminder PDFs: %(ms)s ms per letter (%(rate)s letters/s) over "
+                "%(sample)s letters; the %(pending)s reminders decided above would take "
+                "%(minutes)s min to render (not part of the timed run)"
+            )
+            % {
+                "ms": number(per * 1000),
+                "rate": number(1 / per, 1),
+                "sample": number(len(sample)),
+                "pending": number(pending),
+                "minutes": number(pending * per / 60, 1),
+            }
         )

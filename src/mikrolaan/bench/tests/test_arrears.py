@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_the_generated_portfolio_follows_the_rules(capsys):
     call_command("bench", "arrears", "--loans", "120", "--as-of", AS_OF.isoformat(), "--runs", "1")
     out = capsys.readouterr().out
-    assert "arrears of 120 loans" in out
+    assert "restancer for 120 lån" in out and "loans" not in out  # Danish (issue 9)
     loans = list(Loan.objects.all())
     assert len(loans) == 120
     got = arrears_for(AS_OF)
@@ -56,5 +56,5 @@ def test_the_generated_portfolio_follows_the_rules(capsys):
 
 def test_the_benchmark_refuses_a_database_with_real_loans():
     disbursed_loan()
-    with pytest.raises(CommandError, match="real loans"):
+    with pytest.raises(CommandError, match="rigtige lån"):
         call_command("bench", "arrears", "--loans", "10")

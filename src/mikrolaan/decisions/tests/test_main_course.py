@@ -120,3 +120,23 @@ def test_fit_for_work_can_be_given_with_the_start(case, project_leader):
     )
     case.refresh_from_db()
     assert fit_for_payout(case)
+
+
+def test_the_main_course_start_reads_in_danish_whoever_recorded_it(case, project_leader):
+    """The stored summary is in the writer's language; the timeline speaks the reader's."""
+    from django.utils import translation
+
+    from mikrolaan.cases.timeline import timeline
+
+    with translation.override("en"):
+        start = start_main_course(
+            case, started_on=START, cvr=CVR, subsistence_months=6, acting_user=project_leader
+        )
+    assert start.event.summary.startswith("Main course started")
+    with translation.override("da"):
+        (line,) = [
+            str(item["summary"])
+            for item in timeline(case)
+            if item["event"].kind == "main_course_started"
+        ]
+    assert line == f"Hovedforløb startet; CVR {CVR}; tilskud til forsørgelse i 6 måneder"

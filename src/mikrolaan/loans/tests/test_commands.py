@@ -88,6 +88,18 @@ def test_fund_json():
     assert data["portfolio_at_risk_30"] == "1.0000"
 
 
+def test_fund_text_is_danish_with_danish_numbers():
+    disbursed_loan(paid_on=dt.date(2013, 3, 15), amount=Decimal("8400.00"))
+    out = StringIO()
+    call_command("fund", "--as-of", "2013-06-15", "--format", "text", stdout=out)
+    text = out.getvalue()
+    assert "Den revolverende fond 15.06.2013" in text.splitlines()[0]
+    assert "8.400,00 kr." in text and "Restancernes alder" in text
+    assert "8400.00" not in text
+    for english in ("paid_out", "outstanding", "days:", "loans,", "arrears"):
+        assert english not in text
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_real_command_exits_non_zero_for_an_unknown_loan(tmp_path):
     db = tmp_path / "cmd.sqlite3"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from mikrolaan.loans import forecast
 from mikrolaan.loans.fund import fund_json, fund_on
+from mikrolaan.loans.fund_text import fund_lines
 from mikrolaan.loans.management.commands.loans import parse_date
 
 
@@ -79,17 +80,11 @@ class Command(BaseCommand):
             self.handle_forecast(as_of=as_of, **options)
             return
         day = parse_date(as_of) if as_of else timezone.localdate()
-        data = fund_json(fund_on(day))
+        fund = fund_on(day)
         if options["format"] == "json":
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(fund_json(fund), ensure_ascii=False, indent=2))
             return
-        for key, value in data.items():
-            if key != "ageing":
-                self.stdout.write(f"{key:<24} {value}")
-        for row in data["ageing"]:
-            self.stdout.write(
-                f"  {row['bucket']:>8} days: {row['loans']:>6} loans, arrears {row['arrears']}"
-            )
+        self.stdout.write("\n".join(fund_lines(fund)))
 
     def handle_forecast(
         self,
