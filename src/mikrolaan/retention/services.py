@@ -291,7 +291,9 @@ def _anonymise_citizens(ids: list[int], as_of: dt.date) -> None:
         rows = list(Citizen.objects.filter(pk__in=chunk))
         for citizen in rows:
             # Keep exactly what the reports derive: birth year and gender.
-            citizen.birth_year = report_birth_year(citizen)
+            citizen.birth_year = report_birth_year(
+                citizen.birth_year, citizen.birth_date, citizen.cpr, {}
+            )
             if not citizen.gender and citizen.cpr:
                 with contextlib.suppress(ValueError):
                     citizen.gender = cprlib.gender(citizen.cpr)
