@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from mikrolaan.banking.samples import csv_statement
+from mikrolaan.jobs.testing import run_waiting_jobs
 from mikrolaan.loans.models import LoanStatus
 from mikrolaan.loans.tests.factories import granted_loan, ready_for_payout
 from mikrolaan.web.tests.english import english_in, english_msgids
@@ -60,8 +61,11 @@ def test_payout_a_bank_payment_and_a_deferral_each_by_its_role(
     page.click("text=Indlæs et kontoudtog")
     page.set_input_files("#id_file", str(statement))
     page.click("button:has-text('Indlæs')")
-    page.wait_for_selector("[data-testid=message]")
-    assert "1 bogført" in page.inner_text("[data-testid=message]")
+    # The import is a background job: its page shows the result once the worker has run it.
+    page.wait_for_selector("[data-testid=job-progress]")
+    run_waiting_jobs()
+    page.wait_for_selector("[data-testid=result]")
+    assert "1 bogført" in page.inner_text("[data-testid=result]")
     danish_page("3-statement")
     page.goto(f"/loans/{loan.pk}/")
     text = danish_page("4-loan-with-payment")

@@ -7,7 +7,7 @@ benchmark database (never the configured one)::
 
 Kinds: ``people`` — N citizens with a case, a participation, a loan with three payments and two
 support spells each, made by ``benchmarks/interchange_import.py``'s generator and loaded by the
-interchange import (set-based); ``loans`` — N loans from ``loans.bench.generate`` (inside
+interchange import (set-based); ``loans`` — N loans from ``bench.portfolio.generate`` (inside
 PostgreSQL by ``INSERT … SELECT``). A marker table records what was built, so later runs reuse
 it; the parent drops the database for ``--rebuild``.
 """
@@ -81,7 +81,7 @@ def build(kind: str, size: int, say=print) -> float:
             say(f"  generated a bundle of {size:,} people ({rows:,} rows)")
             import_bundle(Path(folder))
     elif kind == "loans":
-        from mikrolaan.loans import bench
+        from mikrolaan.bench import portfolio as bench
 
         bench.generate(size, timezone.localdate(), progress=lambda step: say(f"  {step}"))
     else:
@@ -197,7 +197,7 @@ def main(argv: list[str]) -> int:
     try:
         prepare(kind, size, out, say=lambda line: print(line, flush=True))
     except Exception as exc:
-        from mikrolaan.loans.bench import BenchError
+        from mikrolaan.bench.portfolio import BenchError
 
         if isinstance(exc, PortfolioError | BenchError):
             print(f"error: {exc}", file=sys.stderr)

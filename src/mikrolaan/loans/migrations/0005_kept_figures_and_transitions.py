@@ -73,7 +73,8 @@ class KeptBalanceTrigger(migrations.RunSQL):
                   USING ERRCODE = 'check_violation';
               END IF;
               SELECT balance INTO kept FROM loans_loan WHERE id = NEW.loan_id;
-              IF kept IS DISTINCT FROM owed THEN
+              -- (no row: the foreign key refuses the entry itself)
+              IF kept IS NOT NULL AND kept <> owed THEN
                 RAISE EXCEPTION 'loan %: the kept balance % is not the ledger''s %',
                   NEW.loan_id, kept, owed USING ERRCODE = 'check_violation';
               END IF;

@@ -217,13 +217,9 @@ def test_concurrent_payments_to_one_loan(pg_only):
     def pay(n):
         try:
             barrier.wait()
-            ledger.receive_payment(
-                loan,
-                Decimal("150.00"),
-                dt.date(2013, 4, 2),
-                acting_user=user,
-                source="bank",
-                external_id=f"T{n}",
+            # The service: posted under the loan's lock, then the life cycle follows.
+            services.register_payment(
+                loan, amount=Decimal("150.00"), paid_on=dt.date(2013, 4, 2), acting_user=user
             )
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)

@@ -10,23 +10,25 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks_db.management.commands.db_worker import Worker
 
 
 class Command(BaseCommand):
-    help = "Run background jobs (bank statements, letters …) as they are queued."
+    help = gettext_lazy("Run background jobs (bank statements, letters …) as they are queued.")
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--once",
             action="store_true",
-            help="Run the jobs that are waiting, then stop (e.g. from a timer or a test).",
+            help=_("Run the jobs that are waiting, then stop (e.g. from a timer or a test)."),
         )
         parser.add_argument(
             "--interval",
             type=float,
             default=1.0,
-            help="Seconds between two looks for new jobs when there is none (default 1).",
+            metavar=_("SECONDS"),
+            help=_("Seconds between two looks for new jobs when there is none (default 1)."),
         )
 
     def handle(self, *args, once, interval, **options):
