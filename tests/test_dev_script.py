@@ -11,7 +11,8 @@ def test_dev_without_arguments_prints_only_the_usage():
     assert result.returncode == 2
     lines = result.stdout.splitlines()
     assert lines[0] == "The project's one entry point for people: set up, run, test."
-    assert [line.split()[0:2] for line in lines[1:]] == [
+    commands = [line.split()[0:2] for line in lines[1:] if line.strip().startswith("./dev")]
+    assert commands == [
         ["./dev", "start"],
         ["./dev", "test"],
         ["./dev", "setup"],
