@@ -26,6 +26,7 @@ urlpatterns = [
     path("audit/", include("mikrolaan.privacy.audit_log.urls")),
     path("retention/", include("mikrolaan.retention.urls")),
     path("jobs/", include("mikrolaan.jobs.urls")),
+    path("api/v1/", include("mikrolaan.api.urls")),
     path("", include("mikrolaan.web.urls")),
     path("oidc/", include("mikrolaan.accounts.oidc_urls")),
 ]

@@ -1,4 +1,5 @@
-"""Where the current piece of work comes from: a web request, a shell command or the system.
+"""Where the current piece of work comes from: a web request, an API call, a shell command or
+the system.
 
 The web middleware and the ``mikrolaan`` console command set it once; every audit record
 written while it is set carries the channel, the client's IP address, or the operating-system
@@ -16,6 +17,7 @@ class Channel:
     WEB = "web"
     SHELL = "shell"
     SYSTEM = "system"
+    API = "api"  # a calling system through /api/; the record's user is that system's account
 
 
 @dataclass(frozen=True)

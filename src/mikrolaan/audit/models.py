@@ -35,6 +35,7 @@ class Channel(models.TextChoices):
     WEB = "web", pgettext_lazy("audit channel", "Web")
     SHELL = "shell", pgettext_lazy("audit channel", "Shell command")
     SYSTEM = "system", pgettext_lazy("audit channel", "System")
+    API = "api", pgettext_lazy("audit channel", "API (another system)")
 
 
 class AuditRecord(models.Model):

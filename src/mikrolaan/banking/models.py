@@ -24,6 +24,7 @@ from mikrolaan.core.models import AppendOnlyModel, AppendOnlyQuerySet
 class StatementFormat(models.TextChoices):
     CAMT053 = "camt053", _("ISO 20022 camt.053")
     CSV = "csv", _("CSV")
+    API = "api", _("Finance system (API)")
 
 
 class StatementFile(AppendOnlyModel):

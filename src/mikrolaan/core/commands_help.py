@@ -43,6 +43,7 @@ GROUPS = [
             ("import", gettext_lazy("import an interchange bundle, all or nothing")),
             ("export", gettext_lazy("export the programme's data as an interchange bundle")),
             ("research_export", gettext_lazy("pseudonymised bundle for research")),
+            ("api-client", gettext_lazy("register the systems that may call the API")),
         ],
     ),
     (

@@ -89,6 +89,10 @@ INSTALLED_APPS = [
     "mikrolaan.jobs",
     "mikrolaan.web",
     "mikrolaan.bench",
+    "mikrolaan.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Background jobs: Django's task framework (backport) with its database backend, run by
     # ``mikrolaan worker`` (mikrolaan/jobs).
     "django_tasks",
@@ -301,3 +305,32 @@ AUDIT_READS_THRESHOLD = int(env_str("MIKROLAAN_AUDIT_READS_THRESHOLD", "300"))
 
 # Every form's selects offer a Danish "Vælg …" rather than Django's "---------".
 FORM_RENDERER = "mikrolaan.web.forms.Renderer"
+
+# --- The API for the municipality's other systems (mikrolaan.api, docs/api.md) ---
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["mikrolaan.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["mikrolaan.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["mikrolaan.api.throttling.SystemRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "mikrolaan.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "mikrolaan.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mikrolån API",
+    "DESCRIPTION": "The microloan programme's data for the municipality's other systems.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# Calls per calling system (DRF's "N/second|minute|hour|day"); a token's lifetime in seconds.
+API_RATE_LIMIT = env_str("MIKROLAAN_API_RATE_LIMIT", "600/minute")
+API_TOKEN_SECONDS = int(env_str("MIKROLAAN_API_TOKEN_SECONDS", "3600"))

@@ -258,6 +258,17 @@ _declare(
     "100",
     "Highest compression ratio (unpacked / packed size) of a file in a bundle .zip.",
 )
+_declare(
+    "MIKROLAAN_API_RATE_LIMIT",
+    "600/minute",
+    "Calls one registered system may make to the API (`N/second`, `/minute`, `/hour`, `/day`); "
+    "counted per server process (docs/api.md).",
+)
+_declare(
+    "MIKROLAAN_API_TOKEN_SECONDS",
+    "3600",
+    "Lifetime in seconds of an API access token (docs/api.md).",
+)
 
 
 def env_str(name: str, default: str) -> str:

@@ -3,7 +3,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
-PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/admin/", "/healthz", "/oidc/")
+# /api/ authenticates each calling system itself (bearer tokens, mikrolaan.api).
+PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/admin/", "/healthz", "/oidc/", "/api/")
 
 
 class LoginRequiredMiddleware:
