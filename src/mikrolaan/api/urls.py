@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mikrolaan.api import views
@@ -28,4 +28,6 @@ urlpatterns = [
     path("fund/", views.FundView.as_view(), name="fund"),
     path("referrals/", views.ReferralView.as_view(), name="referrals"),
     path("payments/", views.PaymentView.as_view(), name="payments"),
+    # Anything else under /api/v1/ (an id that is no number …): a problem document, not a page.
+    re_path(r"^.*$", views.not_found),
 ]

@@ -13,6 +13,7 @@ import binascii
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -119,6 +120,15 @@ class ScopedListView(ApiView, generics.ListAPIView):
             log_list(request.user, shown, what=f"API {request.path}")
             self.mark_audited()
         return response
+
+
+def not_found(request, *args, **kwargs):
+    """A path under /api/v1/ that names no endpoint."""
+    with translation.override(request_language(request)):
+        body = problems.problem(404, _("No such endpoint."), instance=request.path)
+        response = JsonResponse(body, status=404, content_type=problems.MEDIA_TYPE)
+        response["Content-Language"] = translation.get_language()
+    return response
 
 
 # --- the token endpoint ----------------------------------------------------------------------

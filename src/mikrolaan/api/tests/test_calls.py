@@ -200,3 +200,10 @@ def test_the_loan_with_its_plan_and_ledger(client):
     assert len(detail["plan"]) == loan.term_months
     assert Decimal(detail["balance"]) == loan.principal
     assert any(t["kind"] == "disbursement" for t in detail["transactions"])
+
+
+def test_a_path_that_names_no_endpoint_is_a_problem_document(client):
+    answer = client.get("/api/v1/citizens/-4/spells/", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 404
+    assert answer["Content-Type"] == "application/problem+json"
+    assert answer.json()["title"] == "Not found"
