@@ -67,7 +67,7 @@ def create_client(
         errors["unit"] = _("A system that sends referrals needs a job-centre unit.")
     if errors:
         raise ValidationError(errors)
-    client_id = secrets.token_urlsafe(12)
+    client_id = secrets.token_hex(8)  # no leading "-": it is typed on command lines
     secret = secrets.token_urlsafe(32)
     user = User(
         username=f"{USERNAME_PREFIX}{client_id}",
