@@ -207,3 +207,21 @@ def test_a_path_that_names_no_endpoint_is_a_problem_document(client):
     assert answer.status_code == 404
     assert answer["Content-Type"] == "application/problem+json"
     assert answer.json()["title"] == "Not found"
+
+
+def test_the_administrator_registers_a_system_in_the_admin_and_sees_the_secret_once(client, unit):
+    from mikrolaan.accounts.tests.factories import UserFactory
+
+    administrator = UserFactory(username="admin", administrator=True)
+    client.force_login(administrator)
+    answer = client.post(
+        "/admin/api/apiclient/add/",
+        {"name": "Datavarehuset", "scope_choices": [scopes.SPELLS_WRITE], "unit": unit.pk},
+        follow=True,
+    )
+    assert answer.status_code == 200
+    registered = ApiClient.objects.get(name="Datavarehuset")
+    assert registered.scopes == [scopes.SPELLS_WRITE] and registered.unit == unit
+    assert registered.created_by == administrator
+    shown = [str(m) for m in answer.context["messages"]]
+    assert any(registered.client_id in text and "client_secret" in text for text in shown)
