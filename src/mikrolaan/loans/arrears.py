@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from mikrolaan.loans.schedule import to_kr
 
@@ -184,7 +185,7 @@ def in_arrears_sql(vendor: str, as_of: dt.date, *, loan_filter: str = "") -> str
     return f"SELECT * FROM ({full}) q WHERE q.arrears > 0"  # noqa: S608
 
 
-def tune_session(cursor) -> None:
+def tune_session(cursor: CursorWrapper) -> None:
     """Settings for the portfolio queries, local to the current transaction (PostgreSQL).
 
     JIT compilation costs seconds on this query (its estimates are large) and saves
@@ -197,7 +198,7 @@ def tune_session(cursor) -> None:
 
 def arrears_for(as_of: dt.date, loan_ids: list[int] | None = None) -> dict[int, Arrears]:
     """Arrears of every loan paid out by ``as_of`` (or of the given loans), by loan id."""
-    params: dict = {"as_of": as_of}
+    params: dict[str, dt.date | int] = {"as_of": as_of}
     loan_filter = ""
     if loan_ids is not None:
         if not loan_ids:

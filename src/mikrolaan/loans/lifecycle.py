@@ -17,7 +17,7 @@ call after they post; posting itself (``loans.ledger``) never changes a status.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.loans.models import Loan, LoanStatus, LoanTransition
+from mikrolaan.loans.queries import SqlValue
 
 S = LoanStatus
 
@@ -234,7 +235,11 @@ _RECONSTRUCTED_STEPS = [
 
 
 def reconstruct_transitions(
-    *, why: str, where: str = "1 = 1", params: dict | None = None, using: Any = None
+    *,
+    why: str,
+    where: str = "1 = 1",
+    params: Mapping[str, SqlValue] | None = None,
+    using: Any = None,
 ) -> None:
     """Write the reconstructed transitions of the loans matching ``where`` (SQL on
     ``loans_loan`` with named parameters from ``params``), set-based: one statement a step.
@@ -242,7 +247,12 @@ def reconstruct_transitions(
     from django.db import connection
     from django.utils import timezone
 
-    values = {"why": why, "now": timezone.now(), "today": timezone.localdate(), **(params or {})}
+    values: dict[str, SqlValue] = {
+        "why": why,
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+        **(params or {}),
+    }
     with (using or connection).cursor() as cursor:
         for before, after, day, condition in _RECONSTRUCTED_STEPS:
             cursor.execute(
