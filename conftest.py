@@ -2,6 +2,9 @@
 
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -60,6 +63,32 @@ def _restore_seeded_rows(request):
             restored[model] = not model._base_manager.exists()
         if restored[model]:
             obj.save(force_insert=True)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory) -> Path:
+    """An SQLite file on which the real ``mikrolaan migrate`` ran, once per test session."""
+    tmp = tmp_path_factory.mktemp("migrated")
+    db = tmp / "template.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "MIKROLAAN_VAR_DIR": str(tmp / "var"),
+        "DJANGO_SETTINGS_MODULE": "mikrolaan.settings.base",
+    }
+    console = Path(sys.executable).with_name("mikrolaan")
+    subprocess.run([str(console), "migrate", "-v0"], env=env, check=True, timeout=600)
+    return db
+
+
+@pytest.fixture
+def migrated_sqlite(tmp_path, migrated_sqlite_template) -> Path:
+    """A fresh copy of the migrated SQLite file, for tests of the real console command in a
+    process of its own (migrating a new file for each such test cost 10–20 s)."""
+    db = tmp_path / "db.sqlite3"
+    shutil.copy(migrated_sqlite_template, db)
+    db.chmod(0o600)
+    return db
 
 
 @pytest.fixture

@@ -11,12 +11,14 @@ is read as one entry per transaction: Danish banks book FI-card payments that wa
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import IO, TypedDict
 
 from django.utils import timezone
 from django.utils.translation import gettext
 from lxml import etree
+from lxml.etree import _Element
 
 from mikrolaan.banking.models import StatementFormat
 from mikrolaan.banking.parsing import (
@@ -24,6 +26,7 @@ from mikrolaan.banking.parsing import (
     ParsedFile,
     ParsedStatement,
     StatementError,
+    Walk,
     plain_amount,
 )
 
@@ -37,14 +40,18 @@ _PARSE_OPTIONS = {
 }
 
 
-def walk(file_name: str, stream):
+# What ``iterparse`` yields: ("start" or "end", the element).
+Events = Iterator[tuple[str, _Element]]
+
+
+def walk(file_name: str, stream: IO[bytes]) -> Walk:
     """Read a camt.053 file (a binary file object) as a stream: yields (index of the
     statement, statement, entry) for every entry and returns the ``ParsedFile``.
 
     ``iterparse`` hands over one element at a time; each entry is read when it ends and then
     cleared and dropped, so memory never holds the document's tree or its entries.
     """
-    events = etree.iterparse(stream, events=("start", "end"), **_PARSE_OPTIONS)
+    events: Events = etree.iterparse(stream, events=("start", "end"), **_PARSE_OPTIONS)
     try:
         try:
             return (yield from _Stream(file_name).walk(events))
@@ -53,9 +60,10 @@ def walk(file_name: str, stream):
             # with it, as when the whole document was parsed first.
             for event, el in events:
                 if event == "end":
-                    el.clear(keep_tail=False)
-                    while el.getprevious() is not None:
-                        del el.getparent()[0]
+                    el.clear()  # the tail too (``keep_tail`` is False by default)
+                    parent = el.getparent()
+                    while parent is not None and el.getprevious() is not None:
+                        del parent[0]
             raise
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if exc.position else 0)
@@ -67,19 +75,20 @@ class _Stream:
 
     def __init__(self, file_name: str) -> None:
         self.file_name = file_name
-        self.reader: _Reader | None = None
-        self.root = None
-        self.statements_el = None  # the first BkToCstmrStmt under the root
+        # The reader of the document's namespace, made when the root element starts.
+        self.reader = _Reader(file_name, "")
+        self.root: _Element | None = None
+        self.statements_el: _Element | None = None  # the first BkToCstmrStmt under the root
         self.statements: list[ParsedStatement] = []
         # The statement being read: its element, what is read so far, entries counted, and
         # how many of its balances are read.
-        self.stmt_el = None
+        self.stmt_el: _Element | None = None
         self.stmt: ParsedStatement | None = None
         self.entry_count = 0
         self.balances_read = 0
-        self.forgotten: list[Any] = []
+        self.forgotten: list[_Element] = []
 
-    def walk(self, events):
+    def walk(self, events: Events) -> Walk:
         version = ""
         for event, el in events:
             if self.root is None:
@@ -94,7 +103,7 @@ class _Stream:
                 if el.tag == tags["Ntry"] and self.stmt_el is not None and parent is self.stmt_el:
                     # Everything before the first entry (id, account, balances) has been read.
                     if self.stmt is None:
-                        self._begin_statement()
+                        self._begin_statement(self.stmt_el)
                 elif (
                     el.tag == tags["Stmt"]
                     and self.statements_el is not None
@@ -124,17 +133,18 @@ class _Stream:
                 )  # after the statement's header is read, only entries and balances count
                 continue
             if el.tag == tags["Ntry"] and parent is self.stmt_el:
+                stmt = self.stmt
+                assert stmt is not None  # begun when the entry started
                 self.entry_count += 1
-                entries = self.reader.entries(el, self.entry_count, self.stmt.entry_count)
-                self.stmt.entry_count += len(entries)
+                entries = self.reader.entries(el, self.entry_count, stmt.entry_count)
+                stmt.entry_count += len(entries)
                 for entry in entries:
-                    yield len(self.statements), self.stmt, entry
+                    yield len(self.statements), stmt, entry
                 _drop(el)
             elif el is self.stmt_el:
-                if self.stmt is None:
-                    self._begin_statement()
-                self._balances()  # any after the entries
-                self.statements.append(self.stmt)
+                stmt = self.stmt if self.stmt is not None else self._begin_statement(el)
+                self._balances(el, stmt)  # any after the entries
+                self.statements.append(stmt)
                 self.stmt_el = self.stmt = None
                 _drop(el)
         if self.root is None:
@@ -147,16 +157,16 @@ class _Stream:
             )
         return ParsedFile(self.file_name, StatementFormat.CAMT053, version, self.statements)
 
-    def _forget(self, el) -> None:
+    def _forget(self, el: _Element) -> None:
         """Free an element that is never read (many of them must not fill memory): cleared
         now, taken out of the tree at the next one (the parser may still hold the current)."""
-        el.clear(keep_tail=False)
+        el.clear()  # the tail too (``keep_tail`` is False by default)
         for done in self.forgotten:
             if (parent := done.getparent()) is not None:
                 parent.remove(done)
         self.forgotten = [el]
 
-    def _open_document(self, root) -> str:
+    def _open_document(self, root: _Element) -> str:
         self.root = root
         self.namespace = etree.QName(root).namespace or ""
         match = _NAMESPACE.match(self.namespace)
@@ -171,22 +181,45 @@ class _Stream:
         self.reader = _Reader(self.file_name, self.namespace)
         return match.group(1)
 
-    def _begin_statement(self) -> None:
-        self.stmt = self.reader.statement_header(self.stmt_el)
-        self._balances()
+    def _begin_statement(self, stmt_el: _Element) -> ParsedStatement:
+        self.stmt = stmt = self.reader.statement_header(stmt_el)
+        self._balances(stmt_el, stmt)
+        return stmt
 
-    def _balances(self) -> None:
-        balances = self.reader.findall(self.stmt_el, "Bal")
-        self.reader.balances(self.stmt, balances[self.balances_read :])
+    def _balances(self, stmt_el: _Element, stmt: ParsedStatement) -> None:
+        balances = self.reader.findall(stmt_el, "Bal")
+        self.reader.balances(stmt, balances[self.balances_read :])
         self.balances_read = len(balances)
 
 
-def _drop(el) -> None:
+def _drop(el: _Element) -> None:
     """Free a read element and the read siblings before it (they are all read)."""
-    el.clear(keep_tail=False)
+    el.clear()  # the tail too (``keep_tail`` is False by default)
     tag = el.tag
-    while (previous := el.getprevious()) is not None and previous.tag == tag:
-        el.getparent().remove(previous)
+    parent = el.getparent()
+    while parent is not None and (previous := el.getprevious()) is not None and previous.tag == tag:
+        parent.remove(previous)
+
+
+class _Common(TypedDict):
+    """What the entries read from one ``Ntry`` share."""
+
+    booking_date: dt.date
+    value_date: dt.date | None
+    currency: str
+    credit: bool
+    reversal: bool
+    status: str
+    entry_ref: str
+
+
+class _Details(TypedDict):
+    """What an entry's transaction details say (``_Reader.details``)."""
+
+    creditor_references: tuple[str, ...]
+    text: str
+    end_to_end_id: str
+    counterparty: str
 
 
 class _Reader:
@@ -199,23 +232,23 @@ class _Reader:
     def _path(self, path: str) -> str:
         return "/".join(f"c:{part}" for part in path.split("/"))
 
-    def find(self, el, path: str):
+    def find(self, el: _Element, path: str) -> _Element | None:
         return el.find(self._path(path), self.ns)
 
-    def findall(self, el, path: str):
+    def findall(self, el: _Element, path: str) -> list[_Element]:
         return el.findall(self._path(path), self.ns)
 
-    def text(self, el, path: str) -> str:
+    def text(self, el: _Element, path: str) -> str:
         found = self.find(el, path)
         return (found.text or "").strip() if found is not None else ""
 
-    def texts(self, el, path: str) -> list[str]:
+    def texts(self, el: _Element, path: str) -> list[str]:
         return [(f.text or "").strip() for f in self.findall(el, path) if (f.text or "").strip()]
 
-    def error(self, el, field_name: str, problem: str) -> StatementError:
+    def error(self, el: _Element, field_name: str, problem: str) -> StatementError:
         return StatementError(self.file_name, f"line {el.sourceline}", field_name, problem)
 
-    def date(self, el, path: str, *, required: bool = False) -> dt.date | None:
+    def date(self, el: _Element, path: str, *, required: bool = False) -> dt.date | None:
         """A date from ``…/Dt`` or ``…/DtTm`` (or a bare date-time element)."""
         holder = self.find(el, path)
         if holder is None:
@@ -230,22 +263,23 @@ class _Reader:
                 holder, path, gettext("%(value)r is not a date") % {"value": value}
             ) from None
 
-    def datetime(self, el, path: str) -> dt.datetime | None:
+    def datetime(self, el: _Element, path: str) -> dt.datetime | None:
         value = self.text(el, path)
         if not value:
             return None
         try:
             moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
+            holder = self.find(el, path)  # there: it has the text
             raise self.error(
-                self.find(el, path),
+                holder if holder is not None else el,
                 path,
                 gettext("%(value)r is not a date-time") % {"value": value},
             ) from None
         # ISO 20022 local times without an offset are the bank's, here Danish time.
         return moment if moment.tzinfo else timezone.make_aware(moment)
 
-    def amount(self, el, path: str) -> tuple[Decimal, str]:
+    def amount(self, el: _Element, path: str) -> tuple[Decimal, str]:
         amount_el = self.find(el, path)
         if amount_el is None:
             raise self.error(el, path, gettext("missing"))
@@ -259,7 +293,7 @@ class _Reader:
         where = f"line {amount_el.sourceline}"
         return plain_amount(amount_el.text, self.file_name, where, path), currency
 
-    def credit(self, el) -> bool:
+    def credit(self, el: _Element) -> bool:
         indicator = self.text(el, "CdtDbtInd")
         if indicator not in ("CRDT", "DBIT"):
             raise self.error(
@@ -271,7 +305,7 @@ class _Reader:
 
     # --- the statement --------------------------------------------------------------------
 
-    def statement_header(self, el) -> ParsedStatement:
+    def statement_header(self, el: _Element) -> ParsedStatement:
         """The statement's id, account and dates (its balances and entries are read later)."""
         statement_id = self.text(el, "Id")
         if not statement_id:
@@ -288,7 +322,7 @@ class _Reader:
             currency=self.text(el, "Acct/Ccy"),
         )
 
-    def balances(self, statement: ParsedStatement, balances) -> None:
+    def balances(self, statement: ParsedStatement, balances: Iterable[_Element]) -> None:
         for balance in balances:
             code = self.text(balance, "Tp/CdOrPrtry/Cd")
             amount, currency = self.amount(balance, "Amt")
@@ -299,17 +333,18 @@ class _Reader:
             elif code == "CLBD":
                 statement.closing_balance = signed
 
-    def entries(self, el, number: int, before: int) -> list[ParsedEntry]:
+    def entries(self, el: _Element, number: int, before: int) -> list[ParsedEntry]:
         amount, currency = self.amount(el, "Amt")
         credit = self.credit(el)
         reversal = self.text(el, "RvslInd").lower() in ("true", "1")
         status = self.text(el, "Sts/Cd") or self.text(el, "Sts") or "BOOK"
         booking_date = self.date(el, "BookgDt")
         value_date = self.date(el, "ValDt")
-        if booking_date is None and value_date is None:
+        booked = booking_date or value_date
+        if booked is None:
             raise self.error(el, f"Ntry[{number}]/BookgDt", gettext("the entry has no date"))
-        common = {
-            "booking_date": booking_date or value_date,
+        common: _Common = {
+            "booking_date": booked,
             "value_date": value_date,
             "currency": currency,
             "credit": credit,
@@ -321,10 +356,12 @@ class _Reader:
         entry_info = self.texts(el, "AddtlNtryInf")
         transactions = self.findall(el, "NtryDtls/TxDtls")
         tx_amounts = [self.tx_amount(tx) for tx in transactions]
+        known = [a for a in tx_amounts if a is not None]
         split = (
             len(transactions) > 1
-            and all(a is not None and a[1] == currency for a in tx_amounts)
-            and sum(a[0] for a in tx_amounts) == amount
+            and len(known) == len(tx_amounts)
+            and all(a[1] == currency for a in known)
+            and sum(a[0] for a in known) == amount
         )
         if not split:
             details = self.details(transactions, entry_info, credit)
@@ -339,7 +376,7 @@ class _Reader:
                 )
             ]
         result = []
-        for index, (tx, tx_amount) in enumerate(zip(transactions, tx_amounts, strict=True), 1):
+        for index, (tx, tx_amount) in enumerate(zip(transactions, known, strict=True), 1):
             tx_ref = self.text(tx, "Refs/AcctSvcrRef")
             result.append(
                 ParsedEntry(
@@ -353,13 +390,15 @@ class _Reader:
             )
         return result
 
-    def tx_amount(self, tx) -> tuple[Decimal, str] | None:
+    def tx_amount(self, tx: _Element) -> tuple[Decimal, str] | None:
         for path in ("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt"):
             if self.find(tx, path) is not None:
                 return self.amount(tx, path)
         return None
 
-    def details(self, transactions, entry_info: list[str], credit: bool) -> dict[str, Any]:
+    def details(
+        self, transactions: Iterable[_Element], entry_info: list[str], credit: bool
+    ) -> _Details:
         references: list[str] = []
         texts: list[str] = []
         end_to_end = ""

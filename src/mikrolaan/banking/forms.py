@@ -37,7 +37,8 @@ class UploadForm(forms.Form):
         return super().clean()
 
     def clean_file(self) -> UploadedFile:
-        upload = self.cleaned_data["file"]
+        upload: UploadedFile = self.cleaned_data["file"]
+        assert upload.size is not None  # Django's upload handlers set it
         if upload.size > upload_limit():
             raise forms.ValidationError(too_large_message(upload_limit()))
         return upload

@@ -4,10 +4,12 @@ import runs in ``mikrolaan worker`` and reports its progress and result on the j
 import os
 import uuid
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django_tasks import task
 
+from mikrolaan.accounts.models import User
 from mikrolaan.banking import services
 from mikrolaan.core.private_files import private_dir
 from mikrolaan.jobs.models import Job
@@ -16,11 +18,13 @@ from mikrolaan.jobs.progress import run_job, start_job, tracker
 KIND = "bank_import"
 
 
-def enqueue_import(file_name: str, content, *, account: str = "", acting_user=None) -> Job:
+def enqueue_import(
+    file_name: str, content: IO[bytes], *, account: str = "", acting_user: User | None = None
+) -> Job:
     """Keep the file (read as a stream) and queue its import; the job's page shows the rest."""
     folder = private_dir(Path(settings.BANK_STATEMENTS_DIR))
     stored_as = f"{uuid.uuid4().hex}.statement"
-    stream = getattr(content, "file", content)
+    stream: IO[bytes] = getattr(content, "file", content)  # an UploadedFile wraps the file
     stream.seek(0)
     fd = os.open(folder / stored_as, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
@@ -39,7 +43,7 @@ def import_statement(job_id: int) -> None:
     run_job(job_id, _import)
 
 
-def _import(job: Job) -> dict:
+def _import(job: Job) -> dict[str, object]:
     path = Path(settings.BANK_STATEMENTS_DIR) / job.params["stored_as"]
     with path.open("rb") as content:
         result = services.import_statement_file(
@@ -53,7 +57,7 @@ def _import(job: Job) -> dict:
     return summary(result)
 
 
-def summary(result: services.ImportResult) -> dict:
+def summary(result: services.ImportResult) -> dict[str, object]:
     """The result as the job keeps it (JSON); the page puts it into words."""
     return {
         "file_name": result.file_name,

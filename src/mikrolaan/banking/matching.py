@@ -112,7 +112,16 @@ class References:
     structured: list[str]  # the creditor references, whatever they hold
 
 
-def payment_ids_in(entry: BankEntry) -> References:
+class Referenced(Protocol):
+    """What ``payment_ids_in`` reads of a bank entry (a ``BankEntry``, or an entry being read)."""
+
+    @property
+    def creditor_reference(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
+def payment_ids_in(entry: Referenced) -> References:
     """The +71 payment IDs in the creditor reference and, failing that, the entry's text."""
     structured = [r for r in entry.creditor_reference.split("|") if r.strip()]
     valid: list[str] = []

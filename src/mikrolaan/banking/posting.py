@@ -6,15 +6,16 @@ the batch is already paying first posts what is pending, so every entry is decid
 loan as it stands after the entries before it — exactly as if they were posted one at a time.
 """
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import override
 
+from mikrolaan.accounts.models import User
 from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.audit.services import origin_fields
 from mikrolaan.banking.matching import Reason, decide, payment_ids_in
@@ -31,7 +32,13 @@ def _balances(loan_ids: Iterable[int]) -> dict[int, Decimal]:
     return dict(Loan.objects.filter(pk__in=list(loan_ids)).values_list("pk", "balance"))
 
 
-def _follow_balances(paid_off: list[int], day_of: dict[int, Any], acting_user: Any) -> None:
+# How many entries of a batch had each (outcome, reason).
+Outcomes = Counter[tuple[str, str]]
+
+
+def _follow_balances(
+    paid_off: list[int], day_of: dict[int, dt.date], acting_user: User | None
+) -> None:
     """A loan paid off by the batch becomes repaid (its life cycle's transition)."""
     for loan in Loan.objects.filter(pk__in=paid_off).order_by("pk"):
         lifecycle.follow_balance(loan, on=day_of[loan.pk], acting_user=acting_user)
@@ -44,15 +51,15 @@ class _Refused(Exception):
 class Batch:
     """One batch of new entries (already saved) and what becomes of each."""
 
-    def __init__(self, entries: list[BankEntry], acting_user):
+    def __init__(self, entries: list[BankEntry], acting_user: User | None) -> None:
         self.entries = entries
         self.user = acting_user
         self.handlings: list[EntryHandling] = []
         self.audit: list[AuditRecord] = []
         self.pending: list[tuple[BankEntry, Loan]] = []
         self.pending_loans: set[int] = set()
-        self.outcomes: Counter = Counter()  # (outcome, reason) -> n
-        wanted = set()
+        self.outcomes: Outcomes = Counter()
+        wanted: set[str] = set()
         for entry in entries:
             wanted.update(payment_ids_in(entry).valid)
         # The import locked these loans already (``services._write``), in pk order.
@@ -71,12 +78,13 @@ class Batch:
         return self.owed.get(loan.pk, ZERO)
 
     # --- the work ---
-    def run(self) -> Counter:
+    def run(self) -> Outcomes:
         for entry in self.entries:
             if entry.reversal:
                 self.flush()  # a reversal looks for the posted payment it undoes
             decision = decide(entry, known=self)
             if decision.outcome == Outcome.POSTED:
+                assert decision.loan is not None  # a payment is posted to its loan
                 self.pending.append((entry, decision.loan))
                 self.pending_loans.add(decision.loan.pk)
                 continue
@@ -172,7 +180,9 @@ class Batch:
             )
         )
 
-    def _record(self, entry: BankEntry, loan: Loan, ledger_entry, *, created: bool) -> None:
+    def _record(
+        self, entry: BankEntry, loan: Loan, ledger_entry: LedgerEntry | None, *, created: bool
+    ) -> None:
         if not created:
             self._handled(
                 EntryHandling(
@@ -186,6 +196,8 @@ class Batch:
                 )
             )
             return
+        # Posted now: the batch refuses a payment that was all overpayment (``flush``).
+        assert ledger_entry is not None
         self.audit.append(
             AuditRecord(
                 user=self.user,

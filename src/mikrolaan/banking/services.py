@@ -10,8 +10,9 @@ whole. Postings go through ``loans.ledger.post`` with the bank entry's identity 
 import hashlib
 import io
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,12 +30,30 @@ from mikrolaan.banking.models import (
     Statement,
     StatementFile,
 )
-from mikrolaan.banking.parsing import StatementError, entry_identity
+from mikrolaan.banking.parsing import (
+    ParsedEntry,
+    ParsedFile,
+    ParsedStatement,
+    StatementError,
+    entry_identity,
+)
 from mikrolaan.banking.posting import Batch
 from mikrolaan.banking.reading import read_statement_file
 from mikrolaan.core.uploads import limit_in_mb
 from mikrolaan.loans import ledger, lifecycle
 from mikrolaan.loans.models import EntryKind, EntrySource, Loan, LoanStatus
+
+# A statement file: its bytes, or a seekable binary file object (an upload, an open file).
+StatementContent = bytes | bytearray | IO[bytes]
+
+
+class Progress(Protocol):
+    """Where an import reports its progress: a background job's ``Tracker``, or the command
+    line's dots."""
+
+    def stage(self, step: str, *, total: int = 0) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
 
 
 class ImportStatus:
@@ -64,7 +83,7 @@ class ImportResult:
         return sum(self.skipped.values())
 
 
-def file_hash(content) -> str:
+def file_hash(content: StatementContent) -> str:
     """SHA-256 of the file's bytes, read in chunks from bytes or a binary file object."""
     if isinstance(content, bytes | bytearray):
         return hashlib.sha256(content).hexdigest()
@@ -81,20 +100,24 @@ def file_hash(content) -> str:
 BATCH = 2000
 
 
-def _batches(values):
+T = TypeVar("T")
+
+
+def _batches(values: Iterable[T]) -> Iterator[list[T]]:
     values = list(values)
     for start in range(0, len(values), BATCH):
         yield values[start : start + BATCH]
 
 
-def _stream(content):
+def _stream(content: StatementContent) -> IO[bytes]:
     """A seekable binary stream of the file: bytes, an uploaded file or an open file."""
     if isinstance(content, bytes | bytearray):
         return io.BytesIO(content)
-    return getattr(content, "file", content)  # Django's UploadedFile wraps the real file
+    stream: IO[bytes] = getattr(content, "file", content)  # an UploadedFile wraps the file
+    return stream
 
 
-def _size(stream) -> int:
+def _size(stream: IO[bytes]) -> int:
     stream.seek(0, io.SEEK_END)
     size = stream.tell()
     stream.seek(0)
@@ -109,11 +132,11 @@ def too_large_message(limit: int) -> str:
 
 def import_statement_file(
     file_name: str,
-    content,
+    content: StatementContent,
     *,
-    acting_user=None,
+    acting_user: User | None = None,
     account: str = "",
-    progress=None,
+    progress: Progress | None = None,
     _retry: bool = True,
 ) -> ImportResult:
     """Import one camt.053 or CSV file. ``account`` names the account of a CSV file.
@@ -176,14 +199,14 @@ class _Survey:
     is read, a batch at a time (no entry is kept): whether each statement's entries are all
     imported already, and the loans that each statement's entries pay (by payment ID)."""
 
-    def __init__(self, progress: Any = None) -> None:
+    def __init__(self, progress: Progress | None = None) -> None:
         self.progress = progress
         self.count = 0
         self.all_known: defaultdict[int, bool] = defaultdict(lambda: True)
         self.loans: defaultdict[int, set[int]] = defaultdict(set)  # statement -> loan pks
         self.pending: list[tuple[int, str, list[str]]] = []
 
-    def add(self, index: int, statement, entry) -> None:
+    def add(self, index: int, statement: ParsedStatement, entry: ParsedEntry) -> None:
         reference = "|".join(entry.creditor_references)[:200]
         found = payment_ids_in(_References(reference, entry.text))
         self.pending.append((index, entry_identity(statement, entry), found.valid))
@@ -216,13 +239,13 @@ class _References:
 
 
 def _write(
-    parsed,
-    digest,
+    parsed: ParsedFile,
+    digest: str,
     fresh: list[int],
     loans: set[int],
-    result,
-    acting_user: User,
-    progress: Any = None,
+    result: ImportResult,
+    acting_user: User | None,
+    progress: Progress | None = None,
 ) -> None:
     result.statement_file = StatementFile.objects.create(
         file_name=parsed.file_name[:255],
@@ -249,10 +272,10 @@ def _write(
         result.statements.append(rows[index])
     # Lock every loan the file pays, in one order, before reading any balance: two imports
     # paying the same loans wait for each other instead of deadlocking or double-counting.
-    for batch in _batches(sorted(loans)):  # ascending pk across the batches
-        list(Loan.objects.select_for_update().filter(pk__in=batch).order_by("pk"))
+    for ids in _batches(sorted(loans)):  # ascending pk across the batches
+        list(Loan.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     # The entries, read again from the file and written a batch at a time.
-    batch: list[tuple[Statement, object, str]] = []
+    batch: list[tuple[Statement, ParsedEntry, str]] = []
     for index, parsed_entry in parsed.entries():
         if index in rows:
             statement = parsed.statements[index]
@@ -265,7 +288,12 @@ def _write(
     _write_batch(batch, result, acting_user, progress)
 
 
-def _write_batch(batch, result: ImportResult, acting_user: User, progress: Any = None) -> None:
+def _write_batch(
+    batch: list[tuple[Statement, ParsedEntry, str]],
+    result: ImportResult,
+    acting_user: User | None,
+    progress: Progress | None = None,
+) -> None:
     """Write new entries and handle each; an entry already there (imported before, or earlier
     in this file) is skipped. Posting is set-based per batch (``banking.posting``)."""
     identities = {identity for _row, _entry, identity in batch}
@@ -289,7 +317,9 @@ def _write_batch(batch, result: ImportResult, acting_user: User, progress: Any =
         progress.advance(len(batch))
 
 
-def _entry(statement: Statement, parsed, identity: str, acting_user: User) -> BankEntry:
+def _entry(
+    statement: Statement, parsed: ParsedEntry, identity: str, acting_user: User | None
+) -> BankEntry:
     return BankEntry(
         statement=statement,
         position=parsed.position,

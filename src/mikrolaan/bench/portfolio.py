@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mikrolaan.core.formatting import number
-from mikrolaan.loans import kept, schedule
+from mikrolaan.loans import kept, lifecycle, schedule
 from mikrolaan.loans.arrears import tune_session
 from mikrolaan.loans.models import Loan
 from mikrolaan.loans.plan import ensure_calendar
@@ -229,35 +229,10 @@ def generate(n: int, as_of: dt.date, *, progress=None) -> None:
 
 
 def _life_cycle() -> None:
-    """The generated loans' transitions: granted and paid out on the payout day, then handed
-    over, then repaid on the last entry's day — as their status says."""
-    steps = [
-        ("''", "'granted'", "granted_on", "TRUE"),
-        ("'granted'", "'active'", "disbursed_on", "TRUE"),
-        (
-            "'active'",
-            "'in_collection'",
-            "collection_transferred_on",
-            "collection_transferred_on IS NOT NULL",
-        ),
-        (
-            "CASE WHEN collection_transferred_on IS NULL THEN 'active' ELSE 'in_collection' END",
-            "'repaid'",
-            "last_value_date",
-            "status = 'repaid'",
-        ),
-    ]
-    with connection.cursor() as cursor:
-        for before, after, day, condition in steps:
-            cursor.execute(
-                f"""
-                INSERT INTO loans_loantransition
-                    (loan_id, from_status, to_status, day, why, recorded_at)
-                SELECT id, {before}, {after}, {day}, 'benchmark', %s
-                FROM loans_loan WHERE loan_ref LIKE %s AND {condition}
-                """,  # noqa: S608 - constants of this function
-                [timezone.now(), f"{PREFIX}%"],
-            )
+    """The generated loans' transitions, reconstructed from their dates and status."""
+    lifecycle.reconstruct_transitions(
+        why="benchmark", where="loan_ref LIKE %(prefix)s", params={"prefix": f"{PREFIX}%"}
+    )
 
 
 GENERATE_SQL = [
@@ -445,65 +420,21 @@ def _generate_orm(n, as_of, ids):
     from mikrolaan.loans.models import Deferral, LedgerEntry, PaymentSplit, PlanSegment
     from mikrolaan.people.models import Citizen
 
+    models = {
+        "people_citizen": (Citizen, "citizens"),
+        "loans_loan": (Loan, "loans"),
+        "loans_plansegment": (PlanSegment, "segments"),
+        "loans_deferral": (Deferral, "deferrals"),
+        "loans_ledgerentry": (LedgerEntry, "entries"),
+        "loans_paymentsplit": (PaymentSplit, "splits"),
+    }
     for rows in _portfolio(n, as_of, ids):
-        Citizen.objects.bulk_create(
-            Citizen(
-                id=c[0],
-                first_name=c[1],
-                last_name=c[2],
-                birth_year=c[3],
-                gender=c[4],
-                person_ref=c[5],
+        for table, columns in COLUMNS.items():
+            model, name = models[table]
+            fields = [c.strip() for c in columns.split(",")]
+            values = getattr(rows, name)
+            if table == "loans_ledgerentry":
+                values = map(_ledger_money, values)
+            model.objects.bulk_create(
+                model(**dict(zip(fields, row, strict=True))) for row in values
             )
-            for c in rows.citizens
-        )
-        Loan.objects.bulk_create(
-            Loan(
-                id=r[0],
-                loan_ref=r[1],
-                citizen_id=r[2],
-                policy_id=r[3],
-                principal=r[4],
-                granted_on=r[5],
-                disbursed_on=r[6],
-                repayment_start=r[7],
-                term_months=r[8],
-                deferral_months_at_start=r[9],
-                status=r[10],
-                collection_transferred_on=r[11],
-            )
-            for r in rows.loans
-        )
-        PlanSegment.objects.bulk_create(
-            PlanSegment(
-                loan_id=s[0], first_month=s[1], count=s[2], amount_ore=s[3], before_ore=s[4]
-            )
-            for s in rows.segments
-        )
-        Deferral.objects.bulk_create(
-            Deferral(
-                loan_id=d[0],
-                decided_on=d[1],
-                first_month=d[2],
-                months=d[3],
-                at_start=d[4],
-                reason=d[5],
-            )
-            for d in rows.deferrals
-        )
-        LedgerEntry.objects.bulk_create(
-            LedgerEntry(
-                id=e[0],
-                loan_id=e[1],
-                kind=e[2],
-                amount=e[3],
-                debt_delta=e[4],
-                value_date=e[5],
-                source=e[6],
-            )
-            for e in map(_ledger_money, rows.entries)
-        )
-        PaymentSplit.objects.bulk_create(
-            PaymentSplit(entry_id=x[0], loan_id=x[1], value_date=x[2], extra_ore=x[3])
-            for x in rows.splits
-        )

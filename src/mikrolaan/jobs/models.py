@@ -46,6 +46,9 @@ class Job(models.Model):
     result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    # The process running it, "host:pid", so a job whose worker died can be told from one
+    # that is still working (``progress.fail_abandoned``).
+    worker = models.CharField(_("worker"), max_length=120, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),

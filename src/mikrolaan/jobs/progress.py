@@ -13,6 +13,8 @@ and written when the job ends (the page shows the step it is in).
 """
 
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -72,6 +74,7 @@ def begin(job: Job, *, total: int = 0, step: str = "") -> None:
         job._base_depth = len(connection.atomic_blocks)
     job.status = JobStatus.RUNNING
     job.started_at = job.started_at or timezone.now()
+    job.worker = job.worker or this_worker()
     job.total = max(total, job.total)
     job.step = step or job.step
     _write(job, force=True)
@@ -112,7 +115,17 @@ def fail(job: Job, error: str) -> None:
     _write(job, force=True, final=True)
 
 
-FIELDS = ["status", "total", "done", "step", "result", "error", "started_at", "finished_at"]
+FIELDS = [
+    "status",
+    "total",
+    "done",
+    "step",
+    "result",
+    "error",
+    "started_at",
+    "finished_at",
+    "worker",
+]
 
 
 def _write(job: Job, *, force: bool = False, final: bool = False) -> None:
@@ -152,6 +165,50 @@ def _close_side() -> None:
     if side is not None:
         side.close()
         _side.connection = None
+
+
+def this_worker() -> str:
+    """This process, as a job records who runs it."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone(worker: str) -> bool:
+    """True when ``worker`` ("host:pid") ran on this machine and that process has ended.
+    A worker on another machine cannot be seen from here: it is not judged."""
+    host, _sep, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # a process of another user: alive
+        return False
+    return False
+
+
+def fail_abandoned(jobs=None) -> list[Job]:
+    """Mark as failed the running jobs whose worker process has ended (killed, crashed, the
+    machine restarted) — without this they would show "running" for ever. Called when a
+    worker starts and when a job's page is shown. Returns the jobs it marked."""
+    running = Job.objects.filter(status=JobStatus.RUNNING).exclude(worker="")
+    if jobs is not None:
+        running = running.filter(pk__in=[j.pk for j in jobs])
+    marked = []
+    for job in running:
+        if _gone(job.worker):
+            with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+                message = _(
+                    "The job was interrupted: the process running it (%(worker)s) stopped "
+                    "before the job was finished. What the job saves all at once (a bank "
+                    "statement) was not saved; start the job again."
+                ) % {"worker": job.worker}
+            # Straight to the row (not ``fail``: that writes as the running task would).
+            if Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+                status=JobStatus.FAILED, error=message, finished_at=timezone.now()
+            ):
+                marked.append(job)
+    return marked
 
 
 class Tracker:

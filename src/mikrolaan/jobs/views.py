@@ -4,11 +4,14 @@ result when it is done, shown by the template of the job's kind (``jobs/result_<
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import select_template
 
-from mikrolaan.jobs.models import Job
+from mikrolaan.jobs.models import Job, JobStatus
+from mikrolaan.jobs.progress import fail_abandoned
 
 
 def _context(request, pk):
     job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    if job.status == JobStatus.RUNNING and fail_abandoned([job]):
+        job.refresh_from_db()
     result_template = select_template([f"jobs/result_{job.kind}.html", "jobs/result.html"])
     return {"job": job, "result_template": result_template.template.name}
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from mikrolaan.loans.schedule import to_kr
 
@@ -46,26 +47,19 @@ def _ore(expr: str) -> str:
     return f"CAST(ROUND(({expr}) * 100) AS BIGINT)"
 
 
-def arrears_sql(vendor: str, *, loan_filter: str = "") -> str:
-    """The query, with named parameters ``%(as_of)s`` (and whatever ``loan_filter`` uses).
-
-    ``loan_filter`` is an extra SQL condition on ``l`` (the loans table), e.g.
-    ``"l.id IN (…)"``; the caller must build it safely.
-    """
+def _days_since(vendor: str, column: str) -> str:
+    """Whole days from ``column`` to ``%(as_of)s``, in the vendor's date arithmetic."""
     if vendor == "postgresql":
-        days = "(CAST(%(as_of)s AS date) - dd.due_date)"
-    else:
-        days = "CAST(julianday(%(as_of)s) - julianday(dd.due_date) AS INTEGER)"
-    extra_where = f"AND ({loan_filter})" if loan_filter else ""
-    return f"""
-WITH cutoff AS (
+        return f"(CAST(%(as_of)s AS date) - {column})"
+    return f"CAST(julianday(%(as_of)s) - julianday({column}) AS INTEGER)"
+
+
+def _cutoff_and_due(loans: str) -> str:
+    """The CTEs ``cutoff`` and ``due`` (what fell due by ``%(as_of)s`` per loan, in øre) for
+    the loans of the CTE named ``loans`` (columns ``loan_id`` and ``due_day``)."""
+    return f"""cutoff AS (
     SELECT due_day, MAX(month) AS month
     FROM loans_duedate WHERE due_date <= %(as_of)s GROUP BY due_day
-),
-base AS (
-    SELECT l.id AS loan_id, {_ore("l.principal")} AS principal, p.due_day AS due_day
-    FROM loans_loan l JOIN policy_loanpolicy p ON p.id = l.policy_id
-    WHERE l.disbursed_on IS NOT NULL AND l.disbursed_on <= %(as_of)s {extra_where}
 ),
 due AS (
     SELECT s.loan_id,
@@ -74,10 +68,27 @@ due AS (
                  WHEN c.month - s.first_month + 1 >= s.count THEN s.count
                  ELSE c.month - s.first_month + 1 END) AS BIGINT) AS due
     FROM loans_plansegment s
-    JOIN base b ON b.loan_id = s.loan_id
+    JOIN {loans} b ON b.loan_id = s.loan_id
     LEFT JOIN cutoff c ON c.due_day = b.due_day
     GROUP BY s.loan_id
+)"""  # noqa: S608 - ``loans`` is a CTE name from this module
+
+
+def arrears_sql(vendor: str, *, loan_filter: str = "") -> str:
+    """The query, with named parameters ``%(as_of)s`` (and whatever ``loan_filter`` uses).
+
+    ``loan_filter`` is an extra SQL condition on ``l`` (the loans table), e.g.
+    ``"l.id IN (…)"``; the caller must build it safely.
+    """
+    days = _days_since(vendor, "dd.due_date")
+    extra_where = f"AND ({loan_filter})" if loan_filter else ""
+    return f"""
+WITH base AS (
+    SELECT l.id AS loan_id, {_ore("l.principal")} AS principal, p.due_day AS due_day
+    FROM loans_loan l JOIN policy_loanpolicy p ON p.id = l.policy_id
+    WHERE l.disbursed_on IS NOT NULL AND l.disbursed_on <= %(as_of)s {extra_where}
 ),
+{_cutoff_and_due("base")},
 paid AS (
     SELECT e.loan_id, {_ore("SUM(e.amount)")} AS paid
     FROM loans_ledgerentry e JOIN base b ON b.loan_id = e.loan_id
@@ -139,33 +150,16 @@ def kept_arrears_sql(vendor: str, *, loan_filter: str = "") -> str:
     Right only when no entry is dated after ``as_of`` (``kept_is_current``): the kept figures
     hold every payment recorded.
     """
-    if vendor == "postgresql":
-        days = "(CAST(%(as_of)s AS date) - late.oldest_unpaid_due)"
-    else:
-        days = "CAST(julianday(%(as_of)s) - julianday(late.oldest_unpaid_due) AS INTEGER)"
+    days = _days_since(vendor, "late.oldest_unpaid_due")
     extra_where = f"AND ({loan_filter})" if loan_filter else ""
     return f"""
-WITH cutoff AS (
-    SELECT due_day, MAX(month) AS month
-    FROM loans_duedate WHERE due_date <= %(as_of)s GROUP BY due_day
-),
-late AS (
+WITH late AS (
     SELECT l.id AS loan_id, {_ore("l.principal")} AS principal, p.due_day AS due_day,
            l.paid_regular_ore AS regular, l.paid_extra_ore AS extra, l.oldest_unpaid_due
     FROM loans_loan l JOIN policy_loanpolicy p ON p.id = l.policy_id
     WHERE l.oldest_unpaid_due <= %(as_of)s {extra_where}
 ),
-due AS (
-    SELECT s.loan_id,
-           CAST(SUM(s.amount_ore * CASE
-                 WHEN c.month IS NULL OR c.month < s.first_month THEN 0
-                 WHEN c.month - s.first_month + 1 >= s.count THEN s.count
-                 ELSE c.month - s.first_month + 1 END) AS BIGINT) AS due
-    FROM loans_plansegment s
-    JOIN late b ON b.loan_id = s.loan_id
-    LEFT JOIN cutoff c ON c.due_day = b.due_day
-    GROUP BY s.loan_id
-)
+{_cutoff_and_due("late")}
 SELECT late.loan_id, COALESCE(due.due, 0) AS due, late.regular + late.extra AS paid,
        CASE WHEN COALESCE(due.due, 0) - late.regular < late.principal - late.regular - late.extra
             THEN COALESCE(due.due, 0) - late.regular
@@ -191,7 +185,7 @@ def in_arrears_sql(vendor: str, as_of: dt.date, *, loan_filter: str = "") -> str
     return f"SELECT * FROM ({full}) q WHERE q.arrears > 0"  # noqa: S608
 
 
-def tune_session(cursor) -> None:
+def tune_session(cursor: CursorWrapper) -> None:
     """Settings for the portfolio queries, local to the current transaction (PostgreSQL).
 
     JIT compilation costs seconds on this query (its estimates are large) and saves
@@ -204,7 +198,7 @@ def tune_session(cursor) -> None:
 
 def arrears_for(as_of: dt.date, loan_ids: list[int] | None = None) -> dict[int, Arrears]:
     """Arrears of every loan paid out by ``as_of`` (or of the given loans), by loan id."""
-    params: dict = {"as_of": as_of}
+    params: dict[str, dt.date | int] = {"as_of": as_of}
     loan_filter = ""
     if loan_ids is not None:
         if not loan_ids:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mikrolaan.loans.models import EntryKind, LedgerEntry
+
+if TYPE_CHECKING:
+    from mikrolaan.loans.summary import LoanSummary, PlanRow
 
 WIDTH, HEIGHT = 600, 200
 LEFT, RIGHT, TOP, BOTTOM = 8, 8, 8, 24
@@ -26,7 +29,7 @@ def _paid_effect(entry: LedgerEntry) -> Decimal:
     return Decimal("0.00")
 
 
-def paid_against_planned(summary: dict[str, Any]) -> dict[str, Any] | None:
+def paid_against_planned(summary: LoanSummary) -> dict[str, Any] | None:
     """Cumulative planned and paid amounts at each due date, as SVG points; None without a plan.
 
     Paid is drawn up to the page's date (``as_of``) only; planned runs to the last instalment.
@@ -72,6 +75,6 @@ def paid_against_planned(summary: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def next_instalment(summary: dict[str, Any]) -> dict[str, Any] | None:
+def next_instalment(summary: LoanSummary) -> PlanRow | None:
     """The first instalment not yet paid in full (overdue ones first), or None."""
     return next((row for row in summary["plan"] if row["unpaid"] > 0), None)

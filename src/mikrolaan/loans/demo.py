@@ -8,12 +8,14 @@ deferrals, borrowers in arrears, one handed to Gældsstyrelsen and one written o
 """
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case
+from mikrolaan.core.demo import DemoContext
 from mikrolaan.decisions.builders import grant, start_for_payout
 from mikrolaan.decisions.models import Decision
 from mikrolaan.loans import schedule, services
@@ -48,7 +50,9 @@ def _cpr(born: dt.date, n: int, female: bool) -> str:
     return born.strftime("%d%m%y") + f"{serial:04d}"
 
 
-def _granted_decision(ctx, citizen, amount, decided_on, business):
+def _granted_decision(
+    ctx: DemoContext, citizen: Citizen, amount: Decimal, decided_on: dt.date, business: str
+) -> Decision:
     pl = ctx.user(Role.PROJECT_LEADER)
     bc = ctx.user(Role.BENEFITS_CASEWORKER)
     unit = next(iter(ctx.units.values()))
@@ -96,7 +100,8 @@ def ready_for_payout(loan: Loan, on: dt.date, user: User, n: int) -> None:
     from mikrolaan.decisions.demo import fictitious_cvr
     from mikrolaan.decisions.main_course import confirm_fit_for_work, payout_blockers
 
-    case = Case.objects.get(pk=loan.case_id)
+    assert loan.case_id is not None  # a demo loan has its case
+    case = Case.objects.get(pk=loan.case_id)  # as it stands now (its stage moves)
     if not payout_blockers(case):
         return
     if case.stage == Stage.GRANTED:
@@ -105,18 +110,20 @@ def ready_for_payout(loan: Loan, on: dt.date, user: User, n: int) -> None:
         confirm_fit_for_work(case, confirmed_on=on, acting_user=user)
 
 
-def _complete_ended_course(loan: Loan, today) -> None:
+def _complete_ended_course(loan: Loan, today: dt.date) -> None:
     """The cohort's main course has ended: the borrower completed it (no service records
     that yet, so the participation is marked here as before)."""
     from mikrolaan.courses.models import Participation, ParticipationStatus
 
-    if loan.case.cohort is not None and loan.case.cohort.main_course_end < today:
+    case = loan.case
+    assert case is not None  # a demo loan has its case
+    if case.cohort is not None and case.cohort.main_course_end < today:
         Participation.objects.filter(
             case=loan.case_id, status=ParticipationStatus.MAIN_COURSE
         ).update(status=ParticipationStatus.COMPLETED)
 
 
-def _pay(loan: Loan, clerk, today, behaviour, rng) -> None:
+def _pay(loan: Loan, clerk: User, today: dt.date, behaviour: str, rng: random.Random) -> None:
     """Payments as the borrower made them, month by month, through the real service."""
     plan = plan_of(loan)
     for k, inst in enumerate(plan):
@@ -152,7 +159,7 @@ def _pay(loan: Loan, clerk, today, behaviour, rng) -> None:
             )
 
 
-def populate(ctx) -> None:
+def populate(ctx: DemoContext) -> None:
     clerk = ctx.user(Role.FINANCE_CLERK)
     pl = ctx.user(Role.PROJECT_LEADER)
     made = []

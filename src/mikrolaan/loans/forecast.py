@@ -72,7 +72,9 @@ def committed_on(as_of: dt.date) -> int:
 
 def book_on(as_of: dt.date) -> tuple[model.Book, dict[str, int], int]:
     """What each (age, state) owes on ``as_of``; the totals by state; the number of loans."""
-    payouts = dict(Loan.objects.filter(disbursed_on__lte=as_of).values_list("pk", "disbursed_on"))
+    paid_out = Loan.objects.filter(disbursed_on__lte=as_of).values_list("pk", "disbursed_on")
+    # ``day`` is never None: ``lte`` leaves out the loans not paid out.
+    payouts = {pk: day for pk, day in paid_out if day is not None}
     book: model.Book = {}
     by_state = dict.fromkeys(model.STATES, 0)
     positions = history.positions(as_of)

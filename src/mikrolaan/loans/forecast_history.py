@@ -99,7 +99,8 @@ def observations(as_of: dt.date, window: int, loan_ids: list[int]) -> Iterator[L
     """Each loan through each of the ``window`` months before ``as_of``."""
     payouts: dict[int, dt.date] = {}
     for ids in _chunks(loan_ids):
-        payouts.update(Loan.objects.filter(pk__in=ids).values_list("pk", "disbursed_on"))
+        rows = Loan.objects.filter(pk__in=ids).values_list("pk", "disbursed_on")
+        payouts.update((pk, day) for pk, day in rows if day is not None)
     end = positions(as_of, loan_ids)
     for k in range(1, window + 1):
         start_day = months_back(as_of, k)

@@ -1,10 +1,13 @@
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from mikrolaan.courses.models import Cohort
 
 
 class DateInput(forms.DateInput):
@@ -102,11 +105,22 @@ DAYS_PAST_DUE_BUCKETS = {
 }
 
 
+class Criteria(TypedDict, total=False):
+    """The loan list's filters chosen (``LoanFilterForm.criteria``): only those given."""
+
+    status: str
+    cohort: "Cohort"
+    arrears: str
+    days: str
+
+
 class LoanFilterForm(forms.Form):
     """The loan list's filters (GET, kept in the query string); an unknown value is ignored."""
 
     status = forms.ChoiceField(label=_("Status"), required=False)
-    cohort = forms.ModelChoiceField(label=_("Cohort"), required=False, queryset=None)
+    cohort: "forms.ModelChoiceField[Cohort]" = forms.ModelChoiceField(
+        label=_("Cohort"), required=False, queryset=None
+    )
     arrears = forms.ChoiceField(
         label=_("In arrears"),
         required=False,
@@ -124,19 +138,32 @@ class LoanFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         from mikrolaan.courses.models import Cohort
         from mikrolaan.loans.models import LoanStatus
 
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All")), *LoanStatus.choices]
-        self.fields["cohort"].queryset = Cohort.objects.order_by("-main_course_start", "code")
-        self.fields["cohort"].empty_label = _("All")
+        status, cohort = self.fields["status"], self.fields["cohort"]
+        assert isinstance(status, forms.ChoiceField)
+        assert isinstance(cohort, forms.ModelChoiceField)
+        status.choices = [("", _("All")), *LoanStatus.choices]
+        cohort.queryset = Cohort.objects.order_by("-main_course_start", "code")
+        cohort.empty_label = _("All")
         for field in self.fields.values():
             field.widget.attrs.update({"class": "form-select", "data-autosubmit": ""})
 
     @property
-    def criteria(self) -> dict:
-        """The filters chosen, empty and unknown values left out."""
+    def criteria(self) -> Criteria:
+        """The filters chosen, empty and unknown values left out (in the fields' order)."""
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        data = self.cleaned_data
+        chosen = Criteria()
+        if data.get("status"):
+            chosen["status"] = data["status"]
+        if data.get("cohort"):
+            chosen["cohort"] = data["cohort"]
+        if data.get("arrears"):
+            chosen["arrears"] = data["arrears"]
+        if data.get("days"):
+            chosen["days"] = data["days"]
+        return chosen

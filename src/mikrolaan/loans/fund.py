@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from mikrolaan.loans import queries
 from mikrolaan.loans.arrears import arrears_sql, kept_arrears_sql, kept_is_current, tune_session
@@ -26,6 +28,20 @@ BUCKETS = [
 ]
 
 
+# A number as the database returns a sum: an integer, a decimal, or (SQLite) a float.
+Number = int | float | Decimal
+
+# Each ageing bucket's (loans, arrears in øre, outstanding in kroner), by the bucket's name.
+BucketTotals = dict[str, tuple[int, Number, Number]]
+
+
+class AgeingRow(TypedDict):
+    bucket: str
+    loans: int
+    arrears: Decimal
+    outstanding: Decimal
+
+
 @dataclass
 class Fund:
     as_of: dt.date
@@ -40,7 +56,7 @@ class Fund:
     in_collection: Decimal = Decimal("0.00")
     loans_in_arrears: int = 0
     arrears: Decimal = Decimal("0.00")
-    ageing: list[dict] = field(default_factory=list)
+    ageing: list[AgeingRow] = field(default_factory=list)
     outstanding_at_risk_30: Decimal = Decimal("0.00")
 
     @property
@@ -55,7 +71,7 @@ class Fund:
         return (self.portfolio_at_risk_30 * 100).quantize(Decimal("0.1"))
 
 
-def _kr(value) -> Decimal:
+def _kr(value: Number | None) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
@@ -95,7 +111,7 @@ def _bucket_sql() -> str:
     )
 
 
-def _ageing_now(cursor, fund: Fund) -> dict:
+def _ageing_now(cursor: CursorWrapper, fund: Fund) -> BucketTotals:
     """Totals from the loans' kept figures: one scan of the loans, no ledger."""
     cursor.execute(
         """
@@ -132,7 +148,7 @@ _STATUS_ON = """(SELECT t.to_status FROM loans_loantransition t
                  ORDER BY t.day DESC, t.id DESC LIMIT 1)"""
 
 
-def _ageing_then(cursor, fund: Fund) -> dict:
+def _ageing_then(cursor: CursorWrapper, fund: Fund) -> BucketTotals:
     """Totals on a past date, from the ledger's dated entries and the dated transitions."""
     as_of = fund.as_of
     by_kind = queries.totals_by_kind(as_of)
@@ -167,7 +183,9 @@ def _ageing_then(cursor, fund: Fund) -> dict:
     return {bucket: (n, arrears, owed) for bucket, n, arrears, owed in cursor.fetchall()}
 
 
-def fund_json(fund: Fund) -> dict:
+def fund_json(fund: Fund) -> dict[str, Any]:
+    """The fund as JSON-ready values (``mikrolaan fund --format json``)."""
+
     def m(value: Decimal) -> str:
         return f"{value:.2f}"
 

@@ -15,10 +15,14 @@ point for money received (bank, hand, collector): it posts what the borrower owe
 repayment and records the rest as an ``Overpayment`` held for refund — never in the ledger.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
@@ -34,6 +38,9 @@ from mikrolaan.loans.models import (
     PaymentSplit,
     PlanSegment,
 )
+
+if TYPE_CHECKING:
+    from mikrolaan.accounts.models import User
 
 
 class LedgerError(Exception):
@@ -55,7 +62,7 @@ class Received:
     created: bool
 
 
-def _money(amount) -> Decimal:
+def _money(amount: object) -> Decimal:
     if not isinstance(amount, Decimal):
         raise TypeError(f"money must be a Decimal, not {type(amount).__name__}")
     return amount.quantize(Decimal("0.01"))
@@ -86,7 +93,7 @@ def post(
     amount: Decimal,
     value_date: dt.date,
     *,
-    acting_user,
+    acting_user: User | None,
     source: str = EntrySource.MANUAL,
     external_id: str = "",
     why: str = "",
@@ -164,7 +171,7 @@ def receive_payment(
     amount: Decimal,
     value_date: dt.date,
     *,
-    acting_user,
+    acting_user: User | None,
     kind: str = EntryKind.REPAYMENT,
     source: str = EntrySource.MANUAL,
     external_id: str = "",
@@ -258,7 +265,9 @@ class Refused:
 
 
 @transaction.atomic
-def receive_payments(items, *, acting_user, source: str) -> list[Received | Refused]:
+def receive_payments(
+    items: Iterable[Incoming], *, acting_user: User | None, source: str
+) -> list[Received | Refused]:
     """``receive_payment`` for a batch, set-based: the loans are locked together, the entries,
     splits, overpayments and kept figures written with a few statements for the whole batch.
 
@@ -289,7 +298,7 @@ def receive_payments(items, *, acting_user, source: str) -> list[Received | Refu
             loan_id__in=loan_ids, source=source, external_id__in=external
         )
     }
-    segments: dict[int, list] = {}
+    segments: dict[int, list[kept.Segment]] = {}
     for row in (
         PlanSegment.objects.filter(loan_id__in=loan_ids)
         .order_by("loan_id", "first_month")
@@ -313,7 +322,7 @@ def receive_payments(items, *, acting_user, source: str) -> list[Received | Refu
             continue
         loan = loans.get(item.loan_id)
         error = _refusal(item, loan)
-        if error:
+        if error or loan is None:  # no loan: refused
             results[n] = Refused(item, error)
             continue
         if loan.last_value_date is not None and item.value_date < loan.last_value_date:

@@ -17,7 +17,7 @@ call after they post; posting itself (``loans.ledger``) never changes a status.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
 from mikrolaan.loans.models import Loan, LoanStatus, LoanTransition
+from mikrolaan.loans.queries import SqlValue
 
 S = LoanStatus
 
@@ -208,3 +209,58 @@ def status_from_ledger(loan: Loan, as_of: dt.date | None = None) -> str:
     if by_kind.get(EntryKind.COLLECTION_TRANSFER, 0) > 0:
         return S.IN_COLLECTION
     return S.ACTIVE
+
+
+# The life cycle of loans that have none recorded yet (loans from before the transitions
+# were kept, generated benchmark loans), reconstructed from their dates: granted, paid out,
+# handed over (when still or finally with the collector), and the final status on the last
+# entry's day. Each step: (from, to, day, which loans).
+_RECONSTRUCTED_STEPS = [
+    ("''", "'granted'", "COALESCE(granted_on, disbursed_on, %(today)s)", "1 = 1"),
+    ("'granted'", "'active'", "disbursed_on", "disbursed_on IS NOT NULL"),
+    (
+        "'active'",
+        "'in_collection'",
+        "COALESCE(collection_transferred_on, last_value_date, disbursed_on)",
+        "disbursed_on IS NOT NULL AND (status = 'in_collection' OR "
+        "(status IN ('repaid', 'written_off') AND collection_transferred_on IS NOT NULL))",
+    ),
+    (
+        "CASE WHEN collection_transferred_on IS NULL THEN 'active' ELSE 'in_collection' END",
+        "status",
+        "COALESCE(last_value_date, disbursed_on)",
+        "disbursed_on IS NOT NULL AND status IN ('repaid', 'written_off')",
+    ),
+]
+
+
+def reconstruct_transitions(
+    *,
+    why: str,
+    where: str = "1 = 1",
+    params: Mapping[str, SqlValue] | None = None,
+    using: Any = None,
+) -> None:
+    """Write the reconstructed transitions of the loans matching ``where`` (SQL on
+    ``loans_loan`` with named parameters from ``params``), set-based: one statement a step.
+    The loans' dates, status and kept ``last_value_date`` must be filled first."""
+    from django.db import connection
+    from django.utils import timezone
+
+    values: dict[str, SqlValue] = {
+        "why": why,
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+        **(params or {}),
+    }
+    with (using or connection).cursor() as cursor:
+        for before, after, day, condition in _RECONSTRUCTED_STEPS:
+            cursor.execute(
+                f"""
+                INSERT INTO loans_loantransition
+                    (loan_id, from_status, to_status, day, why, recorded_at)
+                SELECT id, {before}, {after}, {day}, %(why)s, %(now)s
+                FROM loans_loan WHERE ({condition}) AND ({where})
+                """,  # noqa: S608 - the steps are constants; ``where`` comes from our code
+                values,
+            )

@@ -5,15 +5,24 @@ figures shown (balance, arrears, days past due) are computed for the loans on th
 """
 
 import datetime as dt
+from decimal import Decimal
+from typing import Protocol, cast
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from mikrolaan.loans.arrears import arrears_for
-from mikrolaan.loans.forms import DAYS_PAST_DUE_BUCKETS
-from mikrolaan.loans.models import LoanStatus
+from mikrolaan.loans.arrears import Arrears, arrears_for
+from mikrolaan.loans.forms import DAYS_PAST_DUE_BUCKETS, Criteria
+from mikrolaan.loans.models import Loan, LoanStatus
 
 
-def filter_loans(loans, criteria: dict, today: dt.date):
+class Listed(Protocol):
+    """A loan of a list page as the page reads it: the figures ``with_figures`` gives it."""
+
+    owed: Decimal
+    arrears: Arrears | None
+
+
+def filter_loans(loans: QuerySet[Loan], criteria: Criteria, today: dt.date) -> QuerySet[Loan]:
     """``loans`` narrowed by the list's filters (``LoanFilterForm.criteria``)."""
     if criteria.get("status"):
         loans = loans.filter(status=criteria["status"])
@@ -39,10 +48,12 @@ def filter_loans(loans, criteria: dict, today: dt.date):
     return loans
 
 
-def with_figures(loans: list, today: dt.date) -> list:
-    """Give each loan of a page ``owed`` (its balance) and ``arrears`` (or None)."""
+def with_figures(loans: list[Loan], today: dt.date) -> list[Loan]:
+    """Give each loan of a page ``owed`` (its balance) and ``arrears`` (or None): attributes
+    of these instances only, not fields (``Listed``)."""
     arrears = arrears_for(today, [loan.pk for loan in loans if loan.disbursed_on])
     for loan in loans:
-        loan.owed = loan.balance  # kept by the posting (``loans.kept``)
-        loan.arrears = arrears.get(loan.pk)
+        listed = cast(Listed, loan)
+        listed.owed = loan.balance  # kept by the posting (``loans.kept``)
+        listed.arrears = arrears.get(loan.pk)
     return loans

@@ -8,12 +8,16 @@ every kept figure from scratch after random sequences of postings.
 """
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.core.models import AppendOnlyModel
+
+if TYPE_CHECKING:
+    from mikrolaan.accounts.models import User
 
 
 class LoanStatus(models.TextChoices):
@@ -24,8 +28,8 @@ class LoanStatus(models.TextChoices):
     WRITTEN_OFF = "written_off", _("Written off")
 
 
-class LoanQuerySet(models.QuerySet):
-    def for_user(self, user):
+class LoanQuerySet(models.QuerySet["Loan"]):
+    def for_user(self, user: "User") -> Self:
         """The loans this user may see: the roles that work with every case."""
         if not (user and user.is_authenticated and user.is_active):
             return self.none()

@@ -10,6 +10,11 @@ changes a loan's status (``loans.lifecycle``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Protocol
+
+from django.db import models
 
 from mikrolaan.loans import kept, schedule
 from mikrolaan.loans.models import (
@@ -22,7 +27,7 @@ from mikrolaan.loans.models import (
     PaymentSplit,
     PlanSegment,
 )
-from mikrolaan.loans.queries import effective_payments
+from mikrolaan.loans.queries import SqlValue, effective_payments
 from mikrolaan.policy.models import LoanPolicy, PolicyNotInForce
 
 
@@ -162,15 +167,31 @@ def position(loan: Loan, as_of: dt.date) -> schedule.Position | None:
     return schedule.position(plan, allocations, as_of)
 
 
-def policy_among(loan: Loan, policies: list[LoanPolicy]) -> LoanPolicy:
+class Dated(Protocol):
+    """What ``policy_among`` reads of a loan: a ``Loan`` or a named ``values_list`` row."""
+
+    @property
+    def granted_on(self) -> dt.date | None: ...
+    @property
+    def disbursed_on(self) -> dt.date | None: ...
+
+
+def policy_among(loan: Dated, policies: list[LoanPolicy]) -> LoanPolicy:
     """``policy_of`` without queries: the version in force at the grant (or payout), or the
     earliest for a loan older than every version; ``policies`` sorted by ``valid_from``."""
     on = loan.granted_on or loan.disbursed_on
+    assert on is not None  # the callers pass paid-out loans only
     in_force = [p for p in policies if p.valid_from <= on]
     return in_force[-1] if in_force else policies[0]
 
 
-def rederive_many(loan_ids, *, chunk: int = 5000) -> int:
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a concrete field, so it has a column
+    return field.column
+
+
+def rederive_many(loan_ids: Iterable[int], *, chunk: int = 5000) -> int:
     """``rederive`` for many loans at once (bundle imports): a few queries per chunk of loans
     instead of a few per loan. Writes no case events (an import records its own history).
     Returns the number of loans whose plan was stored."""
@@ -183,7 +204,7 @@ def rederive_many(loan_ids, *, chunk: int = 5000) -> int:
     ids = sorted(set(loan_ids))
     quote = connection.ops.quote_name
 
-    def insert_sql(model, columns):
+    def insert_sql(model: type[models.Model], columns: Sequence[str]) -> str:
         names = ", ".join(quote(c) for c in columns)
         marks = ", ".join(["%s"] * len(columns))
         return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
@@ -195,7 +216,7 @@ def rederive_many(loan_ids, *, chunk: int = 5000) -> int:
     )
     split_sql = insert_sql(PaymentSplit, ["entry_id", "loan_id", "value_date", "extra_ore"])
     updated = ["policy", "repayment_start", *kept.FIELDS]
-    sets = ", ".join(f"{quote(Loan._meta.get_field(f).column)} = %s" for f in updated)
+    sets = ", ".join(f"{quote(_column(Loan, f))} = %s" for f in updated)
     loan_sql = f"UPDATE {quote(Loan._meta.db_table)} SET {sets} WHERE {quote('id')} = %s"  # noqa: S608
     done = 0
     for start in range(0, len(ids), chunk):
@@ -205,13 +226,13 @@ def rederive_many(loan_ids, *, chunk: int = 5000) -> int:
             named=True,  # ``policy_among`` reads these as attributes
         )  # fmt: skip
         deferrals: dict[int, list[schedule.Deferral]] = {}
-        for loan_id, first_month, months in (
+        for loan_id, first_month, deferred in (
             Deferral.objects.filter(loan_id__in=part)
             .order_by("recorded_at", "pk")
             .values_list("loan_id", "first_month", "months")
         ):
             deferrals.setdefault(loan_id, []).append(
-                schedule.Deferral(schedule.month_index(first_month), months)
+                schedule.Deferral(schedule.month_index(first_month), deferred)
             )
         entries = list(
             LedgerEntry.objects.filter(loan_id__in=part).order_by().values_list(
@@ -221,8 +242,8 @@ def rederive_many(loan_ids, *, chunk: int = 5000) -> int:
         )  # fmt: skip
         reversed_ids = {e[5] for e in entries if e[2] == EntryKind.REVERSAL}
         payments: dict[int, list[schedule.Payment]] = {}
-        rows: dict[int, list] = {}
-        last_day: dict[int, object] = {}
+        rows: dict[int, list[tuple[str, str, Decimal, Decimal]]] = {}
+        last_day: dict[int, dt.date] = {}
         for pk, loan_id, kind, amount, day, _rev, delta, reversed_kind in entries:
             rows.setdefault(loan_id, []).append((kind, reversed_kind, amount, delta))
             if loan_id not in last_day or day > last_day[loan_id]:
@@ -231,8 +252,12 @@ def rederive_many(loan_ids, *, chunk: int = 5000) -> int:
                 payments.setdefault(loan_id, []).append(
                     schedule.Payment(pk, day, schedule.to_ore(amount))
                 )
-        segments, splits, changed, months = [], [], [], {}
+        segments: list[tuple[int, int, int, int, int]] = []
+        splits: list[tuple[int, int, dt.date, int]] = []
+        changed: list[tuple[SqlValue, ...]] = []
+        months: dict[int, tuple[int, int]] = {}
         for loan in loans:
+            assert loan.disbursed_on is not None  # the query asks for paid-out loans only
             policy = by_id[loan.policy_id] if loan.policy_id else policy_among(loan, policies)
             # The plan as its few segments, never instalment by instalment (``schedule``
             # proves the two agree): microseconds a loan instead of about a millisecond.
@@ -256,7 +281,7 @@ def rederive_many(loan_ids, *, chunk: int = 5000) -> int:
                 for a in allocations
                 if a.extra
             ]
-            figures: dict[str, object] = dict(kept.totals(rows.get(loan.pk, [])))
+            figures: dict[str, SqlValue] = dict(kept.totals(rows.get(loan.pk, [])))
             figures["paid_regular_ore"] = sum(a.regular for a in allocations)
             figures["paid_extra_ore"] = sum(a.extra for a in allocations)
             figures["oldest_unpaid_due"] = kept.oldest_unpaid(

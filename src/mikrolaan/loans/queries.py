@@ -35,6 +35,9 @@ from mikrolaan.loans.models import (
 # Which loans: a queryset of loans, their ids, or None for every loan.
 Loans = QuerySet[Loan] | Iterable[int] | None
 
+# A value a raw SQL statement's parameter may hold (a datetime is a date too).
+SqlValue = str | int | Decimal | dt.date | None
+
 
 def _kr(value: Any) -> Decimal:
     """A sum as money: on SQLite sums of decimals come back as floats; two places make them

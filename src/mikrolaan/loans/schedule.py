@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -86,8 +87,9 @@ def bank_closing_days(year: int) -> frozenset[dt.date]:
     Christmas Eve and New Year's Eve. (Great Prayer Day stopped being a holiday in 2024;
     ``holidays`` knows.)
     """
-    days = set(holidays.DK(years=year))
-    ascension = next(d for d, name in holidays.DK(years=year).items() if name == "Ascension Day")
+    danish = holidays.country_holidays("DK", years=year)
+    days = set(danish)
+    ascension = next(d for d, name in danish.items() if name == "Ascension Day")
     days |= {
         ascension + dt.timedelta(days=1),
         dt.date(year, 6, 5),
@@ -195,7 +197,7 @@ def due_by(plan: list[Instalment], day: dt.date) -> int:
 
 @dataclass(frozen=True)
 class Payment:
-    key: object  # the ledger entry's id, or anything identifying the payment
+    key: int  # the ledger entry's id (or any number identifying the payment)
     value_date: dt.date
     amount: int  # øre, > 0
 
@@ -294,7 +296,9 @@ def due_by_segments(plan: list[Segment], due_day: int, day: dt.date) -> int:
     return due_through(plan, last_due_month(day, due_day))
 
 
-def _allocate(total: int, due_at, payments: list[Payment], advance_days: int) -> list[Allocation]:
+def _allocate(
+    total: int, due_at: Callable[[dt.date], int], payments: list[Payment], advance_days: int
+) -> list[Allocation]:
     regular = extra = 0
     advance = dt.timedelta(days=advance_days)
     result = []

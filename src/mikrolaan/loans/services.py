@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,12 +31,16 @@ from mikrolaan.loans.models import (
 from mikrolaan.loans.plan import plan_of, policy_of, rederive, start_month
 from mikrolaan.policy.models import LoanPolicy
 
+if TYPE_CHECKING:
+    from mikrolaan.accounts.models import User
+    from mikrolaan.decisions.models import Decision
+
 
 class LoanError(Exception):
     """A request the loan's rules refuse; nothing was changed. ``field`` names the input it
     is about, if one (the form shows the message there)."""
 
-    def __init__(self, message, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
 
@@ -43,7 +48,7 @@ class LoanError(Exception):
 # --- grant ------------------------------------------------------------------------------
 
 
-def grant_status(decision) -> tuple[bool, str]:
+def grant_status(decision: Decision) -> tuple[bool, str]:
     """Is this decision a granted loan? (green, approved by a project leader and a benefits
     caseworker, two different people). Returns (granted, why not)."""
     if decision.colour != "green":
@@ -65,7 +70,7 @@ def payment_id_for(loan_pk: int) -> str:
 
 
 @transaction.atomic
-def create_loan(decision, *, acting_user, collateral: str = "") -> Loan:
+def create_loan(decision: Decision, *, acting_user: User, collateral: str = "") -> Loan:
     """Set up the loan of a granted decision, under the policy in force when it was granted."""
     granted, why_not = grant_status(decision)
     if not granted:
@@ -75,6 +80,7 @@ def create_loan(decision, *, acting_user, collateral: str = "") -> Loan:
     granted_on = max(a.approved_on for a in decision.approvals.all())
     policy = decision.policy or LoanPolicy.in_force(granted_on)
     principal = decision.proposed_amount
+    assert principal is not None  # a green decision has an amount (a CHECK constraint)
     if not policy.amount_within_range(principal) and not decision.amount_justification.strip():
         raise LoanError(
             _(
@@ -110,7 +116,7 @@ def create_loan(decision, *, acting_user, collateral: str = "") -> Loan:
     return loan
 
 
-def _check_dates(field: str, *results) -> None:
+def _check_dates(field: str, *results: str | None) -> None:
     """Refuse with the first broken date rule (cases.date_rules) on ``field``, if any."""
     for message in results:
         if message:
@@ -125,7 +131,7 @@ def record_payout(
     loan: Loan,
     *,
     paid_on: dt.date,
-    acting_user,
+    acting_user: User,
     deferral_months: int = 0,
     deferral_reason: str = "",
     send_letters: bool = True,
@@ -140,7 +146,7 @@ def record_payout(
         raise LoanError(_("%(loan)s is already paid out") % {"loan": loan.loan_ref})
     if loan.granted_on and paid_on < loan.granted_on:
         raise LoanError(_("the payout cannot be before the grant"), field="paid_on")
-    if loan.decision_id and loan.case_id:
+    if loan.decision_id and loan.case is not None:
         # DOMAIN.md §6: the main course has started and the citizen is declared fit for
         # work (raskmeldt) before the loan is paid out.
         from mikrolaan.decisions.main_course import payout_blockers
@@ -154,7 +160,9 @@ def record_payout(
         fit = loan.case.fit_for_work.order_by("confirmed_on").first()
         _check_dates(
             "paid_on",
-            date_rules.not_before(paid_on, start and start.started_on, _("the main-course start")),
+            date_rules.not_before(
+                paid_on, start.started_on if start is not None else None, _("the main-course start")
+            ),
             date_rules.not_before(paid_on, fit and fit.confirmed_on, _("the fit-for-work date")),
         )
     _check_dates("paid_on", date_rules.not_future(paid_on, _("A payout")))
@@ -165,10 +173,12 @@ def record_payout(
     loan.deferral_months_at_start = deferral_months
     loan.save(update_fields=["disbursed_on", "deferral_months_at_start"])
     if deferral_months:
+        first = start_month(loan, policy)
+        assert first is not None  # the loan is paid out (just above)
         Deferral.objects.create(
             loan=loan,
             decided_on=paid_on,
-            first_month=schedule.month_start(start_month(loan, policy)),
+            first_month=schedule.month_start(first),
             months=deferral_months,
             at_start=True,
             reason=deferral_reason.strip(),
@@ -183,6 +193,7 @@ def record_payout(
         why=_("Payout"),
     )
     loan.refresh_from_db()
+    assert loan.repayment_start is not None  # the payout's posting derived the plan
     lifecycle.transition(
         loan,
         LoanStatus.ACTIVE,
@@ -206,7 +217,7 @@ def deferred_months(loan: Loan) -> int:
     return sum(d.months for d in Deferral.objects.filter(loan=loan))
 
 
-def _check_deferral(loan, policy, months, reason):
+def _check_deferral(loan: Loan, policy: LoanPolicy, months: int, reason: str) -> None:
     if months <= 0:
         raise LoanError(_("a deferral is at least one month"))
     if not reason.strip():
@@ -255,7 +266,7 @@ def grant_deferral(
     months: int,
     reason: str,
     decided_on: dt.date,
-    acting_user,
+    acting_user: User,
     first_month: dt.date | None = None,
     send_letters: bool = True,
 ) -> Deferral:
@@ -290,7 +301,7 @@ def grant_deferral(
         recorded_by=acting_user,
     )
     rederive(loan)
-    if loan.case_id:
+    if loan.case is not None:
         record_event(
             loan.case,
             "loan_deferral",
@@ -314,7 +325,7 @@ def grant_deferral(
 
 @transaction.atomic
 def register_payment(
-    loan: Loan, *, amount: Decimal, paid_on: dt.date, acting_user, why: str = ""
+    loan: Loan, *, amount: Decimal, paid_on: dt.date, acting_user: User, why: str = ""
 ) -> ledger.Received:
     """A payment entered by hand (e.g. paid at the counter). More than is owed is held for
     refund, not posted."""
@@ -344,7 +355,9 @@ def register_payment(
 
 
 @transaction.atomic
-def reverse_entry(entry: LedgerEntry, *, reason: str, on: dt.date, acting_user) -> LedgerEntry:
+def reverse_entry(
+    entry: LedgerEntry, *, reason: str, on: dt.date, acting_user: User
+) -> LedgerEntry:
     """Cancel an entry with a reversal (the entry itself is never changed)."""
     if not reason.strip():
         raise LoanError(_("a reversal needs a reason"))
@@ -369,7 +382,7 @@ def reverse_entry(entry: LedgerEntry, *, reason: str, on: dt.date, acting_user) 
     lifecycle.follow_balance(
         loan, on=posted.entry.value_date, acting_user=acting_user, why=reason.strip()
     )
-    if loan.case_id:
+    if loan.case is not None:
         record_event(
             loan.case,
             "loan_entry_reversed",
@@ -384,7 +397,7 @@ def reverse_entry(entry: LedgerEntry, *, reason: str, on: dt.date, acting_user) 
 
 @transaction.atomic
 def correct_entry(
-    entry: LedgerEntry, *, amount: Decimal, value_date: dt.date, reason: str, acting_user
+    entry: LedgerEntry, *, amount: Decimal, value_date: dt.date, reason: str, acting_user: User
 ) -> tuple[LedgerEntry, LedgerEntry]:
     """A correction is a reversal plus a new entry of the same kind, in one transaction."""
     reversal = reverse_entry(entry, reason=reason, on=value_date, acting_user=acting_user)
@@ -406,7 +419,7 @@ def correct_entry(
 
 @transaction.atomic
 def refund_overpayment(
-    overpayment: Overpayment, *, refunded_on: dt.date, acting_user, note: str = ""
+    overpayment: Overpayment, *, refunded_on: dt.date, acting_user: User, note: str = ""
 ) -> OverpaymentRefund:
     """Pay an overpayment held for refund back to the citizen (``note``: why, how)."""
     # The loan row is the lock that serialises two clerks refunding the same overpayment.
@@ -429,7 +442,7 @@ def refund_overpayment(
         why=note.strip(),
     )
     loan = overpayment.loan
-    if loan.case_id:
+    if loan.case is not None:
         record_event(
             loan.case,
             "loan_overpayment_refunded",
@@ -443,7 +456,7 @@ def refund_overpayment(
 
 
 @transaction.atomic
-def transfer_to_collection(loan: Loan, *, on: dt.date, reason: str, acting_user) -> Loan:
+def transfer_to_collection(loan: Loan, *, on: dt.date, reason: str, acting_user: User) -> Loan:
     """Hand the claim to the state debt collector (Gældsstyrelsen): the claim moves, the
     amount does not (a zero-effect ledger entry of the balance)."""
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
@@ -468,7 +481,7 @@ def transfer_to_collection(loan: Loan, *, on: dt.date, reason: str, acting_user)
 
 
 @transaction.atomic
-def take_back_from_collection(loan: Loan, *, on: dt.date, reason: str, acting_user) -> Loan:
+def take_back_from_collection(loan: Loan, *, on: dt.date, reason: str, acting_user: User) -> Loan:
     """The claim comes back from the state debt collector (e.g. Gældsstyrelsen rejected it):
     the collection transfer is reversed in the ledger (the transfer entry stays in the history)
     and the loan is the municipality's again — being repaid, or repaid when nothing is owed."""
@@ -527,7 +540,7 @@ def take_back_from_collection(loan: Loan, *, on: dt.date, reason: str, acting_us
 
 
 @transaction.atomic
-def write_off(loan: Loan, *, on: dt.date, reason: str, acting_user) -> Loan:
+def write_off(loan: Loan, *, on: dt.date, reason: str, acting_user: User) -> Loan:
     """Write off what is owed (the whole balance; never more)."""
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
     owed = ledger.balance(loan)

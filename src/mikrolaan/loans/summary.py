@@ -4,27 +4,62 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, Literal, TypedDict
 
 from mikrolaan.loans import ledger
-from mikrolaan.loans.arrears import arrears_for
-from mikrolaan.loans.models import Deferral, Loan, Overpayment
+from mikrolaan.loans.arrears import Arrears, arrears_for
+from mikrolaan.loans.models import Deferral, LedgerEntry, Loan, Overpayment
 from mikrolaan.loans.plan import plan_of, policy_of, position
-from mikrolaan.loans.schedule import to_kr
+from mikrolaan.loans.schedule import Instalment, Position, to_kr
+from mikrolaan.policy.models import LoanPolicy
+
+InstalmentStatus = Literal["paid", "overdue", "part_paid", "due_later"]
+
+
+class PlanRow(TypedDict):
+    """One instalment of the plan on the summary's date, in kroner."""
+
+    number: int
+    due_date: dt.date
+    amount: Decimal
+    paid: Decimal
+    unpaid: Decimal
+    status: InstalmentStatus
+
+
+class LoanSummary(TypedDict):
+    loan: Loan
+    policy: LoanPolicy | None
+    as_of: dt.date
+    balance: Decimal
+    balance_now: Decimal
+    arrears: Arrears | None
+    position: Position | None
+    plan: list[PlanRow]
+    plan_all: list[Instalment]
+    entries: list[LedgerEntry]
+    reversed_ids: set[int]
+    deferrals: list[Deferral]
+    deferred_months: int
+    overpayments: list[Overpayment]
+    held_for_refund: Decimal
+    last_due_date: dt.date | None
 
 
 def _m(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def loan_summary(loan: Loan, as_of: dt.date) -> dict:
+def loan_summary(loan: Loan, as_of: dt.date) -> LoanSummary:
     """Terms, plan (with what is paid of each instalment), transactions, balance, arrears."""
     policy = policy_of(loan) if (loan.policy_id or loan.granted_on or loan.disbursed_on) else None
     pos = position(loan, as_of) if loan.disbursed_on else None
     arrears = arrears_for(as_of, [loan.pk]).get(loan.pk) if loan.disbursed_on else None
-    plan = []
+    plan: list[PlanRow] = []
     if pos is not None:
         for state in pos.instalments:
             inst = state.instalment
+            status: InstalmentStatus
             if state.unpaid == 0:
                 status = "paid"
             elif inst.due_date <= as_of:
@@ -70,7 +105,8 @@ def loan_summary(loan: Loan, as_of: dt.date) -> dict:
     }
 
 
-def loan_json(loan: Loan, as_of: dt.date) -> dict:
+def loan_json(loan: Loan, as_of: dt.date) -> dict[str, Any]:
+    """The summary as JSON-ready values (``mikrolaan loans show``)."""
     s = loan_summary(loan, as_of)
     policy = s["policy"]
     arrears = s["arrears"]

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case
+from mikrolaan.core.demo import DemoContext
 from mikrolaan.decisions.builders import grant
 from mikrolaan.loans import services as loan_services
 from mikrolaan.loans.demo import ready_for_payout
@@ -24,7 +26,7 @@ from mikrolaan.loans.plan import plan_of
 from mikrolaan.loans.schedule import is_bank_day
 from mikrolaan.people.models import Citizen
 from mikrolaan.servicing import handover
-from mikrolaan.servicing.models import ReminderCycle, ServicingRun, Task, TaskStatus
+from mikrolaan.servicing.models import Claim, ReminderCycle, ServicingRun, Task, TaskStatus
 from mikrolaan.servicing.run import run
 from mikrolaan.servicing.tasks import complete_task
 
@@ -36,10 +38,21 @@ BORROWERS = [
 ]
 
 
-def _loan(ctx, first, last, cpr, phone, address, exempt, amount, paid_on):
+def _loan(
+    ctx: DemoContext,
+    first: str,
+    last: str,
+    cpr: str,
+    phone: str,
+    address: str,
+    exempt: bool,
+    amount: int,
+    paid_on: dt.date,
+) -> Loan:
     pl = ctx.user(Role.PROJECT_LEADER)
     bc = ctx.user(Role.BENEFITS_CASEWORKER)
     unit = next(iter(ctx.units.values()), None)
+    assert unit is not None  # the accounts demo made the units
     citizen = Citizen.objects.create(
         cpr=cpr,
         first_name=first,
@@ -73,7 +86,7 @@ def _loan(ctx, first, last, cpr, phone, address, exempt, amount, paid_on):
     return loan_services.record_payout(loan, paid_on=paid_on, acting_user=pl, send_letters=False)
 
 
-def _pay_due_before(loan: Loan, day, clerk) -> None:
+def _pay_due_before(loan: Loan, day: dt.date, clerk: User) -> None:
     """The borrower paid every instalment on its due date until ``day``."""
     for inst in plan_of(loan):
         if inst.due_date >= day:
@@ -87,7 +100,7 @@ def _pay_due_before(loan: Loan, day, clerk) -> None:
         )
 
 
-def populate(ctx) -> None:
+def populate(ctx: DemoContext) -> None:
     if ServicingRun.objects.exists():
         return
     clerk = ctx.user(Role.FINANCE_CLERK)
@@ -102,7 +115,7 @@ def populate(ctx) -> None:
         _pay_due_before(loan, start, clerk)
         loans[first] = loan
     mette, jonas = loans["Mette"], loans["Jonas"]
-    claim = None
+    claim: Claim | None = None
     day = start
     while day < ctx.today:
         if is_bank_day(day):
@@ -113,16 +126,20 @@ def populate(ctx) -> None:
     ctx.data["servicing_claim"] = claim
 
 
-def _events_before_run(day, jonas, clerk) -> None:
+def _events_before_run(day: dt.date, jonas: Loan, clerk: User) -> None:
     cycle = ReminderCycle.objects.filter(loan=jonas, closed_on__isnull=True).first()
     if cycle and day >= cycle.opened_on + dt.timedelta(days=5):
-        arrears = cycle.reminders.order_by("-number").first().arrears
+        latest = cycle.reminders.order_by("-number").first()
+        assert latest is not None  # a cycle opens with its first reminder
+        arrears = latest.arrears
         loan_services.register_payment(
             jonas, amount=arrears, paid_on=day, acting_user=clerk, why="Betalt efter rykker"
         )
 
 
-def _events_after_run(day, mette, leader, clerk, claim):
+def _events_after_run(
+    day: dt.date, mette: Loan, leader: User, clerk: User, claim: Claim | None
+) -> Claim | None:
     for task in Task.objects.filter(loan=mette, status=TaskStatus.OPEN, kind="contact_citizen"):
         if day >= task.created_on + dt.timedelta(days=2):
             complete_task(

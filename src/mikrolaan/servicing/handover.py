@@ -144,11 +144,12 @@ def checks(cycle: ReminderCycle, on: dt.date) -> list[Check]:
             )
         )
     position = arrears_for(on, [loan.pk]).get(loan.pk)
-    owing = position is not None and position.arrears > 0
+    arrears = position.arrears if position is not None else Decimal("0.00")
+    owing = arrears > 0
     result.append(
         Check(
             owing,
-            _("%(amount)s kr. in arrears.") % {"amount": number(position.arrears, 2)}
+            _("%(amount)s kr. in arrears.") % {"amount": number(arrears, 2)}
             if owing
             else _("The arrears have been paid."),
         )
@@ -211,6 +212,9 @@ def confirm_handover(cycle: ReminderCycle, *, on: dt.date, acting_user: User) ->
     if not loan.citizen.cpr:
         raise HandoverError(_("The citizen has no CPR number; a claim needs one."))
     notice = notice_of(cycle)
+    notice_on = notice_date(notice) if notice is not None else None
+    # The checks passed: the notice was given in writing; an active loan is paid out.
+    assert notice is not None and notice_on is not None and loan.disbursed_on is not None
     balance = ledger.balance(loan)
     fees = _fees_owed(loan, balance)
     claim = Claim(
@@ -227,7 +231,7 @@ def confirm_handover(cycle: ReminderCycle, *, on: dt.date, acting_user: User) ->
         principal=loan.principal,
         outstanding=balance,
         fees=fees,
-        notice_on=notice_date(notice),
+        notice_on=notice_on,
     )
     folder = Path(settings.EXPORTS_DIR) / "gaeldsstyrelsen"
     private_dir(folder)
@@ -324,13 +328,14 @@ def import_receipts(text: str, *, acting_user: User | None = None) -> ImportResu
         )
         result.added += 1
         latest = claim.receipts.order_by("-received_on", "-pk").first()
+        assert latest is not None  # the receipt just added, at least
         if claim.status != latest.status:
             claim.status = latest.status
             claim.save(update_fields=["status"])
         if status == ReceiptStatus.AFVIST:
             _claim_rejected_task(claim, day, message)
         loan = claim.loan
-        if loan.case_id:
+        if loan.case is not None:
             record_event(
                 loan.case,
                 "claim_receipt",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -50,11 +50,18 @@ def candidate_rows(today: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
+class ListedClaim(Protocol):
+    """A claim of the list as the page reads it: ``claims`` tells whether it can be taken back
+    (an attribute of those instances only, not a field)."""
+
+    can_take_back: bool
+
+
 def claims() -> list[Claim]:
     """The latest claims, each with ``can_take_back`` (rejected and still marked with them)."""
     rows = list(Claim.objects.select_related("loan__citizen").prefetch_related("receipts")[:200])
     for claim in rows:
-        claim.can_take_back = can_take_back(claim)
+        cast(ListedClaim, claim).can_take_back = can_take_back(claim)
     return rows
 
 

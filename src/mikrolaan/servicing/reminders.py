@@ -26,12 +26,13 @@ from django.db import transaction
 from django.db.models import Sum
 
 from mikrolaan.cases.events import record_event
+from mikrolaan.cases.models import Case
 from mikrolaan.core.formatting import money
 from mikrolaan.letters.models import Letter, LetterKind
 from mikrolaan.letters.pdf import typeset_pdf
 from mikrolaan.letters.services import Draft, dispatch_many, send_letters
 from mikrolaan.loans import ledger
-from mikrolaan.loans.models import EntryKind, EntrySource, LedgerEntry
+from mikrolaan.loans.models import ZERO, EntryKind, EntrySource, LedgerEntry
 from mikrolaan.loans.payment_id import display
 from mikrolaan.loans.plan import policy_of
 from mikrolaan.servicing.models import Reminder
@@ -57,7 +58,7 @@ def reminder_context(reminder: Reminder, *, fees: Decimal | None = None) -> dict
     loan = reminder.loan
     policy = policy_of(loan)
     if fees is None:
-        fees = fees_of([loan.pk]).get(loan.pk, ledger.ZERO)
+        fees = fees_of([loan.pk]).get(loan.pk, ZERO)
     return {
         "reminder": reminder,
         "loan": loan,
@@ -106,10 +107,10 @@ def _post_fees(reminders: Sequence[Reminder]) -> set[int]:
     return new
 
 
-def _record_event(reminder: Reminder, letter: Letter) -> None:
+def _record_event(reminder: Reminder, case: Case, letter: Letter) -> None:
     loan = reminder.loan
     record_event(
-        loan.case,
+        case,
         "loan_reminder",
         acting_user=None,
         occurred_on=reminder.sent_on,
@@ -143,14 +144,14 @@ def _issue_batch(ids: Sequence[int]) -> list[int]:
         drafts = []
         for reminder in reminders:
             if reminder.pk in posted:
-                fees[reminder.loan_id] = fees.get(reminder.loan_id, ledger.ZERO) + reminder.fee
+                fees[reminder.loan_id] = fees.get(reminder.loan_id, ZERO) + reminder.fee
             loan = reminder.loan
             drafts.append(
                 Draft(
                     citizen=loan.citizen,
                     kind=LetterKind.REMINDER,
                     subject=subject_of(reminder),
-                    pdf=reminder_pdf(reminder, fees=fees.get(loan.pk, ledger.ZERO)),
+                    pdf=reminder_pdf(reminder, fees=fees.get(loan.pk, ZERO)),
                     case=loan.case,
                     reference=loan.loan_ref,
                 )
@@ -158,8 +159,8 @@ def _issue_batch(ids: Sequence[int]) -> list[int]:
         letters = send_letters(drafts, acting_user=None)
         for reminder, letter in zip(reminders, letters, strict=True):
             reminder.letter = letter
-            if reminder.loan.case_id:
-                _record_event(reminder, letter)
+            if (case := reminder.loan.case) is not None:
+                _record_event(reminder, case, letter)
         Reminder.objects.bulk_update(reminders, ["letter"])
         return [letter.pk for letter in letters]
 

@@ -92,7 +92,9 @@ def sync_receipts(run_on: dt.date) -> int:
         ).select_related("letter")
     )
     for r in pending:
-        reported = timezone.localdate(r.letter.status_at) if r.letter.status_at else run_on
+        letter = r.letter
+        assert letter is not None  # only reminders with a letter are pending
+        reported = timezone.localdate(letter.status_at) if letter.status_at else run_on
         r.delivered_on = min(run_on, max(r.sent_on, reported))
     Reminder.objects.bulk_update(pending, ["delivered_on"], batch_size=1000)
     return len(pending)

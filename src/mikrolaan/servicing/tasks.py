@@ -47,7 +47,7 @@ def complete_task(task: Task, *, note: str, on: dt.date, acting_user: User) -> T
     task.status = TaskStatus.DONE
     task.save(update_fields=["status"])
     loan = task.loan
-    if loan.case_id:
+    if loan.case is not None:
         record_event(
             loan.case,
             "servicing_task_done",

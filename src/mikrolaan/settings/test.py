@@ -17,5 +17,15 @@ AXES_ENABLED = False
 SECOND_FACTOR_REQUIRED = False
 
 # The test suite's flush on SQLite holds an erasure permit (see core/test_sqlite).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["ENGINE"] = "mikrolaan.core.test_sqlite"  # noqa: F405
+# and on PostgreSQL deletes instead of truncating (see core/test_postgresql).
+_TEST_BACKENDS = {
+    "django.db.backends.sqlite3": "mikrolaan.core.test_sqlite",
+    "django.db.backends.postgresql": "mikrolaan.core.test_postgresql",
+}
+DATABASES["default"]["ENGINE"] = _TEST_BACKENDS.get(  # noqa: F405
+    DATABASES["default"]["ENGINE"],  # noqa: F405
+    DATABASES["default"]["ENGINE"],  # noqa: F405
+)
+if DATABASES["default"]["ENGINE"] == "mikrolaan.core.test_postgresql":  # noqa: F405
+    # A commit need not wait for the disk in tests (a crash loses only test data).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

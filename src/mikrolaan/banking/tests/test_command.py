@@ -52,16 +52,15 @@ def test_a_rejected_file_fails_the_command_but_the_others_are_imported(tmp_path,
     assert BankEntry.objects.count() == 1
 
 
-def test_the_real_command_exit_code_and_output(tmp_path):
+def test_the_real_command_exit_code_and_output(tmp_path, migrated_sqlite):
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{migrated_sqlite}",
         "MIKROLAAN_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "mikrolaan.settings.base",
     }
     console = Path(sys.executable).parent / "mikrolaan"
     mikrolaan = [str(console)] if console.exists() else [sys.executable, "-m", "mikrolaan.cli"]
-    subprocess.run([*mikrolaan, "migrate", "-v0"], env=env, check=True, timeout=300)
     oca = str(DATA / "oca-test-camt053.xml")
     first = subprocess.run(
         [*mikrolaan, "bank", "import", oca], env=env, capture_output=True, text=True, timeout=120

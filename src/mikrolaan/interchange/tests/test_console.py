@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from mikrolaan.interchange.tests.conftest import GOOD, write_files
 
 MIKROLAAN = Path(sys.executable).with_name("mikrolaan")
@@ -26,24 +24,16 @@ def run(db: Path, *args, tmp: Path):
     )
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    """A migrated, empty SQLite database file to copy for each run."""
-    tmp = tmp_path_factory.mktemp("console")
-    db = tmp / "empty.sqlite3"
-    result = run(db, "migrate", "-v0", tmp=tmp)
-    assert result.returncode == 0, result.stderr
-    return db
-
-
-def fresh(migrated, tmp_path, name):
+def fresh(template, tmp_path, name):
     db = tmp_path / name
-    shutil.copy(migrated, db)
+    shutil.copy(template, db)
     return db
 
 
-def test_import_export_report_through_the_console_script(migrated, review_bundle, tmp_path):
-    first = fresh(migrated, tmp_path, "a.sqlite3")
+def test_import_export_report_through_the_console_script(
+    migrated_sqlite_template, review_bundle, tmp_path
+):
+    first = fresh(migrated_sqlite_template, tmp_path, "a.sqlite3")
     result = run(first, "import", str(review_bundle), tmp=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Importeret.")
@@ -63,7 +53,7 @@ def test_import_export_report_through_the_console_script(migrated, review_bundle
     exported = tmp_path / "eksport.zip"
     assert run(first, "export", str(exported), tmp=tmp_path).returncode == 0
 
-    second = fresh(migrated, tmp_path, "b.sqlite3")
+    second = fresh(migrated_sqlite_template, tmp_path, "b.sqlite3")
     assert run(second, "import", str(exported), tmp=tmp_path).returncode == 0
     assert json.loads(run(second, *report_args, tmp=tmp_path).stdout) == figures
 
@@ -71,11 +61,11 @@ def test_import_export_report_through_the_console_script(migrated, review_bundle
     assert progress.returncode == 0 and "Importerer" in progress.stderr
 
 
-def test_a_bad_bundle_exits_non_zero_listing_the_errors(migrated, tmp_path):
+def test_a_bad_bundle_exits_non_zero_listing_the_errors(migrated_sqlite_template, tmp_path):
     files = dict(GOOD)
     files["loans.csv"] += "L2,P9,M3,-1,2013-06-20,2014-01-01\n"
     bad = write_files(tmp_path / "bad", files)
-    db = fresh(migrated, tmp_path, "c.sqlite3")
+    db = fresh(migrated_sqlite_template, tmp_path, "c.sqlite3")
 
     result = run(db, "import", str(bad), tmp=tmp_path)
 

@@ -1,5 +1,7 @@
 """Tasks for the jobs tests: they count, fail, or report progress inside a transaction."""
 
+import time
+
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django_tasks import task
 
@@ -44,5 +46,18 @@ def progress_seen_from_outside(job_id: int) -> None:
             finally:
                 other.close()
         return {"seen_done": seen[0], "seen_step": seen[1]}
+
+    run_job(job_id, work)
+
+
+@task()
+def wait_to_be_killed(job_id: int) -> None:
+    """Starts, then waits (up to a minute) — for a test that kills its worker meanwhile."""
+
+    def work(job: Job) -> dict:
+        tracker(job).stage("waiting", total=60)
+        for _ in range(600):
+            time.sleep(0.1)
+        return {}
 
     run_job(job_id, work)

@@ -1,8 +1,10 @@
 """Background jobs: queued in the database, run by the worker, with progress and a result."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from django.db import connection
@@ -103,3 +105,60 @@ def test_the_mikrolaan_worker_process_runs_a_queued_job():
     assert done.returncode == 0, done.stderr
     job.refresh_from_db()
     assert (job.status, job.result) == (JobStatus.DONE, {"counted": 3})
+
+
+def _last_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_died_is_marked_failed_when_a_worker_starts():
+    host = socket.gethostname()
+    # Jobs a worker took (no task waits in the queue for them any more).
+    dead, alive, elsewhere = (
+        Job.objects.create(kind="count", status=JobStatus.RUNNING, worker=worker)
+        for worker in (f"{host}:{_last_pid()}", f"{host}:{os.getpid()}", "another-machine:1")
+    )
+    out = run_waiting_jobs()
+    assert f"Job {dead.pk} blev afbrudt" in out
+    statuses = dict(Job.objects.values_list("pk", "status"))
+    assert statuses[dead.pk] == JobStatus.FAILED
+    # A live worker's job and one on a machine this one cannot see are left running.
+    assert statuses[alive.pk] == statuses[elsewhere.pk] == JobStatus.RUNNING
+    assert "start jobbet igen" in Job.objects.get(pk=dead.pk).error
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_killing_the_worker_mid_job_shows_the_job_as_interrupted(client, finance_clerk):
+    """The real worker process, killed (SIGKILL) while it runs a job: the job's page says the
+    job was interrupted instead of "running" for ever."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the test database on SQLite lives in this process's memory")
+    job = start_job("wait", tasks.wait_to_be_killed, created_by=finance_clerk)
+    env = {**os.environ, "DATABASE_URL": _postgres_url(), "MIKROLAAN_LOG_LEVEL": "WARNING"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "mikrolaan.cli", "worker", "--once"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.status == JobStatus.RUNNING and job.worker:
+                break
+            time.sleep(0.2)
+        assert job.worker == f"{socket.gethostname()}:{worker.pid}"
+    finally:
+        worker.kill()
+        worker.wait()
+    client.force_login(finance_clerk)
+    page = client.get(reverse("jobs:job", args=[job.pk])).content.decode()
+    assert "Jobbet fejlede" in page and "blev afbrudt" in page
+    assert "hx-trigger" not in page
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished_at is not None

@@ -13,41 +13,13 @@ def fill_kept_figures_and_transitions(apps, schema_editor):
     Loan = apps.get_model("loans", "Loan")
     if not Loan.objects.exists():
         return
-    from django.utils import timezone
-
-    from mikrolaan.loans import kept
+    from mikrolaan.loans import kept, lifecycle
 
     kept.recount_all()
-    why = "Reconstructed from the loan's dates and ledger (migration 0005)"
-    now, today = timezone.now(), timezone.localdate()
-    steps = [
-        ("''", "'granted'", "COALESCE(granted_on, disbursed_on, %(today)s)", "1 = 1"),
-        ("'granted'", "'active'", "disbursed_on", "disbursed_on IS NOT NULL"),
-        (
-            "'active'",
-            "'in_collection'",
-            "COALESCE(collection_transferred_on, last_value_date, disbursed_on)",
-            "disbursed_on IS NOT NULL AND (status = 'in_collection' OR "
-            "(status IN ('repaid', 'written_off') AND collection_transferred_on IS NOT NULL))",
-        ),
-        (
-            "CASE WHEN collection_transferred_on IS NULL THEN 'active' ELSE 'in_collection' END",
-            "status",
-            "COALESCE(last_value_date, disbursed_on)",
-            "disbursed_on IS NOT NULL AND status IN ('repaid', 'written_off')",
-        ),
-    ]
-    with schema_editor.connection.cursor() as cursor:
-        for before, after, day, condition in steps:
-            cursor.execute(
-                f"""
-                INSERT INTO loans_loantransition
-                    (loan_id, from_status, to_status, day, why, recorded_at)
-                SELECT id, {before}, {after}, {day}, %(why)s, %(now)s
-                FROM loans_loan WHERE {condition}
-                """,
-                {"why": why, "now": now, "today": today},
-            )
+    lifecycle.reconstruct_transitions(
+        why="Reconstructed from the loan's dates and ledger (migration 0005)",
+        using=schema_editor.connection,
+    )
 
 
 class KeptBalanceTrigger(migrations.RunSQL):

@@ -101,13 +101,12 @@ def test_fund_text_is_danish_with_danish_numbers():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_real_command_exits_non_zero_for_an_unknown_loan(tmp_path):
-    db = tmp_path / "cmd.sqlite3"
+def test_the_real_command_exits_non_zero_for_an_unknown_loan(tmp_path, migrated_sqlite):
+    db = migrated_sqlite
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "MIKROLAAN_VAR_DIR": str(tmp_path)}
     if "postgres" in os.environ.get("DATABASE_URL", ""):
         env["DATABASE_URL"] = f"sqlite:///{db}"
     exe = str(Path(sys.executable).parent / "mikrolaan")
-    subprocess.run([exe, "migrate", "-v0"], env=env, check=True)
     result = subprocess.run(
         [exe, "loans", "show", "ML-0000-00000"], env=env, capture_output=True, text=True
     )

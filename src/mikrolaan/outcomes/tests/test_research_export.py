@@ -200,16 +200,15 @@ def test_the_research_export_command(programme, tmp_path):
     assert len(read(tmp_path / "out" / "people.csv")) == 4
 
 
-def test_the_command_exits_non_zero_without_a_usable_key(tmp_path):
+def test_the_command_exits_non_zero_without_a_usable_key(tmp_path, migrated_sqlite):
     """The real console command, in its own process and database."""
-    env_db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    env_db = f"sqlite:///{migrated_sqlite}"
     key_file = tmp_path / "key"
     key_file.write_bytes(b"short")
     import os
 
     env = {**os.environ, "DATABASE_URL": env_db, "MIKROLAAN_VAR_DIR": str(tmp_path)}
     mikrolaan = str(Path(__file__).resolve().parents[4] / ".venv" / "bin" / "mikrolaan")
-    subprocess.run([mikrolaan, "migrate", "-v0"], env=env, check=True, timeout=300)
     bad = subprocess.run(
         [mikrolaan, "research_export", str(tmp_path / "out"), "--key-file", str(key_file)],
         env=env,

@@ -46,10 +46,10 @@ def test_the_scheduler_hook_runs_only_on_bank_days(capsys, monkeypatch):
     assert ServicingRun.objects.get().run_on == dt.date(2013, 4, 12)
 
 
-def test_the_command_in_a_real_process(tmp_path):
+def test_the_command_in_a_real_process(migrated_sqlite):
     """Exit codes and output of the real console command, on a database of its own."""
     mikrolaan = str(Path(sys.executable).parent / "mikrolaan")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{migrated_sqlite}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
 
     def call(*args):
@@ -57,7 +57,6 @@ def test_the_command_in_a_real_process(tmp_path):
             [mikrolaan, *args], capture_output=True, text=True, env=env, check=False
         )
 
-    assert call("migrate", "-v0").returncode == 0
     done = call("servicing", "run", "--date", "2013-04-12")
     assert done.returncode == 0, done.stderr
     assert "servicekørsel 12.04.2013 (forsøg 1): lån i restance 0," in done.stdout

@@ -140,7 +140,7 @@ class Command(BaseCommand):
                 ngettext("%(n)s file rejected", "%(n)s files rejected", rejected) % {"n": rejected}
             )
 
-    def queue(self, files, account):
+    def queue(self, files: list[str], account: str) -> None:
         """Queue each file's import for the worker; the files are kept until it has run."""
         from mikrolaan.banking.jobs import enqueue_import
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks_db.management.commands.db_worker import Worker
 
+from mikrolaan.jobs.progress import fail_abandoned
+
 
 class Command(BaseCommand):
     help = gettext_lazy("Run background jobs (bank statements, letters …) as they are queued.")
@@ -38,6 +40,11 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 _("The worker is running (database: %(db)s); Ctrl+C stops it.") % {"db": database}
+            )
+        for job in fail_abandoned():
+            self.stdout.write(
+                _("Job %(id)s was interrupted when its worker stopped; marked as failed.")
+                % {"id": job.pk}
             )
         worker = Worker(
             queue_names=["*"],

@@ -93,6 +93,7 @@ class Command(BaseCommand):
                 )
                 return
         else:
+            assert date is not None  # --date and --if-bank-day: one is required
             day = parse_date(date)
         try:
             result = run.run(
