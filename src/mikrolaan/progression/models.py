@@ -138,3 +138,27 @@ class Answer(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.statement_id}: {self.score}"
+
+
+class AssessmentReminder(AppendOnlyModel):
+    """The one reminder letter sent for a case's measuring point (``reminders``)."""
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="+"
+    )
+    point = models.CharField(_("measuring point"), max_length=20, choices=Point.choices)
+    sent_on = models.DateField(_("sent on"))
+    letter = models.OneToOneField(
+        "letters.Letter", verbose_name=_("letter"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_on", "pk"]
+        verbose_name = _("self-assessment reminder")
+        verbose_name_plural = _("self-assessment reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "point"], name="assessment_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.point} {self.sent_on}"

@@ -200,7 +200,12 @@ def record_assessment(
         occurred_on=answered_on,
         summary=summary % {"point": label},
         why=why.strip(),
-        data={"assessment": assessment.pk, "point": point, "channel": channel},
+        data={
+            "assessment": assessment.pk,
+            "point": point,
+            "channel": channel,
+            "corrects": corrects.pk if corrects else None,
+        },
     )
     return assessment
 
