@@ -45,8 +45,8 @@ from mikrolaan.loans.models import (
 )
 from mikrolaan.loans.schedule import month_start, to_kr
 from mikrolaan.outcomes.models import SupportSpell
-from mikrolaan.progression.models import Answer, Assessment, AssessmentReminder
 from mikrolaan.people.models import Citizen
+from mikrolaan.progression.models import Answer, Assessment, AssessmentReminder
 from mikrolaan.servicing.models import (
     Claim,
     ClaimReceipt,

@@ -10,6 +10,7 @@ from mikrolaan.cases import page
 from mikrolaan.cases.page import register_action, register_section
 from mikrolaan.progression import services
 from mikrolaan.progression.constants import POINTS, Area, Point
+from mikrolaan.progression.reminders import EVENT_KIND as REMINDER_EVENT_KIND
 
 
 @register_section(order=85)
@@ -64,5 +65,6 @@ def assessment_summary(event) -> str:
 
 if hasattr(page, "register_event_kind"):
     page.register_event_kind(services.EVENT_KIND, gettext_lazy("Self-assessment"))
+    page.register_event_kind(REMINDER_EVENT_KIND, gettext_lazy("Self-assessment reminder"))
 if hasattr(page, "register_event_summary"):
     page.register_event_summary(services.EVENT_KIND)(assessment_summary)

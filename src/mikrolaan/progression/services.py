@@ -294,11 +294,20 @@ class DuePoint:
         return str(PointStatus(self.status).label)
 
 
-def _answer_window(day: dt.date) -> int:
-    try:
-        return Questionnaire.in_force(day).answer_within_days
-    except QuestionnaireNotInForce:
-        return DEFAULT_ANSWER_WITHIN_DAYS
+def _answer_windows() -> list[tuple[dt.date, int]]:
+    """(valid from, answer within days) of every questionnaire version, newest first."""
+    return list(
+        Questionnaire.objects.order_by("-valid_from").values_list(
+            "valid_from", "answer_within_days"
+        )
+    )
+
+
+def _answer_window(day: dt.date, windows: list[tuple[dt.date, int]]) -> int:
+    for valid_from, days in windows:
+        if valid_from <= day:
+            return days
+    return DEFAULT_ANSWER_WITHIN_DAYS
 
 
 def due_points(case: Case, on: dt.date) -> list[DuePoint]:
@@ -312,9 +321,10 @@ def due_points(case: Case, on: dt.date) -> list[DuePoint]:
     """
     answered = {a.point: a for a in effective_assessments(case)}
     ended = case.stage in ENDED_STAGES
+    windows = _answer_windows()
     result = []
     for point, day in point_dates(case).items():
-        until = day + dt.timedelta(days=_answer_window(day)) if day else None
+        until = day + dt.timedelta(days=_answer_window(day, windows)) if day else None
         if point in answered:
             status = PointStatus.ANSWERED
         elif ended:
