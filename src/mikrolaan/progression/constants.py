@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Point(models.TextChoices):
@@ -42,8 +43,8 @@ class PointStatus(models.TextChoices):
     """Where a measuring point stands for a case on a given day (``services.due_points``)."""
 
     ANSWERED = "answered", _("Answered")
-    DUE = "due", _("Due")
-    OVERDUE = "overdue", _("Overdue")
+    DUE = "due", pgettext_lazy("self-assessment", "Due")
+    OVERDUE = "overdue", pgettext_lazy("self-assessment", "Overdue")
     UPCOMING = "upcoming", _("Upcoming")
     NOT_YET_KNOWN = "not_yet_known", _("Date not yet known")
     LAPSED = "lapsed", _("Lapsed")

@@ -346,7 +346,7 @@ def progression_table(section: dict) -> Table:
     from mikrolaan.progression.constants import Point
 
     points = section["points"]
-    headings = [pgettext("review table", "Cohort"), _("Statement")]
+    headings = [pgettext("review table", "Cohort"), pgettext("self-assessment", "Statement")]
     for point in points:
         label = str(Point(point).label)
         headings += [
