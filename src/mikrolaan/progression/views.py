@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from mikrolaan.audit.services import log_read
 from mikrolaan.cases.models import Case
 from mikrolaan.progression import services
-from mikrolaan.progression.constants import Channel
+from mikrolaan.progression.constants import Channel, PointStatus
 from mikrolaan.progression.forms import AssessmentForm
 from mikrolaan.progression.models import Assessment, Questionnaire
 
@@ -35,6 +35,8 @@ def _add_errors(form: AssessmentForm, exc: ValidationError) -> None:
 
 
 def _form_page(request, case, *, corrects: Assessment | None):
+    """The form shows the statements in force today (a correction: those of the assessment it
+    corrects); a date on which another version was in force is refused by the service."""
     today = timezone.localdate()
     questionnaire = corrects.questionnaire if corrects else Questionnaire.in_force(today)
     statements = questionnaire.statements.order_by("position")
@@ -44,7 +46,8 @@ def _form_page(request, case, *, corrects: Assessment | None):
         for answer in corrects.answers.select_related("statement"):
             initial[AssessmentForm.score_field(answer.statement.code)] = str(answer.score)
     else:
-        due = [p for p in services.due_points(case, today) if p.status in ("due", "overdue")]
+        open_points = (PointStatus.DUE, PointStatus.OVERDUE)
+        due = [p for p in services.due_points(case, today) if p.status in open_points]
         if due:
             initial["point"] = due[0].point
     form = AssessmentForm(

@@ -27,7 +27,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
 from mikrolaan.progression.constants import BASELINE, LATER_POINTS
-from mikrolaan.progression.models import Answer, Questionnaire, QuestionnaireNotInForce, Statement
+from mikrolaan.progression.models import (
+    Answer,
+    Assessment,
+    Questionnaire,
+    QuestionnaireNotInForce,
+    Statement,
+)
 
 
 def _cohort_of_cases(cohorts: list[str] | None) -> dict[int, int]:
@@ -99,17 +105,22 @@ def _group(scores: dict, items: list[dict]) -> dict:
 
 def progression_section(as_of: dt.date, cohorts: list[str] | None = None) -> dict | None:
     """The section, or None when nobody has answered at referral and at a later point."""
+    later = Assessment.objects.filter(answered_on__lte=as_of, point__in=LATER_POINTS)
+    if not later.exists():
+        return None  # one query: the report without the section costs nothing more
     cohort_of = _cohort_of_cases(cohorts)
+    # No list of case ids in the query: the portfolio may be 100,000 cases (SQLite's limit on
+    # parameters); the answers are read once and matched to the cases here.
     answers = Answer.objects.filter(
-        assessment__corrected_by__isnull=True,
-        assessment__answered_on__lte=as_of,
-        assessment__case_id__in=list(cohort_of),
+        assessment__corrected_by__isnull=True, assessment__answered_on__lte=as_of
     ).values_list("assessment__case_id", "assessment__point", "statement__code", "score")
     scores: dict[int, dict[int, dict[str, dict[str, int]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(dict))
     )
     codes: set[str] = set()
     for case_id, point, code, score in answers:
+        if case_id not in cohort_of:
+            continue  # no cohort, another cohort than asked for, or registered in error
         scores[cohort_of[case_id]][case_id][point][code] = score
         codes.add(code)
     counted = {
