@@ -21,6 +21,7 @@ urlpatterns = [
     path("servicing/", include("mikrolaan.servicing.urls")),
     path("letters/", include("mikrolaan.letters.urls")),
     path("outcomes/", include("mikrolaan.outcomes.urls")),
+    path("progression/", include("mikrolaan.progression.urls")),
     path("reports/", include("mikrolaan.reports.urls")),
     path("privacy/", include("mikrolaan.privacy.urls")),
     path("audit/", include("mikrolaan.privacy.audit_log.urls")),

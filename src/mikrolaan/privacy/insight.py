@@ -46,6 +46,7 @@ from mikrolaan.loans.models import (
 from mikrolaan.loans.schedule import month_start, to_kr
 from mikrolaan.outcomes.models import SupportSpell
 from mikrolaan.people.models import Citizen
+from mikrolaan.progression.models import Answer, Assessment, AssessmentReminder
 from mikrolaan.servicing.models import (
     Claim,
     ClaimReceipt,
@@ -175,6 +176,20 @@ SECTIONS: list[Section] = [
     ),
     Section("letters", Letter, "citizen", _("Letters sent"), transform=_letter),
     Section("support_spells", SupportSpell, "citizen", _("Support periods")),
+    Section("assessments", Assessment, "case__citizen", _("Self-assessments")),
+    Section(
+        "assessment_answers",
+        Answer,
+        "assessment__case__citizen",
+        _("Self-assessment answers"),
+        order_by=("assessment", "statement__position"),
+    ),
+    Section(
+        "assessment_reminders",
+        AssessmentReminder,
+        "case__citizen",
+        _("Self-assessment reminders"),
+    ),
 ]
 
 # Models that point at a citizen, case or loan but are left out, with the reason. The

@@ -18,6 +18,7 @@ from mikrolaan.loans.models import Loan
 from mikrolaan.outcomes.models import SELF_SUPPORTING, SupportSpell
 from mikrolaan.outcomes.rules import days_covered
 from mikrolaan.people import cpr as cprlib
+from mikrolaan.reports.progression import progression_grid, progression_section
 
 ZERO = Decimal("0.00")
 AGE_BANDS = ("<=30", "31-40", "41-50", "51-60", "61+")
@@ -274,7 +275,7 @@ def build_report(as_of: dt.date, cohorts: list[str] | None = None) -> dict:
     sizes = Counter(size_band(b.principal) for b in open_loans)
     principals = [b.principal for b in open_loans]
     debts = _debt_figures(group)
-    return {
+    report = {
         "as_of": as_of.isoformat(),
         "borrowers": len(group),
         "cohorts": cohort_rows,
@@ -309,6 +310,12 @@ def build_report(as_of: dt.date, cohorts: list[str] | None = None) -> dict:
             ),
         },
     }
+    # An addition to the contract: there only when someone has answered the self-assessment
+    # at referral and at a later point (reports.progression).
+    section = progression_section(as_of, cohorts)
+    if section is not None:
+        report["progression"] = section
+    return report
 
 
 def report_grid(report: dict):
@@ -428,6 +435,7 @@ def report_grid(report: dict):
     breakdown(
         open_all, [(pointer("open_loan_sizes", "bands", b), n) for b, n in sizes["bands"].items()]
     )
+    progression_grid(report, grid)
     return grid
 
 

@@ -24,6 +24,7 @@ class Table:
     total: list | None = None
     notes: list[str] = field(default_factory=list)
     money_columns: frozenset[int] = frozenset()
+    change_columns: frozenset[int] = frozenset()  # a signed change with one decimal
 
     @property
     def sheet_name(self) -> str:
@@ -327,7 +328,58 @@ def _build_tables(report: dict) -> list[Table]:
         t8.rows.append([f"{band} %"] + counts + [_sum(counts)])
     t8.total = [pgettext("review table", "Total")] + [c["borrowers"] for c in cohorts] + [total]
     tables.append(t8)
+    if report.get("progression"):
+        tables.append(progression_table(report["progression"]))
     return tables
+
+
+def _change(value):
+    """A mean change as Decimal with one decimal; hidden and missing stay so."""
+    if value is None or is_hidden(value):
+        return value
+    return Decimal(str(value)).quantize(Decimal("0.1"))
+
+
+def progression_table(section: dict) -> Table:
+    """Table 9 (an addition to the review's tables): per cohort and statement, the mean change
+    from referral to each later point and the number of people it is over."""
+    from mikrolaan.progression.constants import Point
+
+    points = section["points"]
+    headings = [pgettext("review table", "Cohort"), pgettext("self-assessment", "Statement")]
+    for point in points:
+        label = str(Point(point).label)
+        headings += [
+            _("%(point)s: change") % {"point": label},
+            _("%(point)s: number") % {"point": label},
+        ]
+    table = Table(
+        9,
+        _("Table 9 – Progression: mean change in the self-assessment since referral"),
+        headings,
+        change_columns=frozenset(2 + 2 * i for i in range(len(points))),
+    )
+    groups = [(c["cohort"], c) for c in section["cohorts"]]
+    groups.append((pgettext("review table", "Total"), section["total"]))
+    for name, group in groups:
+        people = [name, _("People who answered at referral and at the point")]
+        for point in points:
+            people += ["", group["people"][point]]
+        table.rows.append(people)
+        for item in section["items"]:
+            row = [name, item["text"]]
+            for point in points:
+                cell = group["changes"][item["code"]][point]
+                row += [_change(cell["mean_change"]), cell["count"]]
+            table.rows.append(row)
+    table.notes = [
+        _(
+            "Statements are scored from 1 (not at all) to 5 (completely). The change is the "
+            "score at the point minus the score at referral, averaged over the people with "
+            "both; a positive change is progress."
+        )
+    ]
+    return table
 
 
 def _n(value) -> str:
@@ -335,11 +387,13 @@ def _n(value) -> str:
     return MARKER if is_hidden(value) else str(int(value))
 
 
-def display(value, *, money: bool = False) -> str:
+def display(value, *, money: bool = False, change: bool = False) -> str:
     if is_hidden(value):
         return MARKER
-    if value is None:
-        return "–"
+    if value is None or value == "":
+        return "–" if value is None else ""
+    if change and isinstance(value, Decimal):
+        return f"{value:+.1f}".replace(".", ",")
     if money and isinstance(value, Decimal):
         return money_kr(value)
     return thousands(value)
@@ -349,7 +403,10 @@ def display_rows(table: Table) -> dict:
     """The table with every cell as text, for templates."""
 
     def row(cells):
-        return [display(v, money=i in table.money_columns) for i, v in enumerate(cells)]
+        return [
+            display(v, money=i in table.money_columns, change=i in table.change_columns)
+            for i, v in enumerate(cells)
+        ]
 
     return {
         "number": table.number,

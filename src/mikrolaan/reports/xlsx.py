@@ -47,8 +47,10 @@ def render_xlsx(report: dict) -> bytes:
             for cell in sheet[sheet.max_row]:
                 cell.font = BOLD
         for row in sheet.iter_rows(min_row=4):
-            for cell in row:
-                if isinstance(cell.value, Decimal):
+            for index, cell in enumerate(row):
+                if isinstance(cell.value, Decimal) and index in table.change_columns:
+                    cell.number_format = "+0.0;-0.0;0.0"
+                elif isinstance(cell.value, Decimal):
                     cell.number_format = "#,##0.00"
                 elif isinstance(cell.value, int):
                     cell.number_format = "#,##0"

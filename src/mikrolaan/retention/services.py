@@ -10,10 +10,10 @@ The rules (settings, from the environment):
   phone, e-mail, and the free text of the case (events, referral, screenings, dropout,
   conversations, plan notes, budget notes, decision reasons, approvals, main-course start
   and CVR number, fit-for-work notes, deferral reasons, loan security, servicing notes,
-  debt-collection CPR and messages, support-spell notes, the archived letter PDFs). What
-  stays: birth year and gender (the report's age and gender tables), support before the
-  programme, unit, cohort, stages, amounts, dates, colours, reasons chosen from a list,
-  outcomes — so every figure of the chapter-7 report stays the same.
+  debt-collection CPR and messages, support-spell and self-assessment notes, the archived
+  letter PDFs). What stays: birth year and gender (the report's age and gender tables),
+  support before the programme, unit, cohort, stages, amounts, dates, colours, reasons
+  chosen from a list, outcomes — so every figure of the chapter-7 report stays the same.
 - **Accounting records** (ledger entries, overpayments and refunds, bank entries and their
   handling) keep their free text (the payer's name, bank text, notes) until
   ``RETENTION_ACCOUNTING_YEARS`` after the end of their financial year (the calendar year),
@@ -69,6 +69,7 @@ from mikrolaan.loans.models import (
 from mikrolaan.outcomes.models import SupportSpell
 from mikrolaan.people import cpr as cprlib
 from mikrolaan.people.models import Citizen
+from mikrolaan.progression.models import Assessment
 from mikrolaan.reports.services import _birth_year as report_birth_year
 from mikrolaan.retention.models import RetentionRun
 from mikrolaan.servicing.models import Claim, ClaimReceipt, TaskEvent
@@ -179,6 +180,7 @@ KINDS: list[Kind] = [
     Kind("claim_receipts", _("Debt-collection receipts: messages"), ClaimReceipt,
          "claim__loan__citizen", {"message": ""}),
     Kind("support_spells", _("Support spells: notes"), SupportSpell, "citizen", {"why": ""}),
+    Kind("assessments", _("Self-assessments: notes"), Assessment, "case__citizen", {"why": ""}),
     Kind("letters", _("Letters: archived PDF files"), Letter, "citizen", {"pdf_path": ""}),
     Kind("ledger_entries", _("Ledger entries: notes (after the bookkeeping period)"),
          LedgerEntry, "loan__citizen", {"why": ""}, accounting_date="value_date"),

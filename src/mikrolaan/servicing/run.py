@@ -18,7 +18,9 @@ consistent prefix, and a rerun continues where it stopped — every step is idem
 5. tasks: the project leader is asked to reach the citizen in person, once per cycle, when a
    reminder's letter failed, the citizen is exempt from Digital Post (paper), or a delivered
    reminder brought no payment within ``contact_after_reminder_days`` (``INSERT … SELECT``);
-6. letters: the reminders without a letter are issued in batches (fee entry, Danish PDF,
+6. self-assessment reminders: a letter for each measuring point of a case that fell due and
+   has none yet (``progression.reminders``, idempotent: one letter per point);
+7. letters: the reminders without a letter are issued in batches (fee entry, Danish PDF,
    ``letters.send_letters``; the transport is called after each batch commits) by
    ``servicing.reminders.issue_reminder_letters``. This is the only loop, over today's
    reminders, and it is not part of the set-based timing. On a heavy day the run is made with
@@ -46,6 +48,7 @@ from mikrolaan.core.formatting import short_date
 from mikrolaan.loans.arrears import in_arrears_sql, tune_session
 from mikrolaan.loans.schedule import is_bank_day
 from mikrolaan.policy.models import LoanPolicy
+from mikrolaan.progression.reminders import remind_due_assessments
 from mikrolaan.servicing.models import Reminder, RunStatus, ServicingRun
 
 T = TypeVar("T")
@@ -365,6 +368,10 @@ def _steps(
             counts["tasks"] = _timed(result, "tasks", insert_tasks, cursor, run_on, policies)
         cursor.execute(f"DROP TABLE IF EXISTS {TMP}")
     result.seconds["set_based"] = round(time.perf_counter() - started, 3)
+    # Self-assessment reminders: a letter per measuring point that falls due (progression).
+    counts["assessment_reminders"] = _timed(
+        result, "assessment_reminders", remind_due_assessments, run_on
+    )
     if issue_letters:
         from mikrolaan.servicing.reminders import issue_pending
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "mikrolaan.servicing",
     "mikrolaan.letters",
     "mikrolaan.outcomes",
+    "mikrolaan.progression",
     "mikrolaan.interchange",
     "mikrolaan.reports",
     "mikrolaan.privacy",

@@ -27,6 +27,7 @@ ORDER = [
     "banking",
     "servicing",
     "outcomes",
+    "progression",
     "interchange",
 ]
 
