@@ -26,8 +26,11 @@ urlpatterns = [
     path("audit/", include("mikrolaan.privacy.audit_log.urls")),
     path("retention/", include("mikrolaan.retention.urls")),
     path("jobs/", include("mikrolaan.jobs.urls")),
+    path("citizen-requests/", include("mikrolaan.selfservice.staff_urls")),
+    path("borger/", include("mikrolaan.selfservice.urls")),
     path("", include("mikrolaan.web.urls")),
     path("oidc/", include("mikrolaan.accounts.oidc_urls")),
+    path("oidc/", include("mikrolaan.selfservice.oidc_urls")),
 ]
 
 handler400 = "mikrolaan.web.errors.bad_request"

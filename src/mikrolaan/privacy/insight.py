@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
-from mikrolaan.audit.models import Action, AuditRecord
+from mikrolaan.audit.models import CITIZEN_THEMSELF, Action, AuditRecord
 from mikrolaan.banking.models import BankEntry, EntryHandling
 from mikrolaan.budgets.models import BudgetLine, BudgetVersion, LiquidityMonth
 from mikrolaan.cases.models import Case, CaseEvent, Dropout, Referral, Screening
@@ -334,6 +334,11 @@ def _rows(section: Section, citizen: Citizen, staff: Staff) -> list[dict]:
     return rows
 
 
+def _by_citizen() -> dict:
+    """The citizen acted themself, on their own pages signed in with MitID."""
+    return {"role": "citizen", "role_label": str(CITIZEN_THEMSELF), "name": None}
+
+
 def access_log(citizen: Citizen, staff: Staff) -> list[dict]:
     """Who looked at or changed the citizen's data: when, which role, what and why."""
     labels = {**dict(Action.choices), **ACTION_LABELS}
@@ -342,7 +347,7 @@ def access_log(citizen: Citizen, staff: Staff) -> list[dict]:
             "at": _value(r.at),
             "action": r.action,
             "action_label": str(labels.get(r.action, r.action)),
-            "by": staff(r.user),
+            "by": _by_citizen() if r.by_citizen else staff(r.user),
             "what": r.what,
             "why": r.why,
         }

@@ -132,6 +132,13 @@ _declare(
     "With OpenID Connect on, the one user name that may still sign in with a local password "
     "(the emergency administrator). Empty: nobody.",
 )
+_declare_oidc("MIKROLAAN_CITIZEN_OIDC_", "Citizens (MitID through NemLog-in)")
+_declare(
+    "MIKROLAAN_CITIZEN_OIDC_CPR_CLAIM",
+    "https://data.gov.dk/model/core/eid/cprNumber",
+    "Claim carrying the citizen's CPR number (NemLog-in's name by default; a broker may use "
+    "another, e.g. `cprNumberIdentifier`). The citizen is found by it; nobody else gets in.",
+)
 _declare(
     "MIKROLAAN_ENVIRONMENT",
     "development",
@@ -317,6 +324,7 @@ def oidc_provider_settings(prefix: str) -> dict:
         "unit_claim": value("UNIT_CLAIM"),
         "role_map": role_map,
         "break_glass_user": value("BREAK_GLASS_USER"),
+        "cpr_claim": value("CPR_CLAIM"),
     }
 
 

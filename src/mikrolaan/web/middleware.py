@@ -3,7 +3,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
-PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/admin/", "/healthz", "/oidc/")
+# The citizens' pages (/borger/) are not staff pages: they check the citizen's own MitID
+# session themselves (selfservice/session.py) and never accept a staff log-in.
+PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/admin/", "/healthz", "/oidc/", "/borger/")
 
 
 class LoginRequiredMiddleware:
