@@ -77,13 +77,13 @@ def test_a_borrower_asks_for_a_deferral_and_reads_the_answer(
     # … and asks for two months' deferral.
     form = page.locator("[data-testid=deferral-form]")
     form.locator("select[name=months]").select_option("2")
-    form.locator("textarea[name=message]").fill("Jeg skal opereres og kan ikke arbejde i to måneder.")
+    form.locator("textarea[name=message]").fill(
+        "Jeg skal opereres og kan ikke arbejde i to måneder."
+    )
     form.locator("button[type=submit]").click()
     page.wait_for_selector("[data-testid=no-answer]")
     asked = LoanRequest.objects.get(loan=loan)
-    assert AuditRecord.objects.filter(
-        citizen=anne, by_citizen=True, action=Action.LOGIN
-    ).exists()
+    assert AuditRecord.objects.filter(citizen=anne, by_citizen=True, action=Action.LOGIN).exists()
 
     # The project leader finds the task and grants it (another browser, local password).
     staff = chromium.new_context(base_url=live_server.url, locale="da-DK")

@@ -46,6 +46,7 @@ from mikrolaan.loans.models import (
 from mikrolaan.loans.schedule import month_start, to_kr
 from mikrolaan.outcomes.models import SupportSpell
 from mikrolaan.people.models import Citizen
+from mikrolaan.selfservice.models import LoanRequest, LoanRequestAnswer
 from mikrolaan.servicing.models import (
     Claim,
     ClaimReceipt,
@@ -175,6 +176,13 @@ SECTIONS: list[Section] = [
     ),
     Section("letters", Letter, "citizen", _("Letters sent"), transform=_letter),
     Section("support_spells", SupportSpell, "citizen", _("Support periods")),
+    Section("citizen_requests", LoanRequest, "citizen", _("Requests from your own page")),
+    Section(
+        "citizen_request_answers",
+        LoanRequestAnswer,
+        "request__citizen",
+        _("Answers to your requests"),
+    ),
 ]
 
 # Models that point at a citizen, case or loan but are left out, with the reason. The

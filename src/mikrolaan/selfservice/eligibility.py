@@ -12,13 +12,9 @@ from mikrolaan.people.models import Citizen
 
 def in_programme() -> QuerySet[Citizen]:
     """Citizens with a case (not one registered in error) or a loan, not anonymised."""
-    cases = Case.objects.filter(citizen=OuterRef("pk")).exclude(
-        stage=Stage.REGISTERED_IN_ERROR
-    )
+    cases = Case.objects.filter(citizen=OuterRef("pk")).exclude(stage=Stage.REGISTERED_IN_ERROR)
     loans = Loan.objects.filter(citizen=OuterRef("pk"))
-    return Citizen.objects.filter(anonymised_on__isnull=True).filter(
-        Exists(cases) | Exists(loans)
-    )
+    return Citizen.objects.filter(anonymised_on__isnull=True).filter(Exists(cases) | Exists(loans))
 
 
 def citizen_by_cpr(value: object) -> Citizen | None:

@@ -68,7 +68,9 @@ class AnswerForm(forms.Form):
     """The project leader's decision on a citizen's request."""
 
     outcome = forms.ChoiceField(
-        label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect
+        label=_("Decision"),
+        choices=Outcome.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
     )
     first_month = forms.ChoiceField(label=_("First month postponed"), required=False)
     answer = forms.CharField(

@@ -112,9 +112,7 @@ def submit_request(
         message=message.strip(),
         asked_on=on,
     )
-    log_by_citizen(
-        citizen, Action.CREATE, obj=request, what=f"asked for {kind} on {loan.loan_ref}"
-    )
+    log_by_citizen(citizen, Action.CREATE, obj=request, what=f"asked for {kind} on {loan.loan_ref}")
     # On the case's timeline too, so the caseworkers see what the citizen asked and when.
     if loan.case_id:
         record_event(

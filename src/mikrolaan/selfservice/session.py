@@ -74,7 +74,10 @@ def citizen_required(view):
             return render(
                 request,
                 "selfservice/sign_in.html",
-                {"staff_user": request.user.is_authenticated, "enabled": provider_config("citizen").enabled},
+                {
+                    "staff_user": request.user.is_authenticated,
+                    "enabled": provider_config("citizen").enabled,
+                },
                 status=status,
             )
         return view(request, *args, citizen=citizen, **kwargs)

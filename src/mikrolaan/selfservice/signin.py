@@ -16,13 +16,11 @@ from __future__ import annotations
 import logging
 
 import requests
-
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from mikrolaan.accounts.oidc import (

@@ -50,7 +50,9 @@ def decide(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
             except RequestError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("The answer is saved; the citizen sees it on their page."))
+                messages.success(
+                    request, _("The answer is saved; the citizen sees it on their page.")
+                )
                 return redirect("servicing:tasks")
         status = 400
     log_read(request.user, asked, what=f"citizen's request {asked.pk}", why="deciding the request")

@@ -101,6 +101,7 @@ def _loan_page(request: HttpRequest, citizen: Citizen, own: Loan, forms=None, st
             "loan": own,
             "s": summary,
             "payments": payments,
+            "upcoming": [i for i in summary["plan"] if i["status"] != "paid"][:3],
             "requests": [r for r in requests_of(citizen) if r.loan_id == own.pk],
             "letters": [
                 letter
@@ -109,8 +110,7 @@ def _loan_page(request: HttpRequest, citizen: Citizen, own: Loan, forms=None, st
             ],
             "can_ask": can_ask(own),
             "months_left": months_left,
-            "deferral_form": forms.get("deferral")
-            or DeferralRequestForm(months_left=months_left),
+            "deferral_form": forms.get("deferral") or DeferralRequestForm(months_left=months_left),
             "extra_form": forms.get("extra_payment") or ExtraPaymentRequestForm(),
         },
         status=status,
@@ -130,7 +130,9 @@ def ask(request: HttpRequest, pk: int, kind: str, citizen: Citizen) -> HttpRespo
         form = ExtraPaymentRequestForm(request.POST)
     if form.is_valid():
         try:
-            asked = submit_request(citizen, own, kind=kind, on=timezone.localdate(), **form.cleaned_data)
+            asked = submit_request(
+                citizen, own, kind=kind, on=timezone.localdate(), **form.cleaned_data
+            )
         except RequestError as exc:
             form.add_error(None, str(exc))
         else:

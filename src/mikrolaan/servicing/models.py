@@ -142,8 +142,9 @@ class TaskReason(models.TextChoices):
     PAPER = "paper", _("Exempt from Digital Post: reminders go on paper")
     CLAIM_REJECTED = "claim_rejected", _("Gældsstyrelsen rejected the claim (AFVIST)")
     DEFERRAL_REQUESTED = "deferral_requested", _("The citizen asks for a deferral")
-    EXTRA_PAYMENT_REQUESTED = "extra_payment_requested", _(
-        "The citizen asks for an agreement to pay extra"
+    EXTRA_PAYMENT_REQUESTED = (
+        "extra_payment_requested",
+        _("The citizen asks for an agreement to pay extra"),
     )
 
 

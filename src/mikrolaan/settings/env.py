@@ -83,8 +83,11 @@ _declare(
 )
 
 
-def _declare_oidc(prefix: str, who: str) -> None:
-    """The variables of one OpenID Connect provider; a second provider uses another prefix."""
+def _declare_oidc(prefix: str, who: str, *, users: bool = True) -> None:
+    """The variables of one OpenID Connect provider; a second provider uses another prefix.
+
+    ``users``: the provider signs in Mikrolån users (staff), with a user name claim and the
+    silent re-check; the citizens' provider has neither."""
     _declare(
         f"{prefix}ISSUER",
         "",
@@ -95,6 +98,8 @@ def _declare_oidc(prefix: str, who: str) -> None:
     _declare(f"{prefix}CLIENT_ID", "", "Client id Mikrolån is registered with at the provider.")
     _declare(f"{prefix}CLIENT_SECRET", "", "Client secret of that registration.")
     _declare(f"{prefix}SCOPES", "openid profile email", "Space-separated scopes Mikrolån asks for.")
+    if not users:
+        return
     _declare(
         f"{prefix}USERNAME_CLAIM",
         "sub",
@@ -132,7 +137,7 @@ _declare(
     "With OpenID Connect on, the one user name that may still sign in with a local password "
     "(the emergency administrator). Empty: nobody.",
 )
-_declare_oidc("MIKROLAAN_CITIZEN_OIDC_", "Citizens (MitID through NemLog-in)")
+_declare_oidc("MIKROLAAN_CITIZEN_OIDC_", "Citizens (MitID through NemLog-in)", users=False)
 _declare(
     "MIKROLAAN_CITIZEN_OIDC_CPR_CLAIM",
     "https://data.gov.dk/model/core/eid/cprNumber",

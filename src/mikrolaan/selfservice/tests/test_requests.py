@@ -61,7 +61,11 @@ def test_a_deferral_request_becomes_a_task_is_granted_and_the_answer_shows(
     first_month = page.context["form"].fields["first_month"].choices[0][0]
     decided = client.post(
         decide_url,
-        {"outcome": "granted", "first_month": first_month, "answer": "God bedring. Du får henstand."},
+        {
+            "outcome": "granted",
+            "first_month": first_month,
+            "answer": "God bedring. Du får henstand.",
+        },
     )
     assert decided.status_code == 302
 
@@ -83,9 +87,10 @@ def test_a_deferral_request_becomes_a_task_is_granted_and_the_answer_shows(
     sign_in(client, loan.citizen)
     text = client.get(reverse("selfservice:request", kwargs={"pk": asked.pk})).content.decode()
     assert "God bedring. Du får henstand." in text
-    assert "God bedring. Du får henstand." in client.get(
-        reverse("selfservice:loan", kwargs={"pk": loan.pk})
-    ).content.decode()
+    assert (
+        "God bedring. Du får henstand."
+        in client.get(reverse("selfservice:loan", kwargs={"pk": loan.pk})).content.decode()
+    )
 
 
 def test_an_extra_payment_request_refused_grants_nothing(tmp_path, project_leader, client):
@@ -109,7 +114,10 @@ def test_an_extra_payment_request_refused_grants_nothing(tmp_path, project_leade
     assert asked.task.status == TaskStatus.DONE
     with pytest.raises(RequestError):
         answer_request(
-            asked, outcome=Outcome.GRANTED, answer="x", on=timezone.localdate(),
+            asked,
+            outcome=Outcome.GRANTED,
+            answer="x",
+            on=timezone.localdate(),
             acting_user=project_leader,
         )
 
@@ -137,7 +145,9 @@ def test_contact_details_are_the_citizens_own_change(client, tmp_path):
     assert response.status_code == 302
     citizen.refresh_from_db()
     assert (citizen.phone, citizen.email) == ("+45 20 30 40 50", "ny@example.dk")
-    change = AuditRecord.objects.get(citizen=citizen, action=Action.CHANGE, what__startswith="changed")
+    change = AuditRecord.objects.get(
+        citizen=citizen, action=Action.CHANGE, what__startswith="changed"
+    )
     assert (change.by_citizen, change.user, change.what) == (True, None, "changed: phone, email")
 
 
@@ -167,7 +177,9 @@ def test_a_refused_cpr_gets_a_danish_page_and_no_session(monkeypatch, settings):
     request._messages = None
 
     def refuse(self, req):
-        req.oidc_refusal = SignInRefused("Vi kan ikke finde dig blandt borgerne i mikrolånsprogrammet.")
+        req.oidc_refusal = SignInRefused(
+            "Vi kan ikke finde dig blandt borgerne i mikrolånsprogrammet."
+        )
         return None
 
     monkeypatch.setattr(CitizenOIDCCallbackView, "_authenticate", refuse)
@@ -183,7 +195,10 @@ def test_every_citizen_page_is_danish(client, tmp_path, project_leader):
 
     loan, _letter, asked = borrower(tmp_path, with_request=True)
     answer_request(
-        asked, outcome=Outcome.GRANTED, answer="Du får henstand.", on=timezone.localdate(),
+        asked,
+        outcome=Outcome.GRANTED,
+        answer="Du får henstand.",
+        on=timezone.localdate(),
         acting_user=project_leader,
     )
     sign_in(client, loan.citizen)

@@ -39,7 +39,9 @@ def test_another_citizens_ids_find_nothing_on_any_url(client, two_borrowers):
     for name, (kind, extra) in ID_URLS.items():
         method = client.post if name == "ask" else client.get
         data = {"months": "1", "message": "Giv mig henstand"} if name == "ask" else {}
-        theirs = method(reverse(f"selfservice:{name}", kwargs={"pk": other[kind].pk, **extra}), data)
+        theirs = method(
+            reverse(f"selfservice:{name}", kwargs={"pk": other[kind].pk, **extra}), data
+        )
         assert theirs.status_code == 404, name
         if name != "ask":
             mine = client.get(reverse(f"selfservice:{name}", kwargs={"pk": own[kind].pk, **extra}))
