@@ -128,3 +128,28 @@ def test_without_a_session_the_citizen_gets_the_mitid_page(client, tmp_path, set
     text = response.content.decode()
     assert "Log ind med MitID" in text
     assert loan.loan_ref not in text
+
+
+def test_the_dpo_page_and_the_insight_show_what_the_citizen_did(client, tmp_path):
+    from mikrolaan.accounts.tests.factories import UserFactory
+    from mikrolaan.privacy.insight import collect
+
+    loan, _letter, request = borrower(tmp_path, with_request=True)
+    citizen = loan.citizen
+    sign_in(client, citizen)
+    client.get(reverse("selfservice:home"))
+
+    client.logout()
+    client.force_login(UserFactory(role="data_protection_officer"))
+    lookup = client.post(
+        reverse("audit:index"), {"lookup": "citizen", "citizen-cpr": citizen.cpr_display}
+    )
+    page = client.get(lookup.url)
+    (own,) = [row for row in page.context["who_saw"] if row["name"] == "Borgeren selv (MitID)"]
+    assert own["seen"] >= 1 and own["changed"] >= 1  # the start page; the request
+    assert "Borgeren selv (MitID)" in page.content.decode()
+
+    insight = collect(citizen)
+    by_citizen = [r for r in insight["access_log"] if (r["by"] or {}).get("role") == "citizen"]
+    assert {r["action"] for r in by_citizen} >= {"read", "create"}
+    assert [r["message"] for r in insight["citizen_requests"]] == [request.message]
