@@ -28,8 +28,11 @@ urlpatterns = [
     path("retention/", include("mikrolaan.retention.urls")),
     path("jobs/", include("mikrolaan.jobs.urls")),
     path("api/v1/", include("mikrolaan.api.urls")),
+    path("citizen-requests/", include("mikrolaan.selfservice.staff_urls")),
+    path("borger/", include("mikrolaan.selfservice.urls")),
     path("", include("mikrolaan.web.urls")),
     path("oidc/", include("mikrolaan.accounts.oidc_urls")),
+    path("oidc/", include("mikrolaan.selfservice.oidc_urls")),
 ]
 
 handler400 = "mikrolaan.web.errors.bad_request"

@@ -4,9 +4,10 @@ The library reads its configuration from flat Django settings (``OIDC_RP_CLIENT_
 allows one provider per site. Here every piece (backend, views, session refresh) is a generic
 ``Provider…`` class bound to one named entry of ``settings.OIDC_PROVIDERS`` by a small mixin
 (``StaffProvider``), and reads the library's settings from that entry. Staff sign in through
-``"staff"``; a second provider (citizens through MitID) is another mixin, another entry read
-with another prefix (``oidc_provider_settings("MIKROLAAN_MITID_")``), its own URLs, and a
-backend with its own ``user_from_claims``.
+``"staff"``; citizens sign in through MitID as the second provider ``"citizen"``
+(``oidc_provider_settings("MIKROLAAN_CITIZEN_OIDC_")``), whose mixin, URLs and backend live in
+``mikrolaan.selfservice.signin``: its ``user_from_claims`` finds a ``people.Citizen`` by the CPR
+claim, and its callback keeps the citizen in the session without ever making a staff user.
 
 The provider's endpoints and signing keys come from its discovery document; ID tokens are
 RS256-signed and checked for signature, issuer, audience and expiry.
@@ -61,6 +62,7 @@ class ProviderConfig:
     unit_claim: str = ""
     role_map: dict = field(default_factory=dict)
     break_glass_user: str = ""
+    cpr_claim: str = ""
 
     @property
     def enabled(self) -> bool:

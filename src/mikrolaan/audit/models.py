@@ -25,6 +25,9 @@ class Action(models.TextChoices):
     LOGOUT = "logout", pgettext_lazy("audit action", "Log-out")
 
 
+# Who acted on a record with ``by_citizen``: the citizen on their own pages (selfservice).
+CITIZEN_THEMSELF = pgettext_lazy("audit actor", "The citizen themself (MitID)")
+
 # Actions through which a user saw a citizen's data (what the data protection officer asks about).
 SEEING_ACTIONS = (Action.READ, Action.SEARCH, Action.LIST, Action.EXTRACT)
 
@@ -60,6 +63,9 @@ class AuditRecord(models.Model):
     client_ip = models.GenericIPAddressField(_("client IP address"), null=True, blank=True)
     os_user = models.CharField(_("operating-system user"), max_length=100, blank=True)
     command = models.CharField(_("command line"), max_length=1000, blank=True)
+    # The citizen the record is about acted themself, signed in with MitID on their own pages
+    # (mikrolaan.selfservice); such a record names no staff user.
+    by_citizen = models.BooleanField(_("by the citizen"), default=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -69,6 +75,13 @@ class AuditRecord(models.Model):
             models.Index(fields=["citizen", "at"]),
             models.Index(fields=["user", "at"], name="audit_user_at_idx"),
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(by_citizen=False)
+                | models.Q(user__isnull=True, citizen__isnull=False),
+                name="audit_by_citizen_is_about_that_citizen",
+            ),
         ]
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")

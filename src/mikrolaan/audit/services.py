@@ -30,12 +30,17 @@ def log(
     citizen=None,
     what: str = "",
     why: str = "",
+    by_citizen: bool = False,
 ) -> AuditRecord:
+    """One record. ``by_citizen``: the citizen it is about acted themself (``user`` is None)."""
     if citizen is None and obj is not None:
         citizen = _citizen_of(obj)
     user = _acting(user)
+    if by_citizen and (user is not None or citizen is None):
+        raise ValueError("a record by the citizen names that citizen and no staff user")
     return AuditRecord.objects.create(
         user=user,
+        by_citizen=by_citizen,
         action=action,
         citizen=citizen,
         object_type=obj._meta.label if obj is not None else "",
@@ -48,6 +53,13 @@ def log(
 
 def log_read(user, obj, *, what: str = "", why: str = "") -> AuditRecord:
     return log(user, Action.READ, obj=obj, what=what, why=why)
+
+
+def log_by_citizen(
+    citizen, action: str, *, obj: models.Model | None = None, what: str = "", why: str = ""
+) -> AuditRecord:
+    """The citizen acted on their own data (saw a page, asked for something, changed details)."""
+    return log(None, action, obj=obj, citizen=citizen, what=what, why=why, by_citizen=True)
 
 
 def log_list(user, citizens: Iterable, *, what: str, action: str = Action.LIST) -> int:

@@ -18,8 +18,11 @@ def record_event(
     data: dict | None = None,
     corrects: CaseEvent | None = None,
     stage: str | None = None,
+    by_citizen: bool = False,
 ) -> CaseEvent:
-    """Append an event (and move the case's stage, if given). Call inside a transaction."""
+    """Append an event (and move the case's stage, if given). Call inside a transaction.
+
+    ``by_citizen``: the citizen did it on their own page (``acting_user`` is None)."""
     event = CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -40,5 +43,6 @@ def record_event(
         citizen=case.citizen,
         what=f"{kind}: {summary}"[:500],
         why=why[:500],
+        by_citizen=by_citizen,
     )
     return event

@@ -48,8 +48,12 @@ def register_citizen(*, cpr: str, acting_user, why: str = "", **fields) -> Citiz
 
 
 @transaction.atomic
-def update_citizen(citizen: Citizen, *, acting_user, why: str, **fields) -> Citizen:
-    """Change contact and background details; every change is logged with what changed."""
+def update_citizen(
+    citizen: Citizen, *, acting_user, why: str, by_citizen: bool = False, **fields
+) -> Citizen:
+    """Change contact and background details; every change is logged with what changed.
+
+    ``by_citizen``: the citizen changed them on their own page (``acting_user`` is None)."""
     _refuse_formulas(fields)
     changed = [name for name, value in fields.items() if getattr(citizen, name) != value]
     if changed and not why.strip():
@@ -63,5 +67,12 @@ def update_citizen(citizen: Citizen, *, acting_user, why: str, **fields) -> Citi
             citizen.refresh_from_db(fields=changed)  # nothing changed, not even in memory
             raise
         citizen.save(update_fields=changed)
-        log(acting_user, Action.CHANGE, obj=citizen, what="changed: " + ", ".join(changed), why=why)
+        log(
+            acting_user,
+            Action.CHANGE,
+            obj=citizen,
+            what="changed: " + ", ".join(changed),
+            why=why,
+            by_citizen=by_citizen,
+        )
     return citizen

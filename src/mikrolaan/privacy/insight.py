@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import Role
-from mikrolaan.audit.models import Action, AuditRecord
+from mikrolaan.audit.models import CITIZEN_THEMSELF, Action, AuditRecord
 from mikrolaan.banking.models import BankEntry, EntryHandling
 from mikrolaan.budgets.models import BudgetLine, BudgetVersion, LiquidityMonth
 from mikrolaan.cases.models import Case, CaseEvent, Dropout, Referral, Screening
@@ -47,6 +47,7 @@ from mikrolaan.loans.schedule import month_start, to_kr
 from mikrolaan.outcomes.models import SupportSpell
 from mikrolaan.people.models import Citizen
 from mikrolaan.progression.models import Answer, Assessment, AssessmentReminder
+from mikrolaan.selfservice.models import LoanRequest, LoanRequestAnswer
 from mikrolaan.servicing.models import (
     Claim,
     ClaimReceipt,
@@ -189,6 +190,13 @@ SECTIONS: list[Section] = [
         AssessmentReminder,
         "case__citizen",
         _("Self-assessment reminders"),
+    ),
+    Section("citizen_requests", LoanRequest, "citizen", _("Requests from your own page")),
+    Section(
+        "citizen_request_answers",
+        LoanRequestAnswer,
+        "request__citizen",
+        _("Answers to your requests"),
     ),
 ]
 
@@ -349,6 +357,11 @@ def _rows(section: Section, citizen: Citizen, staff: Staff) -> list[dict]:
     return rows
 
 
+def _by_citizen() -> dict:
+    """The citizen acted themself, on their own pages signed in with MitID."""
+    return {"role": "citizen", "role_label": str(CITIZEN_THEMSELF), "name": None}
+
+
 def access_log(citizen: Citizen, staff: Staff) -> list[dict]:
     """Who looked at or changed the citizen's data: when, which role, what and why."""
     labels = {**dict(Action.choices), **ACTION_LABELS}
@@ -357,7 +370,7 @@ def access_log(citizen: Citizen, staff: Staff) -> list[dict]:
             "at": _value(r.at),
             "action": r.action,
             "action_label": str(labels.get(r.action, r.action)),
-            "by": staff(r.user),
+            "by": _by_citizen() if r.by_citizen else staff(r.user),
             "what": r.what,
             "why": r.why,
         }

@@ -72,6 +72,7 @@ from mikrolaan.people.models import Citizen
 from mikrolaan.progression.models import Assessment
 from mikrolaan.reports.services import _birth_year as report_birth_year
 from mikrolaan.retention.models import RetentionRun
+from mikrolaan.selfservice.models import LoanRequest, LoanRequestAnswer
 from mikrolaan.servicing.models import Claim, ClaimReceipt, TaskEvent
 
 logger = logging.getLogger(__name__)
@@ -182,6 +183,10 @@ KINDS: list[Kind] = [
     Kind("support_spells", _("Support spells: notes"), SupportSpell, "citizen", {"why": ""}),
     Kind("assessments", _("Self-assessments: notes"), Assessment, "case__citizen", {"why": ""}),
     Kind("letters", _("Letters: archived PDF files"), Letter, "citizen", {"pdf_path": ""}),
+    Kind("citizen_requests", _("Citizens' requests: their messages"), LoanRequest, "citizen",
+         {"message": MARK}),
+    Kind("citizen_request_answers", _("Answers to citizens' requests"), LoanRequestAnswer,
+         "request__citizen", {"answer": MARK}),
     Kind("ledger_entries", _("Ledger entries: notes (after the bookkeeping period)"),
          LedgerEntry, "loan__citizen", {"why": ""}, accounting_date="value_date"),
     Kind("overpayments", _("Overpayments: notes (after the bookkeeping period)"), Overpayment,

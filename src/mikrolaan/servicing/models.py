@@ -132,6 +132,8 @@ class Reminder(models.Model):
 class TaskKind(models.TextChoices):
     CONTACT_CITIZEN = "contact_citizen", _("Reach the citizen in person")
     CLAIM_REJECTED = "claim_rejected", _("Claim rejected by Gældsstyrelsen")
+    # Asked for on the citizen's own page; decided on the request's page (mikrolaan.selfservice).
+    CITIZEN_REQUEST = "citizen_request", _("The citizen's request")
 
 
 class TaskReason(models.TextChoices):
@@ -139,6 +141,11 @@ class TaskReason(models.TextChoices):
     LETTER_FAILED = "letter_failed", _("A reminder could not be delivered")
     PAPER = "paper", _("Exempt from Digital Post: reminders go on paper")
     CLAIM_REJECTED = "claim_rejected", _("Gældsstyrelsen rejected the claim (AFVIST)")
+    DEFERRAL_REQUESTED = "deferral_requested", _("The citizen asks for a deferral")
+    EXTRA_PAYMENT_REQUESTED = (
+        "extra_payment_requested",
+        _("The citizen asks for an agreement to pay extra"),
+    )
 
 
 class TaskStatus(models.TextChoices):

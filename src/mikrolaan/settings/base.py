@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "mikrolaan.retention",
     "mikrolaan.jobs",
     "mikrolaan.web",
+    "mikrolaan.selfservice",
     "mikrolaan.bench",
     "mikrolaan.api",
     "rest_framework",
@@ -219,7 +220,11 @@ LOGGING = {
 
 # Sign-in: local passwords, and staff through the municipality's OpenID Connect provider
 # (accounts/oidc.py; off while MIKROLAAN_OIDC_ISSUER is empty). One entry per provider.
-OIDC_PROVIDERS = {"staff": oidc_provider_settings("MIKROLAAN_OIDC_")}
+OIDC_PROVIDERS = {
+    "staff": oidc_provider_settings("MIKROLAAN_OIDC_"),
+    # Citizens on their own pages (selfservice/signin.py); never a staff user.
+    "citizen": oidc_provider_settings("MIKROLAAN_CITIZEN_OIDC_"),
+}
 MIDDLEWARE += ["mikrolaan.accounts.oidc.StaffSessionRefresh"]
 # Small numbers stay hidden for roles without case access (core/suppression.py).
 SUPPRESSION_THRESHOLD = int(env_str("MIKROLAAN_SUPPRESSION_THRESHOLD", "3"))

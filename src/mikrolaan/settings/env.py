@@ -83,8 +83,11 @@ _declare(
 )
 
 
-def _declare_oidc(prefix: str, who: str) -> None:
-    """The variables of one OpenID Connect provider; a second provider uses another prefix."""
+def _declare_oidc(prefix: str, who: str, *, users: bool = True) -> None:
+    """The variables of one OpenID Connect provider; a second provider uses another prefix.
+
+    ``users``: the provider signs in Mikrolån users (staff), with a user name claim and the
+    silent re-check; the citizens' provider has neither."""
     _declare(
         f"{prefix}ISSUER",
         "",
@@ -95,6 +98,8 @@ def _declare_oidc(prefix: str, who: str) -> None:
     _declare(f"{prefix}CLIENT_ID", "", "Client id Mikrolån is registered with at the provider.")
     _declare(f"{prefix}CLIENT_SECRET", "", "Client secret of that registration.")
     _declare(f"{prefix}SCOPES", "openid profile email", "Space-separated scopes Mikrolån asks for.")
+    if not users:
+        return
     _declare(
         f"{prefix}USERNAME_CLAIM",
         "sub",
@@ -131,6 +136,13 @@ _declare(
     "",
     "With OpenID Connect on, the one user name that may still sign in with a local password "
     "(the emergency administrator). Empty: nobody.",
+)
+_declare_oidc("MIKROLAAN_CITIZEN_OIDC_", "Citizens (MitID through NemLog-in)", users=False)
+_declare(
+    "MIKROLAAN_CITIZEN_OIDC_CPR_CLAIM",
+    "https://data.gov.dk/model/core/eid/cprNumber",
+    "Claim carrying the citizen's CPR number (NemLog-in's name by default; a broker may use "
+    "another, e.g. `cprNumberIdentifier`). The citizen is found by it; nobody else gets in.",
 )
 _declare(
     "MIKROLAAN_ENVIRONMENT",
@@ -328,6 +340,7 @@ def oidc_provider_settings(prefix: str) -> dict:
         "unit_claim": value("UNIT_CLAIM"),
         "role_map": role_map,
         "break_glass_user": value("BREAK_GLASS_USER"),
+        "cpr_claim": value("CPR_CLAIM"),
     }
 
 

@@ -3,8 +3,19 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
-# /api/ authenticates each calling system itself (bearer tokens, mikrolaan.api).
-PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/admin/", "/healthz", "/oidc/", "/api/")
+# /api/ authenticates each calling system itself (bearer tokens, mikrolaan.api). The citizens'
+# pages (/borger/) are not staff pages: they check the citizen's own MitID session themselves
+# (selfservice/session.py) and never accept a staff log-in.
+PUBLIC_PREFIXES = (
+    "/login/",
+    "/static/",
+    "/i18n/",
+    "/admin/",
+    "/healthz",
+    "/oidc/",
+    "/api/",
+    "/borger/",
+)
 
 
 class LoginRequiredMiddleware:

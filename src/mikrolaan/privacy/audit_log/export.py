@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from mikrolaan.accounts.roles import role_label
+from mikrolaan.audit.models import CITIZEN_THEMSELF
 from mikrolaan.core.cells import csv_text, xlsx_cell
 
 
@@ -37,7 +38,7 @@ def rows(records) -> list[list]:
     return [
         [
             timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"),
-            str(r.user) if r.user else "",
+            str(r.user) if r.user else (str(CITIZEN_THEMSELF) if r.by_citizen else ""),
             r.user.username if r.user else "",
             role_label(r.role),
             r.get_action_display(),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mikrolaan.accounts.models import User
 from mikrolaan.accounts.roles import UNIT_SCOPED_ROLES, role_label
-from mikrolaan.audit.models import SEEING_ACTIONS, AuditRecord
+from mikrolaan.audit.models import CITIZEN_THEMSELF, SEEING_ACTIONS, AuditRecord
 from mikrolaan.people.models import Citizen
 
 
@@ -57,6 +57,8 @@ def _named(rows, role_key: str) -> list[dict]:
         username = row.get("user__username")
         if username:
             row["name"] = f"{full} ({username})" if full else username
+        elif row.get("by_citizen"):
+            row["name"] = str(CITIZEN_THEMSELF)
         else:
             row["name"] = row.get("os_user") or "–"
         row["role_label"] = role_label(row.get(role_key) or "")
@@ -68,7 +70,9 @@ def who_saw(citizen: Citizen, period: Period) -> list[dict]:
     groups = (
         about_citizen(citizen, period)
         .order_by()
-        .values("user", "user__username", "user__first_name", "user__last_name", "os_user")
+        .values(
+            "user", "user__username", "user__first_name", "user__last_name", "os_user", "by_citizen"
+        )
         .annotate(
             seen=Count("pk", filter=Q(action__in=SEEING_ACTIONS)),
             changed=Count("pk", filter=~Q(action__in=SEEING_ACTIONS)),
@@ -80,7 +84,7 @@ def who_saw(citizen: Citizen, period: Period) -> list[dict]:
     # A user who worked both in the browser and through a shell command is one row.
     merged: dict = {}
     for row in groups:
-        key = row["user"] or ("shell", row["os_user"])
+        key = row["user"] or ("citizen" if row["by_citizen"] else ("shell", row["os_user"]))
         if key not in merged:
             merged[key] = row
             continue

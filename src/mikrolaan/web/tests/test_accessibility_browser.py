@@ -50,7 +50,7 @@ def _kind(url: str) -> tuple:
     return path, keys
 
 
-def reachable_pages(client: Client) -> list[str]:
+def reachable_pages(client: Client, start: str = "/") -> list[str]:
     """The HTML pages reachable by links from the start page, few of each kind.
 
     Up to ``CRAWLED_PER_KIND`` pages of a kind are opened to find the links only some of them
@@ -58,7 +58,7 @@ def reachable_pages(client: Client) -> list[str]:
     the first of its kind or links to kinds of pages its kind's checked pages did not.
     """
     crawled, checked, signatures, pages = {}, {}, {}, []
-    queue, seen = ["/"], {"/"}
+    queue, seen = [start], {start}
     while queue and len(pages) < MAX_PAGES_PER_ROLE:
         url = queue.pop(0)
         kind = _kind(url)
@@ -98,6 +98,99 @@ def _describe(violations) -> str:
     return "\n".join(lines)
 
 
+def _axe_context(chromium, live_server, client: Client, host: str):
+    """A browser context with the session of ``client`` (a staff user's or a citizen's)."""
+    context = chromium.new_context(
+        base_url=live_server.url,
+        locale="da-DK",
+        timezone_id="Europe/Copenhagen",
+        bypass_csp=True,  # only to inject axe-core; the policy is tested elsewhere
+    )
+    context.set_default_timeout(15_000)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "domain": host,
+                "path": "/",
+            }
+        ]
+    )
+    return context
+
+
+def _check_pages(context, pages: list[str], who: str, failures: list[str]) -> int:
+    """axe on each page at both widths, and no sideways scrolling at 390 px; closes the
+    context and returns how many checks ran."""
+    checked = 0
+    page = context.new_page()
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in pages:
+            page.goto(url)
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+                " resultTypes: ['violations']}).then(r => r.violations)",
+                WCAG_TAGS,
+            )
+            checked += 1
+            where = f"{who} · {label} · {url}"
+            if violations:
+                failures.append(f"{where}\n{_describe(violations)}")
+            if width == WIDTHS["mobile"]:
+                scroll = page.evaluate("document.scrollingElement.scrollWidth")
+                if scroll > width:
+                    failures.append(f"{where}\n    scrolls sideways to {scroll} px")
+    context.close()
+    return checked
+
+
+def test_the_citizens_own_pages_are_accessible_on_desktop_and_phone(
+    chromium, live_server, tmp_path, project_leader
+):
+    """The citizen's pages (mikrolaan.selfservice), with a loan, a payment, a letter and an
+    answered request, and the project leader's page for deciding a request."""
+    from django.utils import timezone
+
+    from mikrolaan.selfservice.requests import answer_request, submit_request
+    from mikrolaan.selfservice.tests.factories import borrower, sign_in
+
+    loan, _letter, asked = borrower(tmp_path, with_request=True)
+    answer_request(
+        asked,
+        outcome="granted",
+        answer="Du får henstand.",
+        on=timezone.localdate(),
+        acting_user=project_leader,
+    )
+    waiting = submit_request(
+        loan.citizen,
+        loan,
+        kind="extra_payment",
+        monthly_amount=200,
+        message="Det går godt.",
+        on=timezone.localdate(),
+    )
+    host = urlsplit(live_server.url).hostname
+    failures: list[str] = []
+    citizen = Client()
+    sign_in(citizen, loan.citizen)
+    pages = reachable_pages(citizen, start="/borger/")
+    assert {"/borger/", f"/borger/laan/{loan.pk}/", "/borger/kontakt/"} <= set(pages)
+    checked = _check_pages(
+        _axe_context(chromium, live_server, citizen, host), pages, "borger", failures
+    )
+    staff = Client()
+    staff.force_login(project_leader)
+    decide = f"/citizen-requests/tasks/{waiting.task_id}/"
+    checked += _check_pages(
+        _axe_context(chromium, live_server, staff, host), [decide], "projektleder", failures
+    )
+    assert not failures, f"{len(failures)} of {checked} pages fail:\n" + "\n".join(failures)
+
+
 def test_every_page_of_the_demo_is_accessible_on_desktop_and_phone(chromium, live_server):
     from mikrolaan.accounts.models import User
 
@@ -109,43 +202,8 @@ def test_every_page_of_the_demo_is_accessible_on_desktop_and_phone(chromium, liv
         client.force_login(user)
         pages = reachable_pages(client)
         assert len(pages) > 1, f"{user.username} reaches no page"
-        context = chromium.new_context(
-            base_url=live_server.url,
-            locale="da-DK",
-            timezone_id="Europe/Copenhagen",
-            bypass_csp=True,  # only to inject axe-core; the policy is tested elsewhere
-        )
-        context.set_default_timeout(15_000)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "domain": host,
-                    "path": "/",
-                }
-            ]
-        )
-        page = context.new_page()
-        for label, width in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": 900})
-            for url in pages:
-                page.goto(url)
-                page.add_script_tag(path=str(AXE))
-                violations = page.evaluate(
-                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-                    " resultTypes: ['violations']}).then(r => r.violations)",
-                    WCAG_TAGS,
-                )
-                checked += 1
-                where = f"{user.username} · {label} · {url}"
-                if violations:
-                    failures.append(f"{where}\n{_describe(violations)}")
-                if width == WIDTHS["mobile"]:
-                    scroll = page.evaluate("document.scrollingElement.scrollWidth")
-                    if scroll > width:
-                        failures.append(f"{where}\n    scrolls sideways to {scroll} px")
-        context.close()
+        context = _axe_context(chromium, live_server, client, host)
+        checked += _check_pages(context, pages, user.username, failures)
     assert checked > 50
     assert not failures, f"{len(failures)} of {checked} pages fail:\n" + "\n".join(failures)
 

@@ -26,6 +26,7 @@ ORDER = [
     "loans",
     "banking",
     "servicing",
+    "selfservice",
     "outcomes",
     "progression",
     "interchange",
