@@ -45,7 +45,9 @@ def generate(folder: Path, people: int, codes: list[str] | None = None) -> int:
     fh, w = writer("cohorts.csv", ["code", "main_course_start", "main_course_end"])
     starts = {}
     for c in range(cohorts):
-        start = dt.date(2000, 1, 1) + dt.timedelta(days=30 * c)
+        # With assessments the courses start after the first questionnaire (1 January 2013).
+        first = dt.date(2013, 3, 1) if codes else dt.date(2000, 1, 1)
+        start = first + dt.timedelta(days=30 * c)
         starts[c] = start
         w.writerow([f"M{c + 1}", start, start + dt.timedelta(days=182)])
         rows += 1

@@ -178,8 +178,8 @@ def check(
                         column,
                         _("differs from line %(n)d of the same assessment") % {"n": first.line},
                     )
-        if first.correction and not first.why:
-            add(FILE, first.line, "why", _("is required for a correction (say why)"))
+        # ``why`` is not required of a correction: retention erases it (and an export of
+        # that must import again).
         day = first.answered_on
         if day is None:
             continue

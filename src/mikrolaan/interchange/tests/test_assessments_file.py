@@ -88,14 +88,17 @@ def test_corrections_keep_their_chain_and_reason(generated):
 
 
 def test_a_new_correction_in_a_later_bundle_is_appended(tmp_path, codes):
-    base = {**GOOD, "assessments.csv": HEADER + "P1,referral,0,2013-01-15,caseworker,,"
-            f"{codes[0]},2,\nP1,referral,0,2013-01-15,caseworker,,{codes[1]},3,\n"}  # fmt: skip
+    first = (
+        f"P1,referral,0,2013-01-15,caseworker,,{codes[0]},2,\n"
+        f"P1,referral,0,2013-01-15,caseworker,,{codes[1]},3,\n"
+    )
+    base = {**GOOD, "assessments.csv": HEADER + first}
     import_bundle(write_files(tmp_path / "a", base))
     assert Assessment.objects.count() == 1 and Answer.objects.count() == 2
     # The case opens on the first answer, which is before the pre-course.
     assert Assessment.objects.get().case.opened_on == dt.date(2013, 1, 15)
-    later = {**base, "assessments.csv": base["assessments.csv"]
-             + f'P1,referral,1,2013-01-15,citizen,,{codes[0]},4,"Rettet, efter samtale"\n'}  # fmt: skip
+    fix = f'P1,referral,1,2013-01-15,citizen,,{codes[0]},4,"Rettet, efter samtale"\n'
+    later = {**base, "assessments.csv": HEADER + first + fix}
     result = import_bundle(write_files(tmp_path / "b", later))
     assert result.created["assessments"] == 1
     new = Assessment.objects.get(corrects__isnull=False)
@@ -125,7 +128,7 @@ def test_bad_rows_are_refused_with_every_error_and_nothing_is_written(tmp_path, 
             f"P9,pre_course_end,0,2099-01-01,citizen,,{c0},3,\n",  # 6: person, future
             f"P2,main_course_end,2,2013-12-01,citizen,2013-02-01,{c0},3,\n",  # 7
             f"P2,after_6_months,0,2012-06-01,citizen,,{c0},=1,\n",  # 8: before every version
-            f"P2,after_12_months,0,2014-06-01,caseworker,,nope,4,\n",  # 9: not a statement
+            "P2,after_12_months,0,2014-06-01,caseworker,,nope,4,\n",  # 9: not a statement
         ]
     )
     folder = write_files(tmp_path / "bad", {**GOOD, "assessments.csv": rows})
@@ -144,7 +147,6 @@ def test_bad_rows_are_refused_with_every_error_and_nothing_is_written(tmp_path, 
         "assessments.csv:7: correction: 2 har ingen optegnelse 1 før sig (0 er det første svar)",
         "assessments.csv:7: questionnaire: spørgeskemaet i kraft den 2013-12-01 er versionen "
         "fra 2013-01-01",
-        "assessments.csv:7: why: skal udfyldes ved en rettelse (sig hvorfor)",
         "assessments.csv:8: answered_on: intet spørgeskema var i kraft på den dato",
         "assessments.csv:8: score: '=1' er ikke et helt tal",
         "assessments.csv:9: item: 'nope' er ikke et udsagn i spørgeskemaet fra 2013-01-01",
