@@ -73,8 +73,7 @@ class Group:
 
     first: AssessmentAnswer
     rows: list[AssessmentAnswer] = field(default_factory=list)
-    version: Version | None = None
-    case_pk: int | None = None  # set by the writer
+    version: Version | None = None  # in force on answered_on, once checked
 
     @property
     def scores(self) -> dict[str, int]:
@@ -371,13 +370,13 @@ def write(
 def export_rows(ref_of: dict[int, str]) -> list[dict]:
     """Every person's assessments on their latest case, as rows of assessments.csv: by
     person (in ``ref_of``'s order), point, correction, and the statements' order."""
+    if not Assessment.objects.exists():
+        return []  # one query: an export without assessments costs nothing more
     latest: dict[int, int] = {}  # citizen → case
     for citizen_id, pk in Case.objects.order_by("citizen_id", "-opened_on", "-pk").values_list(
         "citizen_id", "pk"
     ):
         latest.setdefault(citizen_id, pk)
-    if not Assessment.objects.exists():
-        return []
     records = {
         a["pk"]: a
         for a in Assessment.objects.values(
