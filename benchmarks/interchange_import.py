@@ -5,7 +5,10 @@
         --database-url postgres://postgres@127.0.0.1:5432/mikrolaan_bench_import
 
 Each person has a CPR number, a participation, a loan, three payments (two with a reference,
-one without) and two support spells: about 8.5 rows per person. The database is created
+one without) and two support spells: about 8.5 rows per person. With ``--assessments`` each
+person also answers the self-assessment at referral and at the end of the main course, and
+every tenth corrects the later one (assessments.csv, one row per answer: about 26 rows more
+per person), deterministically. The database is created
 fresh (a temporary SQLite file, or the PostgreSQL database named in the URL, created and
 dropped again) so the figure is the import into an empty database plus an idempotent
 re-import of the same bundle (validation against the database, nothing written), then the
@@ -28,7 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 
-def generate(folder: Path, people: int) -> int:
+def generate(folder: Path, people: int, codes: list[str] | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     cohorts = max(1, people // 1000)
     rows = 0
@@ -42,7 +45,9 @@ def generate(folder: Path, people: int) -> int:
     fh, w = writer("cohorts.csv", ["code", "main_course_start", "main_course_end"])
     starts = {}
     for c in range(cohorts):
-        start = dt.date(2000, 1, 1) + dt.timedelta(days=30 * c)
+        # With assessments the courses start after the first questionnaire (1 January 2013).
+        first = dt.date(2013, 3, 1) if codes else dt.date(2000, 1, 1)
+        start = first + dt.timedelta(days=30 * c)
         starts[c] = start
         w.writerow([f"M{c + 1}", start, start + dt.timedelta(days=182)])
         rows += 1
@@ -56,6 +61,10 @@ def generate(folder: Path, people: int) -> int:
         "pay": writer("payments.csv", ["loan_ref", "paid_on", "amount", "reference"]),
         "spells": writer("support_spells.csv", ["person_ref", "status", "start", "end"]),
     }  # fmt: skip
+    if codes:
+        files["assess"] = writer("assessments.csv", ["person_ref", "point", "correction",
+                                                     "answered_on", "channel", "item", "score",
+                                                     "why"])  # fmt: skip
     units = ["Dagpenge og kontanthjælp", "Integration og fleksjob", "Job og sundhed"]
     labels = ["Kontanthjælp, Passiv", "Førtidspension", ""]
     for i in range(people):
@@ -79,6 +88,18 @@ def generate(folder: Path, people: int) -> int:
         files["spells"][1].writerow([ref, "self_supporting_business",
                                      end + dt.timedelta(days=1), ""])  # fmt: skip
         rows += 8
+        for n, code in enumerate(codes or []):
+            w = files["assess"][1]
+            first = 1 + (i + n) % 5
+            w.writerow([ref, "referral", 0, start - dt.timedelta(days=30), "caseworker",
+                        code, first, ""])  # fmt: skip
+            later = min(5, first + (i * 7 + n) % 3)
+            w.writerow([ref, "main_course_end", 0, end, "caseworker", code, later, ""])
+            rows += 2
+            if i % 10 == 0:
+                w.writerow([ref, "main_course_end", 1, end, "citizen", code, max(1, later - 1),
+                            "Rettet af borgeren"])  # fmt: skip
+                rows += 1
     for fh, _w in files.values():
         fh.close()
     return rows
@@ -104,6 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", "--people", dest="people", type=int, default=100_000)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--assessments", action="store_true", help="also write assessments.csv")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="mikrolaan-bench-"))
@@ -132,7 +154,15 @@ def main() -> None:
 
     try:
         t = time.perf_counter()
-        rows = generate(work / "bundle", args.people)
+        codes = None
+        if args.assessments:
+            import importlib
+
+            seed = importlib.import_module(
+                "mikrolaan.progression.migrations.0002_first_questionnaire"
+            )
+            codes = [code for code, _area, _text in seed.STATEMENTS]
+        rows = generate(work / "bundle", args.people, codes)
         print(f"generated {args.people} people, {rows} rows in {time.perf_counter() - t:.1f} s")
         call_command("migrate", verbosity=0)
         with Timer() as t:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from mikrolaan.core.validators import code_problem, formula_problem
 from mikrolaan.interchange import schema
+from mikrolaan.progression.constants import SCORE_MAX
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,22 @@ class Spell:
 
 
 @dataclass
+class AssessmentAnswer:
+    """One row of assessments.csv: one score of one assessment."""
+
+    line: int
+    person_ref: str | None
+    point: str | None
+    correction: int | None
+    answered_on: dt.date | None
+    channel: str | None
+    questionnaire: dt.date | None
+    item: str | None
+    score: int | None
+    why: str
+
+
+@dataclass
 class Bundle:
     cohorts: list[Cohort] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
@@ -129,6 +146,7 @@ class Bundle:
     loans: list[Loan] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
     spells: list[Spell] = field(default_factory=list)
+    assessments: list[AssessmentAnswer] = field(default_factory=list)
     # Files whose header could not be read: their records are unknown, so references into
     # them are not reported again as missing.
     unreadable: set[str] = field(default_factory=set)
@@ -145,6 +163,7 @@ class Bundle:
                 self.loans,
                 self.payments,
                 self.spells,
+                self.assessments,
             )
         )
 
@@ -593,6 +612,26 @@ def _spell(r: Row) -> Spell:
     )
 
 
+def _assessment_answer(r: Row) -> AssessmentAnswer:
+    score = r.whole("score", minimum=1) if r.cells.get("score") else r.key("score")
+    if type(score) is int and score > SCORE_MAX:
+        r.problem("score", _("must be a whole number from 1 to 5"))
+        score = None
+    correction = r.whole("correction", minimum=0)
+    return AssessmentAnswer(
+        r.line,
+        r.key("person_ref"),
+        r.choice("point", schema.ASSESSMENT_POINTS, required=True),
+        0 if correction is None and not r.cells.get("correction") else correction,
+        r.date("answered_on", required=True),
+        r.choice("channel", schema.ASSESSMENT_CHANNELS, required=True),
+        r.date("questionnaire"),
+        r.key("item"),
+        score if type(score) is int else None,
+        r.text("why"),
+    )
+
+
 _PARSERS = {
     "cohorts.csv": _cohort,
     "people.csv": _person,
@@ -600,6 +639,7 @@ _PARSERS = {
     "loans.csv": _loan,
     "payments.csv": _payment,
     "support_spells.csv": _spell,
+    "assessments.csv": _assessment_answer,
 }
 _ATTR = {
     "cohorts.csv": "cohorts",
@@ -608,4 +648,5 @@ _ATTR = {
     "loans.csv": "loans",
     "payments.csv": "payments",
     "support_spells.csv": "spells",
+    "assessments.csv": "assessments",
 }

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from mikrolaan.cases.constants import DropoutDestination, DropoutReason
 from mikrolaan.outcomes.models import SupportStatus
+from mikrolaan.progression.constants import Channel, Point
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,9 @@ class FileSpec:
     columns: tuple[str, ...]
     required_columns: frozenset[str]
     required_file: bool = False
+    # False: ``export`` leaves the file out when it has no rows (an addition to v1 that a
+    # reader of v1 bundles does not know; see docs/INTERCHANGE.md, "assessments.csv").
+    written_when_empty: bool = True
 
 
 COHORTS = FileSpec(
@@ -77,13 +81,42 @@ SPELLS = FileSpec(
     frozenset({"person_ref", "status", "start"}),
 )
 
-FILES: tuple[FileSpec, ...] = (COHORTS, PEOPLE, PARTICIPATIONS, LOANS, PAYMENTS, SPELLS)
+# One row per answer (issue 11, part 2): an assessment is the rows sharing
+# (person_ref, point, correction).
+ASSESSMENTS = FileSpec(
+    "assessments.csv",
+    (
+        "person_ref",
+        "point",
+        "correction",
+        "answered_on",
+        "channel",
+        "questionnaire",
+        "item",
+        "score",
+        "why",
+    ),
+    frozenset({"person_ref", "point", "answered_on", "channel", "item", "score"}),
+    written_when_empty=False,
+)
+
+FILES: tuple[FileSpec, ...] = (
+    COHORTS,
+    PEOPLE,
+    PARTICIPATIONS,
+    LOANS,
+    PAYMENTS,
+    SPELLS,
+    ASSESSMENTS,
+)
 BY_NAME = {spec.name: spec for spec in FILES}
 
 PARTICIPATION_STATUSES = ("pre_course", "main_course", "completed", "dropped_out")
 DROPOUT_REASONS = tuple(DropoutReason.values)
 DROPOUT_DESTINATIONS = tuple(DropoutDestination.values)
 SPELL_STATUSES = tuple(SupportStatus.values)
+ASSESSMENT_POINTS = tuple(Point.values)
+ASSESSMENT_CHANNELS = tuple(Channel.values)
 
 DEFAULT_TERM_MONTHS = 84
 
@@ -98,6 +131,7 @@ MAX_LENGTH = {
     "unit": 200,
     "loan_ref": 40,
     "reference": 150,
+    "item": 40,
 }
 
 # Text a spreadsheet must never run as a formula (docs/INTERCHANGE.md, "Names and codes"):

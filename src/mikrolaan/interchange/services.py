@@ -33,7 +33,7 @@ from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
-from mikrolaan.interchange import schema
+from mikrolaan.interchange import assessments, schema
 from mikrolaan.interchange.bulk import insert, update
 from mikrolaan.interchange.reader import Bundle, BundleError, Problem, load_files, parse
 from mikrolaan.interchange.validate import Existing, check
@@ -151,6 +151,7 @@ class _Writer:
         self.loans_and_payments()
         self.loan_projections()
         self.spells()
+        self.assessments()
         self.flush_events()
         return self.result
 
@@ -295,6 +296,7 @@ class _Writer:
         refs |= {x.person_ref for x in self.b.participations}
         refs |= {x.person_ref for x in self.b.loans}
         refs |= {x.person_ref for x in self.b.spells}
+        refs |= {x.person_ref for x in self.b.assessments}
         # person_ref → (citizen pk, unit pk)
         self.citizen = {
             ref: (pk, unit_id)
@@ -311,6 +313,7 @@ class _Writer:
         for pa in self.b.participations:
             parts_of[pa.person_ref].append(pa)
         loans_of = {lo.person_ref: lo for lo in self.b.loans}
+        first_answer = assessments.opening_dates(self.b)
         case_of: dict[int, tuple] = {}  # citizen pk → (case pk, stage, cohort pk)
         for row in Case.objects.order_by("citizen_id", "-opened_on", "-pk").values_list(
             "citizen_id", "pk", "stage", "cohort_id"
@@ -336,6 +339,8 @@ class _Writer:
                 ]
                 if ref in loans_of:
                     dates.append(loans_of[ref].disbursed_on)
+                if ref in first_answer:
+                    dates.append(first_answer[ref])
                 if unit_id is None:
                     if fallback_unit is None:
                         fallback_unit, created = Unit.objects.get_or_create(
@@ -628,14 +633,30 @@ class _Writer:
         insert(SupportSpell, new)
         self.result.created["support spells"] += len(new)
 
+    # --- assessments -----------------------------------------------------------------
+    def assessments(self):
+        groups = self.ex.assessment_groups
+        if not groups:
+            return
+        case_of_ref = {
+            ref: (citizen_pk, self.case_of[citizen_pk])
+            for ref, (citizen_pk, _unit) in self.citizen.items()
+            if citizen_pk in self.case_of
+        }
+        self.result.created["assessments"] += assessments.write(
+            groups, case_of_ref=case_of_ref, user_id=self.user_id, now=self.now, event=self.event
+        )
+        self.bar.update(len(self.b.assessments))
+
     # --- case events -----------------------------------------------------------------
-    def event(self, case_pk, citizen_pk, kind, day, summary, data=None):
+    def event(self, case_pk, citizen_pk, kind, day, summary, data=None, why=""):
         self.events.append(
             {
                 "case_id": case_pk,
                 "kind": kind,
                 "occurred_on": day,
                 "summary": summary,
+                "why": why,
                 "data": data or {},
                 "recorded_by_id": self.user_id,
                 "recorded_at": self.now,
@@ -796,6 +817,7 @@ def bundle_tables() -> dict[str, list[dict]]:
                 "end": s.end,
             }
         )
+    tables[schema.ASSESSMENTS.name] = assessments.export_rows(ref_of)
     return tables
 
 
@@ -814,6 +836,8 @@ def write_bundle(tables: dict[str, list[dict]], path: Path) -> dict[str, int]:
     path = Path(path)
     contents = {}
     for spec in schema.FILES:
+        if not spec.written_when_empty and not tables.get(spec.name):
+            continue  # an optional addition: a bundle without it is what v1 readers know
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(spec.columns)

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mikrolaan.courses.models import Cohort
+from mikrolaan.interchange import assessments as assessment_file
 from mikrolaan.interchange import schema
 from mikrolaan.interchange.reader import Bundle, Problem
 from mikrolaan.loans import queries
@@ -63,6 +65,9 @@ class Existing:
     loan_of_citizen: dict[int, str] = field(default_factory=dict)
     payments: dict[int, list[ExistingPayment]] = field(default_factory=dict)
     spells: dict[int, list[ExistingSpell]] = field(default_factory=dict)
+    assessments: assessment_file.Known = field(default_factory=assessment_file.Known)
+    # The bundle's assessments by (person_ref, point, correction), once checked.
+    assessment_groups: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,7 @@ def load_existing(bundle: Bundle) -> Existing:
             citizen_id__in=chunk, withdrawn=False, corrected_by__isnull=True
         ).values_list("pk", "citizen_id", "status", "start", "end"):
             ex.spells.setdefault(citizen_id, []).append(ExistingSpell(pk, status, start, end))
+    ex.assessments = assessment_file.load_known(bundle, ex.citizen_by_ref)
     return ex
 
 
@@ -479,6 +485,11 @@ def check(bundle: Bundle, problems: list[Problem]) -> Existing:
                 and (end is None or end > latest_end[0])
             ):
                 latest_end = (end, line, start)
+
+    # assessments.csv
+    ex.assessment_groups = assessment_file.check(
+        bundle, ex.assessments, ex.citizen_by_ref, add, check_person, timezone.localdate()
+    )
     return ex
 
 

@@ -125,7 +125,7 @@ def test_a_bundle_with_errors_in_several_files_lists_every_error_and_writes_noth
         "support_spells.csv:3: end: er før start",
         "support_spells.csv:4: start: overlapper perioden 2013-12-01 – løbende på linje 2",
         "notes.txt: ukendt fil; en pakke indeholder kun cohorts.csv, people.csv, "
-        "participations.csv, loans.csv, payments.csv, support_spells.csv",
+        "participations.csv, loans.csv, payments.csv, support_spells.csv, assessments.csv",
     ]
     assert "14 fejl" in str(caught.value)
     assert snapshot() == {m.__name__: 0 for m in MODELS}

@@ -50,6 +50,7 @@ class Command(BaseCommand):
             "loans": _("loans"),
             "payments": _("payments"),
             "support spells": _("support spells"),
+            "assessments": _("self-assessments"),
             "case events": _("case events"),
         }
         parts = []
