@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from mikrolaan.core.dates import add_months
 from mikrolaan.outcomes import services
-from mikrolaan.outcomes.summary import add_months
 
 # Where a dropout went (cases.constants.DropoutDestination) → the support status after it.
 DESTINATION_STATUS = {

@@ -14,8 +14,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.core.dates import add_months
 from mikrolaan.core.home import register_panel
-from mikrolaan.outcomes.summary import add_months
 
 MONTHS_WITHOUT_STATUS = 6
 

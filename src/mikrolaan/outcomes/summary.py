@@ -9,17 +9,6 @@ from mikrolaan.outcomes.models import SupportSpell, SupportStatus
 from mikrolaan.outcomes.services import effective_spells
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def course_end_for(citizen) -> dt.date | None:
     """The end of the citizen's main course: the loan's cohort if a borrower, else the latest
     cohort they took part in (their own end date where one is recorded)."""

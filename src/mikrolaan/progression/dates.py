@@ -16,19 +16,9 @@ from __future__ import annotations
 import datetime as dt
 
 from mikrolaan.cases.models import Case
+from mikrolaan.core.dates import add_months
 from mikrolaan.courses.models import Participation, ParticipationStatus
 from mikrolaan.progression.constants import Point
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def current_participation(case: Case) -> Participation | None:

@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from mikrolaan.accounts.roles import Role
 from mikrolaan.cases.tests.factories import REFERRED_ON, referred_case, staff
+from mikrolaan.core.dates import add_months
 from mikrolaan.core.models import AppendOnlyError
 from mikrolaan.courses.models import Participation
 from mikrolaan.courses.tests.factories import CohortFactory, in_pre_course_case
 from mikrolaan.progression.constants import Area, Channel, Point, PointStatus
-from mikrolaan.progression.dates import add_months
 from mikrolaan.progression.models import Assessment, Questionnaire
 from mikrolaan.progression.services import (
     add_questionnaire_version,
