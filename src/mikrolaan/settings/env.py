@@ -1,7 +1,9 @@
 """Reading settings from the environment, with every variable documented once."""
 
+import contextlib
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -307,10 +309,18 @@ def local_secret_key(var_dir: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     var_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    # Written whole to a file of its own, then linked into place: two processes starting at
+    # once agree on one key, and neither reads a half-written file.
+    fd, tmp = tempfile.mkstemp(dir=var_dir, prefix=".secret_key-")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+        os.chmod(tmp, 0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+    return path.read_text().strip()
 
 
 def oidc_provider_settings(prefix: str) -> dict:
