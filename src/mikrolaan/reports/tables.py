@@ -25,6 +25,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     money_columns: frozenset[int] = frozenset()
     change_columns: frozenset[int] = frozenset()  # a signed change with one decimal
+    text_columns: frozenset[int] = frozenset()  # words, set left like the first column
 
     @property
     def sheet_name(self) -> str:
@@ -358,6 +359,7 @@ def progression_table(section: dict) -> Table:
         _("Table 9 – Progression: mean change in the self-assessment since referral"),
         headings,
         change_columns=frozenset(2 + 2 * i for i in range(len(points))),
+        text_columns=frozenset({1}),
     )
     groups = [(c["cohort"], c) for c in section["cohorts"]]
     groups.append((pgettext("review table", "Total"), section["total"]))
@@ -415,4 +417,5 @@ def display_rows(table: Table) -> dict:
         "rows": [row(r) for r in table.rows],
         "total": row(table.total) if table.total else None,
         "notes": table.notes,
+        "text_columns": table.text_columns,
     }

@@ -185,3 +185,6 @@ def test_table_9_in_the_page_the_xlsx_and_the_pdf(client, project_leader, answer
     client.force_login(project_leader)
     page = client.get(reverse("reports:index") + "?as_of=2016-12-31").content.decode()
     assert 'data-testid="table-9"' in page and item["text"] in page
+    # The statements are words: set left, in the page and in the pdf.
+    assert f'<td class="text-left">{item["text"]}</td>' in page
+    assert f'<td class="text-left">{item["text"]}</td>' in html
