@@ -25,10 +25,11 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from mikrolaan.bench.pages import figures
 from mikrolaan.bench.pages.server import Server
+from mikrolaan.core.formatting import number
 
 PHASES = {
     # pages under load; single-user pages: (name, url pattern, which ids, how many)
@@ -145,7 +146,7 @@ def reset_database(url: str, *, drop: bool) -> None:
 
     name = parts.path.lstrip("/")
     if not name.replace("_", "").isalnum():
-        raise CommandError(f"unexpected database name {name!r}")
+        raise CommandError(_("unexpected database name %(name)r") % {"name": name})
     admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
     with psycopg.connect(admin, autocommit=True) as conn:
         if drop:
@@ -193,7 +194,10 @@ def handle(command, *, people, loans, database_url, rebuild, output, **options) 
         if size <= 0:
             continue
         url = phase_url(database_url, phase)
-        command.stdout.write(f"== {phase}: {size:,} on {urlsplit(url).path.lstrip('/')}")
+        command.stdout.write(
+            _("== %(phase)s: %(size)s in %(db)s")
+            % {"phase": _(phase), "size": number(size), "db": urlsplit(url).path.lstrip("/")}
+        )
         reset_database(url, drop=rebuild)
         env = child_env(url, work, secret)
         plan_path = work / f"{phase}-plan.json"
@@ -206,9 +210,14 @@ def handle(command, *, people, loans, database_url, rebuild, output, **options) 
             check=False,
         )
         if done.returncode:
-            raise CommandError(f"preparing the {phase} portfolio failed (exit {done.returncode})")
+            raise CommandError(
+                _("preparing the %(phase)s portfolio failed (exit %(code)s)")
+                % {"phase": _(phase), "code": done.returncode}
+            )
         plan = json.loads(plan_path.read_text())
-        command.stdout.write(f"   ready in {time.perf_counter() - started:.0f} s")
+        command.stdout.write(
+            _("   ready in %(seconds)s s") % {"seconds": f"{time.perf_counter() - started:.0f}"}
+        )
         plan["pages"] = PHASES[phase]["pages"]
         plan_path.write_text(json.dumps(plan))
         result["phases"][phase] = run_phase(
@@ -217,7 +226,11 @@ def handle(command, *, people, loans, database_url, rebuild, output, **options) 
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     if output:
         Path(output).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-        command.stdout.write(f"figures written to {output}")
+        command.stdout.write(_("figures written to %(path)s") % {"path": output})
+
+
+# The phases' names, translated where they are shown.
+_PHASE_NAMES = (gettext_noop("people"), gettext_noop("loans"))
 
 
 def run_phase(command, phase, plan, plan_path, env, work, workers, threads, options) -> dict:
@@ -264,19 +277,32 @@ def run_phase(command, phase, plan, plan_path, env, work, workers, threads, opti
         )
         stats_file = Path(f"{prefix}.json")
         if not stats_file.exists():
-            raise CommandError(f"locust wrote no statistics; see {work / f'{phase}-locust.log'}")
+            raise CommandError(
+                _("locust wrote no statistics; see %(log)s") % {"log": work / f"{phase}-locust.log"}
+            )
         load = figures.load_final_stats(stats_file)
         failures = figures.load_failures(Path(f"{prefix}_failures.csv"))
         command.stdout.write(
             figures.table(
-                f"\n{phase}: {users} visitors for {options['run_time']} s, "
-                f"{workers} workers × {threads} threads",
+                "\n"
+                + _(
+                    "%(phase)s: %(users)s visitors for %(seconds)s s, %(workers)s web "
+                    "processes × %(threads)s threads"
+                )
+                % {
+                    "phase": _(phase),
+                    "users": users,
+                    "seconds": options["run_time"],
+                    "workers": workers,
+                    "threads": threads,
+                },
                 load,
             )
         )
         for failure in failures[:10]:
             command.stdout.write(
-                f"   failed: {failure['page']}: {failure['error']} ×{failure['count']}"
+                _("   failed: %(page)s: %(error)s ×%(count)s")
+                % {"page": failure["page"], "error": failure["error"], "count": failure["count"]}
             )
         single = {}
         leader = plan["roles"]["project_leader"]
@@ -286,7 +312,7 @@ def run_phase(command, phase, plan, plan_path, env, work, workers, threads, opti
             urls = figures.sample_urls(pattern, ids[which], n) if which else [pattern] * n
             if urls:
                 single[name] = figures.single_user(server.url, leader["sessions"][0], urls, timeout)
-        title = f"\n{phase}: one visitor, pages one after another"
+        title = "\n" + _("%(phase)s: one visitor, pages one after another") % {"phase": _(phase)}
         command.stdout.write(figures.table(title, single, rps=False))
     return {
         "portfolio": plan["size"],

@@ -8,6 +8,10 @@ import statistics
 import time
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
+from mikrolaan.core.formatting import number
+
 
 def load_final_stats(path: Path) -> dict[str, dict]:
     """Per page from locust's final ``--json-file`` (it counts the requests that finished
@@ -135,12 +139,19 @@ def _cell(value) -> str:
 
 
 def table(title: str, pages: dict[str, dict], *, rps: bool = True) -> str:
-    head = f"{'page':<32} {'requests':>8} {'failed':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
-    lines = [title, head + (f" {'req/s':>7}" if rps else ""), "-" * (len(head) + 8 * rps)]
+    page, requests, failed, longest, per_second = (
+        _("page"),
+        _("requests"),
+        _("failed"),
+        _("max ms"),
+        _("req/s"),
+    )
+    head = f"{page:<32} {requests:>8} {failed:>6} {'p50 ms':>8} {'p95 ms':>8} {longest:>8}"
+    lines = [title, head + (f" {per_second:>7}" if rps else ""), "-" * (len(head) + 8 * rps)]
     for name, p in pages.items():
         line = (
-            f"{name:<32} {p['requests']:>8,} {p['failures']:>6,} {_cell(p['p50_ms']):>8} "
-            f"{_cell(p['p95_ms']):>8} {_cell(p['max_ms']):>8}"
+            f"{name:<32} {number(p['requests']):>8} {number(p['failures']):>6} "
+            f"{_cell(p['p50_ms']):>8} {_cell(p['p95_ms']):>8} {_cell(p['max_ms']):>8}"
         )
         if rps:
             line += f" {p.get('rps', 0):>7.2f}"

@@ -92,3 +92,7 @@ def test_the_benchmark_serves_a_tiny_portfolio_and_writes_its_figures(tmp_path):
         "failures": 0,
     }
     assert "case page" in done.stdout and "p95 ms" in done.stdout
+    # In Danish (issue 9): the phases, the table's headings, the server's shape.
+    assert "besøgende i" in done.stdout and "forespørgsler" in done.stdout
+    for english in ("visitors", "workers", "requests", "ready in", "one visitor"):
+        assert english not in done.stdout

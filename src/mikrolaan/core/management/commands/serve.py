@@ -101,8 +101,16 @@ class Command(BaseCommand):
             str(settings.WEB_TIMEOUT),
         ]
         self.stdout.write(
-            f"Mikrolån on http://{addrport}/ (database: {settings.DATABASES['default']['NAME']}; "
-            f"{workers} workers × {threads} threads)"
+            _(
+                "Mikrolån on http://%(addr)s/ (database: %(db)s; %(workers)s web processes × "
+                "%(threads)s threads)"
+            )
+            % {
+                "addr": addrport,
+                "db": settings.DATABASES["default"]["NAME"],
+                "workers": workers,
+                "threads": threads,
+            }
         )
         # The command has used the database (the audit record of this command line); gunicorn
         # forks its workers from this process, and a connection they inherited would be one
