@@ -339,4 +339,13 @@ SPECTACULAR_SETTINGS = {
 }
 # Calls per calling system (DRF's "N/second|minute|hour|day"); a token's lifetime in seconds.
 API_RATE_LIMIT = env_str("MIKROLAAN_API_RATE_LIMIT", "600/minute")
+# The API's rate limits are counted in the database, so every server process (and every
+# server) counts the same calls; the default cache stays in each process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rate_limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "api_rate_limit",
+    },
+}
 API_TOKEN_SECONDS = int(env_str("MIKROLAAN_API_TOKEN_SECONDS", "3600"))

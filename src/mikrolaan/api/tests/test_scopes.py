@@ -1,6 +1,7 @@
 """Each scope opens its endpoints and nothing else; a system of a unit sees that unit only."""
 
 import pytest
+from django.db import connection
 
 from mikrolaan.api import scopes
 from mikrolaan.api.tests.factories import auth, system
@@ -72,8 +73,16 @@ def test_a_system_without_a_unit_sees_every_case(client, unit, other_unit):
 
 def test_rate_limit_per_system(client, settings):
     settings.API_RATE_LIMIT = "2/minute"
-    _a, token_a = system("A", scope=[scopes.FUND_READ])
-    _b, token_b = system("B", scope=[scopes.FUND_READ])
+    a, token_a = system("A", scope=[scopes.FUND_READ])
+    b, token_b = system("B", scope=[scopes.FUND_READ])
     codes = [client.get("/api/v1/fund/", **auth(token_a)).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
     assert client.get("/api/v1/fund/", **auth(token_b)).status_code == 200
+    # Counted in the database, not in this process's memory: another server process sees it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM api_rate_limit")
+        keys = {row[0] for row in cursor.fetchall()}
+    assert {
+        f":1:api_throttle_client_{a.pk}",
+        f":1:api_throttle_client_{b.pk}",
+    } <= keys
