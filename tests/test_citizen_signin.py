@@ -1,6 +1,7 @@
 """Citizens sign in with MitID, here the real test OpenID Connect provider with a CPR claim, in
-Chromium: a borrower sees loan and plan, asks for a deferral, the project leader decides it
-from the task list, the borrower reads the answer; another citizen sees none of it."""
+Chromium: a borrower answers the self-assessment that is due, sees loan and plan, asks for a
+deferral, the project leader decides it from the task list, the borrower reads the answer;
+another citizen sees none of it."""
 
 from urllib.parse import urlparse
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from mikrolaan.accounts.tests.factories import PASSWORD
 from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.loans.models import Deferral
+from mikrolaan.progression.models import Assessment
 from mikrolaan.selfservice.models import LoanRequest
 from mikrolaan.selfservice.tests.factories import borrower
 
@@ -67,6 +69,15 @@ def test_a_borrower_asks_for_a_deferral_and_reads_the_answer(
     page.wait_for_selector("[data-testid=citizen-name]")
     assert urlparse(page.url).path == "/borger/"
     assert page.locator("[data-testid=citizen-name]").inner_text() == anne.full_name
+
+    # She answers the self-assessment that is due, where the reminder letter sends her.
+    page.click("[data-testid=nav-self-assessment]")
+    page.click("[data-testid=answer-assessment]")
+    for radio in page.locator("[data-testid=statement] input[value='4']").all():
+        radio.check()
+    page.click("[data-testid=save-assessment]")
+    page.wait_for_selector("[data-testid=own-progression]")
+    assert Assessment.objects.get(case=loan.case).channel == "citizen"
     page.click("[data-testid=open-loan]")
     assert page.locator("[data-testid=payment-id]").inner_text() == f"+71<{loan.payment_id}"
     balance = f"{loan.balance:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")

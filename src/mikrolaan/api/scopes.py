@@ -14,6 +14,7 @@ FUND_READ = "fund:read"
 REFERRALS_WRITE = "referrals:write"
 PAYMENTS_WRITE = "payments:write"
 SPELLS_WRITE = "spells:write"
+ASSESSMENTS_WRITE = "assessments:write"
 
 SCOPES = {
     CASES_READ: _("Read citizens and cases (within the system's unit, if it has one)"),
@@ -23,5 +24,6 @@ SCOPES = {
     REFERRALS_WRITE: _("Send referrals from the job centre (systems with a unit)"),
     PAYMENTS_WRITE: _("Send payments received by the finance system"),
     SPELLS_WRITE: _("Send support spells"),
+    ASSESSMENTS_WRITE: _("Send a citizen's answers to the self-assessment"),
 }
 ALL = tuple(SCOPES)

@@ -3,12 +3,15 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mikrolaan.cases.constants import SelfEmploymentOrigin, Stage
 from mikrolaan.cases.models import Case
 from mikrolaan.outcomes.models import SupportSpell, SupportStatus
 from mikrolaan.people.models import Citizen, Gender, TargetGroup
+from mikrolaan.progression.constants import SCORE_MAX, SCORE_MIN, Channel, Point
+from mikrolaan.progression.models import Assessment
 
 # --- reading ---------------------------------------------------------------------------------
 
@@ -126,6 +129,48 @@ class SpellInSerializer(serializers.Serializer):
     end = serializers.DateField(required=False, allow_null=True, default=None)
     source = serializers.CharField(max_length=200)
     why = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class AssessmentInSerializer(serializers.Serializer):
+    point = serializers.ChoiceField(choices=Point.choices)
+    answered_on = serializers.DateField(
+        help_text=_("The day the citizen answered (not in the future, not before the referral).")
+    )
+    scores = serializers.DictField(
+        child=serializers.IntegerField(min_value=SCORE_MIN, max_value=SCORE_MAX),
+        allow_empty=False,
+        help_text=_(
+            "A score from 1 to 5 for every statement of the questionnaire in force on "
+            "answered_on, by the statement's code."
+        ),
+    )
+    why = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    questionnaire_valid_from = serializers.DateField(source="questionnaire.valid_from")
+    scores = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "case",
+            "point",
+            "answered_on",
+            "channel",
+            "questionnaire_valid_from",
+            "scores",
+            "why",
+        ]
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_scores(self, assessment: Assessment) -> dict[str, int]:
+        return {
+            a.statement.code: a.score
+            for a in assessment.answers.select_related("statement").order_by("statement__position")
+        }
 
 
 class AsOfSerializer(serializers.Serializer):

@@ -22,6 +22,7 @@ urlpatterns = [
     path("citizens/<int:pk>/spells/", views.SpellView.as_view(), name="spells"),
     path("cases/", views.CaseList.as_view(), name="cases"),
     path("cases/<int:pk>/", views.CaseDetail.as_view(), name="case"),
+    path("cases/<int:pk>/assessments/", views.AssessmentView.as_view(), name="assessments"),
     path("loans/", views.LoanList.as_view(), name="loans"),
     path("loans/<int:pk>/", views.LoanDetail.as_view(), name="loan"),
     path("report/", views.ReportView.as_view(), name="report"),

@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 import binascii
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.pagination import PageNumberPagination
@@ -29,6 +30,8 @@ from mikrolaan.api.clients import TokenError, issue_token
 from mikrolaan.api.models import AccessToken
 from mikrolaan.api.serializers import (
     AsOfSerializer,
+    AssessmentInSerializer,
+    AssessmentSerializer,
     CaseSerializer,
     CitizenSerializer,
     LoanListSerializer,
@@ -55,6 +58,8 @@ from mikrolaan.loans.summary import loan_json
 from mikrolaan.outcomes.services import record_spell
 from mikrolaan.people.models import Citizen
 from mikrolaan.people.services import derived_from_cpr, register_citizen
+from mikrolaan.progression.constants import Channel
+from mikrolaan.progression.services import record_assessment
 from mikrolaan.reports.services import build_report, report_for, suppress_report
 
 
@@ -122,6 +127,7 @@ class ScopedListView(ApiView, generics.ListAPIView):
         return response
 
 
+@csrf_exempt  # as every API view: a POST to no endpoint is a 404 problem, not a CSRF page
 def not_found(request, *args, **kwargs):
     """A path under /api/v1/ that names no endpoint."""
     with translation.override(request_language(request)):
@@ -487,3 +493,38 @@ class SpellView(ApiView):
         spell = record_spell(citizen, acting_user=request.user, **data.validated_data)
         self.mark_audited()
         return Response(SpellSerializer(spell).data, status=status.HTTP_201_CREATED)
+
+
+def _statement_errors_under_scores(exc: ValidationError):
+    """The service names a statement's error by its code; in the API it sits under ``scores``."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    fields = set(AssessmentInSerializer().fields) | {NON_FIELD_ERRORS}
+    return {
+        (name if name in fields else f"scores.{name}"): errors
+        for name, errors in exc.message_dict.items()
+    }
+
+
+class AssessmentView(ApiView):
+    scopes = {"POST": scopes.ASSESSMENTS_WRITE}
+
+    @extend_schema(
+        request=AssessmentInSerializer,
+        responses={201: AssessmentSerializer, **schema.error_responses(400, 401, 403, 404, 429)},
+        summary="A citizen's answers to the self-assessment at a measuring point",
+    )
+    def post(self, request, pk: int):
+        case = Case.objects.for_user(request.user).filter(pk=pk).first()
+        if case is None:
+            return problems.problem_response(404, _("No such case."), request=request)
+        data = AssessmentInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            assessment = record_assessment(
+                case, channel=Channel.SYSTEM, acting_user=request.user, **data.validated_data
+            )
+        except ValidationError as exc:
+            raise ValidationError(_statement_errors_under_scores(exc)) from exc
+        self.mark_audited()
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)

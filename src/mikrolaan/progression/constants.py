@@ -33,10 +33,16 @@ class Area(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    """Who entered the answers: the citizen on their page, or a caseworker from a conversation."""
+    """Who entered the answers: the citizen on their page, a caseworker from a conversation, or
+    another of the municipality's systems through the API (its account is ``recorded_by``)."""
 
     CITIZEN = "citizen", _("The citizen")
     CASEWORKER = "caseworker", _("Caseworker, from a conversation")
+    SYSTEM = "system", _("Another system, through the API")
+
+
+# Channels whose acting user must be staff (or a system's account) who may see the case.
+STAFF_CHANNELS = (Channel.CASEWORKER, Channel.SYSTEM)
 
 
 class PointStatus(models.TextChoices):

@@ -35,6 +35,7 @@ from mikrolaan.progression.constants import (
     POINTS,
     SCORE_MAX,
     SCORE_MIN,
+    STAFF_CHANNELS,
     Channel,
     Point,
     PointStatus,
@@ -106,10 +107,11 @@ def record_assessment(
 
     ``scores`` maps each statement ``code`` of the questionnaire in force on ``answered_on``
     to a score 1–5; every statement must be scored. ``channel`` is ``Channel.CASEWORKER``
-    (``acting_user`` is a project leader or job consultant who may see the case) or
-    ``Channel.CITIZEN`` (``acting_user`` is None when the citizen answers on their own page —
-    the caller has made sure the signed-in citizen is the case's citizen — or the user or
-    system account that passes on what the citizen answered).
+    (``acting_user`` is a project leader or job consultant who may see the case),
+    ``Channel.SYSTEM`` (``acting_user`` is the account of a system calling the API, which has
+    one of those roles: a job consultant of its unit, or a project leader without one; the
+    same checks) or ``Channel.CITIZEN`` (``acting_user`` is None when the citizen answers on
+    their own page — the caller has made sure the signed-in citizen is the case's citizen).
 
     A point has one assessment; to change it, pass ``corrects=`` the assessment to replace
     with a ``why``: the new record carries all answers again and points at the old one, which
@@ -119,7 +121,7 @@ def record_assessment(
     """
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Say who entered the answers.")})
-    if channel == Channel.CASEWORKER:
+    if channel in STAFF_CHANNELS:
         if acting_user is None:
             raise PermissionDenied(_("A caseworker must be signed in."))
         require_role(

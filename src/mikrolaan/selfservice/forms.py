@@ -88,3 +88,33 @@ class AnswerForm(forms.Form):
         field.widget.attrs["class"] = "form-select"
         if not field.choices:
             del self.fields["first_month"]
+
+
+class SelfAssessmentForm(forms.Form):
+    """The citizen's own answers: one score from 1 to 5 for each of ``statements``."""
+
+    def __init__(self, *args: Any, statements: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.statements = list(statements)
+        choices = [
+            (1, _("1 – not at all")),
+            (2, "2"),
+            (3, "3"),
+            (4, "4"),
+            (5, _("5 – completely")),
+        ]
+        for statement in self.statements:
+            self.fields[self.field_name(statement.code)] = forms.TypedChoiceField(
+                label=statement.text,
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a number from 1 to 5.")},
+            )
+
+    @staticmethod
+    def field_name(code: str) -> str:
+        return f"score_{code}"
+
+    def scores(self) -> dict[str, int]:
+        return {s.code: self.cleaned_data[self.field_name(s.code)] for s in self.statements}

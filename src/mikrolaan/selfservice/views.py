@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,12 +20,14 @@ from mikrolaan.audit.services import log_by_citizen
 from mikrolaan.loans.models import PAYMENT_KINDS, Loan
 from mikrolaan.loans.summary import loan_summary
 from mikrolaan.people.models import Citizen
-from mikrolaan.selfservice import scope, session
+from mikrolaan.progression.models import Questionnaire
+from mikrolaan.selfservice import assessment, scope, session
 from mikrolaan.selfservice.contact import update_own_contact
 from mikrolaan.selfservice.forms import (
     ContactForm,
     DeferralRequestForm,
     ExtraPaymentRequestForm,
+    SelfAssessmentForm,
 )
 from mikrolaan.selfservice.models import RequestKind
 from mikrolaan.selfservice.progress import stage_text
@@ -57,6 +60,8 @@ def home(request: HttpRequest, citizen: Citizen) -> HttpResponse:
             }
         )
     loans = list(scope.loans_of(citizen))
+    today = timezone.localdate()
+    assessments = [assessment.overview(c["case"], today) for c in cases]
     log_by_citizen(citizen, Action.READ, obj=citizen, what="citizen's own start page")
     return _page(
         request,
@@ -64,6 +69,7 @@ def home(request: HttpRequest, citizen: Citizen) -> HttpResponse:
         "selfservice/home.html",
         {
             "cases": cases,
+            "assessments": [a for a in assessments if a.open or a.columns],
             "loans": loans,
             "requests": list(requests_of(citizen)[:10]),
             "letters": list(scope.letters_of(citizen)[:5]),
@@ -181,6 +187,45 @@ def contact(request: HttpRequest, citizen: Citizen) -> HttpResponse:
         status = 200
     log_by_citizen(citizen, Action.READ, obj=citizen, what="citizen's own contact details")
     return _page(request, citizen, "selfservice/contact.html", {"form": form}, status=status)
+
+
+@citizen_required
+def self_assessment(request: HttpRequest, pk: int, point: str, citizen: Citizen) -> HttpResponse:
+    """The citizen answers the questionnaire in force at an open point of their own case."""
+    case = get_object_or_404(scope.cases_of(citizen), pk=pk)
+    today = timezone.localdate()
+    try:
+        due = assessment.open_point(case, point, today)
+    except assessment.NotOpen:
+        messages.info(request, _("There is no self-assessment to answer there."))
+        return redirect("selfservice:home")
+    statements = Questionnaire.in_force(today).statements.order_by("position")
+    form = SelfAssessmentForm(request.POST or None, statements=statements)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                assessment.answer(citizen, case, point, form.scores(), today)
+            except assessment.NotOpen:
+                messages.info(request, _("There is no self-assessment to answer there."))
+                return redirect("selfservice:home")
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Thank you for your answers. They are saved."))
+                return redirect("selfservice:home")
+        status = 400
+    log_by_citizen(
+        citizen, Action.READ, obj=case, what=f"citizen's own self-assessment form, {point}"
+    )
+    return _page(
+        request,
+        citizen,
+        "selfservice/self_assessment.html",
+        {"case": case, "point": due, "form": form},
+        status=status,
+    )
 
 
 @require_POST

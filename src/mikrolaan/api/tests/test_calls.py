@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from mikrolaan.api import scopes
@@ -190,6 +191,42 @@ def test_a_support_spell_for_a_citizen_in_scope(client, unit, other_unit):
     assert not SupportSpell.objects.filter(citizen=elsewhere).exists()
 
 
+def test_assessment_answers_from_a_system_with_a_unit_and_one_without(client, unit, other_unit):
+    from mikrolaan.progression.models import Assessment
+    from mikrolaan.progression.tests.factories import codes
+
+    case, elsewhere = referred_case(unit=unit), referred_case(unit=other_unit)
+    today = timezone.localdate()
+    body = {"point": "referral", "answered_on": today.isoformat()}
+    scores = {code: n % 5 + 1 for n, code in enumerate(codes(today))}
+    # A job centre's system (a job consultant of its unit): its own unit's case only.
+    jobcentre, token = system(scope=[scopes.ASSESSMENTS_WRITE], unit=unit)
+    url = f"/api/v1/cases/{case.pk}/assessments/"
+    answer = client.post(url, {**body, "scores": scores}, "application/json", **auth(token))
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["scores"] == scores and answer.json()["channel"] == "system"
+    saved = Assessment.objects.get(pk=answer.json()["id"])
+    assert (saved.case, saved.channel, saved.recorded_by) == (case, "system", jobcentre.user)
+    assert AuditRecord.objects.filter(user=jobcentre.user, citizen=case.citizen).exists()
+    refused = client.post(
+        f"/api/v1/cases/{elsewhere.pk}/assessments/",
+        {**body, "scores": scores},
+        "application/json",
+        **auth(token),
+    )
+    assert refused.status_code == 404
+    # A system without a unit (a project leader): a statement left out is a problem document.
+    _survey, token = system("Spørgeskemasystemet", scope=[scopes.ASSESSMENTS_WRITE])
+    url = f"/api/v1/cases/{elsewhere.pk}/assessments/"
+    partial = dict(list(scores.items())[1:])
+    bad = client.post(url, {**body, "scores": partial}, "application/json", **auth(token))
+    assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
+    assert [e["pointer"] for e in bad.json()["errors"]] == [f"#/scores/{codes(today)[0]}"]
+    answer = client.post(url, {**body, "scores": scores}, "application/json", **auth(token))
+    assert answer.status_code == 201, answer.content
+    assert Assessment.objects.filter(case=elsewhere, channel="system").count() == 1
+
+
 def test_the_loan_with_its_plan_and_ledger(client):
     _api_client, token = system("Ydelsessystemet", scope=[scopes.LOANS_READ])
     loan = disbursed_loan()
@@ -207,6 +244,10 @@ def test_a_path_that_names_no_endpoint_is_a_problem_document(client):
     assert answer.status_code == 404
     assert answer["Content-Type"] == "application/problem+json"
     assert answer.json()["title"] == "Not found"
+    # Also a POST, which carries no CSRF token (nothing under /api/v1/ uses cookies).
+    posted = Client(enforce_csrf_checks=True).post("/api/v1/cases/-4/assessments/", {})
+    assert posted.status_code == 404
+    assert posted["Content-Type"] == "application/problem+json"
 
 
 def test_the_administrator_registers_a_system_in_the_admin_and_sees_the_secret_once(client, unit):

@@ -24,6 +24,7 @@ ENDPOINTS = {
     scopes.REFERRALS_WRITE: [("post", "/api/v1/referrals/")],
     scopes.PAYMENTS_WRITE: [("post", "/api/v1/payments/")],
     scopes.SPELLS_WRITE: [("post", "/api/v1/citizens/{citizen}/spells/")],
+    scopes.ASSESSMENTS_WRITE: [("post", "/api/v1/cases/{case}/assessments/")],
 }
 
 

@@ -22,6 +22,7 @@ ID_URLS = {
     "ask": ("loan", {"kind": "deferral"}),
     "request": ("request", {}),
     "letter": ("letter", {}),
+    "assessment": ("case", {"point": "referral"}),
 }
 
 
@@ -32,12 +33,12 @@ def test_every_citizen_url_with_an_id_is_in_the_scoping_test():
 
 def test_another_citizens_ids_find_nothing_on_any_url(client, two_borrowers):
     (loan_a, letter_a, request_a), (loan_b, letter_b, request_b) = two_borrowers
-    own = {"loan": loan_a, "request": request_a, "letter": letter_a}
-    other = {"loan": loan_b, "request": request_b, "letter": letter_b}
+    own = {"loan": loan_a, "request": request_a, "letter": letter_a, "case": loan_a.case}
+    other = {"loan": loan_b, "request": request_b, "letter": letter_b, "case": loan_b.case}
     sign_in(client, loan_a.citizen)
 
     for name, (kind, extra) in ID_URLS.items():
-        method = client.post if name == "ask" else client.get
+        method = client.post if name in ("ask", "assessment") else client.get
         data = {"months": "1", "message": "Giv mig henstand"} if name == "ask" else {}
         theirs = method(
             reverse(f"selfservice:{name}", kwargs={"pk": other[kind].pk, **extra}), data
@@ -75,6 +76,7 @@ def test_every_citizen_page_is_an_audit_record_with_the_citizen_as_actor(client,
         reverse("selfservice:request", kwargs={"pk": request.pk}),
         reverse("selfservice:letter", kwargs={"pk": letter.pk}),
         reverse("selfservice:contact"),
+        reverse("selfservice:assessment", kwargs={"pk": loan.case.pk, "point": "referral"}),
     ]
     for url in pages:
         before = AuditRecord.objects.count()
@@ -113,6 +115,7 @@ def test_a_staff_session_opens_no_citizen_page(client, tmp_path, project_leader)
         reverse("selfservice:request", kwargs={"pk": request.pk}),
         reverse("selfservice:letter", kwargs={"pk": letter.pk}),
         reverse("selfservice:contact"),
+        reverse("selfservice:assessment", kwargs={"pk": loan.case.pk, "point": "referral"}),
     ):
         response = client.get(url)
         assert response.status_code == 403, url

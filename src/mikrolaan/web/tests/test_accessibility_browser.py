@@ -150,10 +150,12 @@ def _check_pages(context, pages: list[str], who: str, failures: list[str]) -> in
 def test_the_citizens_own_pages_are_accessible_on_desktop_and_phone(
     chromium, live_server, tmp_path, project_leader
 ):
-    """The citizen's pages (mikrolaan.selfservice), with a loan, a payment, a letter and an
-    answered request, and the project leader's page for deciding a request."""
+    """The citizen's pages (mikrolaan.selfservice), with a loan, a payment, a letter, an
+    answered request and the self-assessment (to answer, then answered), and the project
+    leader's page for deciding a request."""
     from django.utils import timezone
 
+    from mikrolaan.progression.tests.factories import assess
     from mikrolaan.selfservice.requests import answer_request, submit_request
     from mikrolaan.selfservice.tests.factories import borrower, sign_in
 
@@ -178,9 +180,15 @@ def test_the_citizens_own_pages_are_accessible_on_desktop_and_phone(
     citizen = Client()
     sign_in(citizen, loan.citizen)
     pages = reachable_pages(citizen, start="/borger/")
-    assert {"/borger/", f"/borger/laan/{loan.pk}/", "/borger/kontakt/"} <= set(pages)
+    answer = f"/borger/selvvurdering/{loan.case.pk}/referral/"
+    assert {"/borger/", f"/borger/laan/{loan.pk}/", "/borger/kontakt/", answer} <= set(pages)
     checked = _check_pages(
         _axe_context(chromium, live_server, citizen, host), pages, "borger", failures
+    )
+    # Once answered, the start page shows the citizen's own answers.
+    assess(loan.case, "referral", on=timezone.localdate(), channel="citizen")
+    checked += _check_pages(
+        _axe_context(chromium, live_server, citizen, host), ["/borger/"], "borger", failures
     )
     staff = Client()
     staff.force_login(project_leader)
