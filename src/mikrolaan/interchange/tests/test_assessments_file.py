@@ -138,7 +138,7 @@ def test_bad_rows_are_refused_with_every_error_and_nothing_is_written(tmp_path, 
         "assessments.csv:3: answered_on: er forskellig fra linje 2 i samme selvvurdering",
         "assessments.csv:3: score: skal være et helt tal fra 1 til 5",
         f"assessments.csv:4: item: '{c0}' står allerede på linje 2 i samme selvvurdering",
-        "assessments.csv:5: channel: 'phone' er ikke en af citizen, caseworker",
+        "assessments.csv:5: channel: 'phone' er ikke en af citizen, caseworker, system",
         "assessments.csv:5: point: 'start' er ikke en af referral, pre_course_end, "
         "main_course_end, after_6_months, after_12_months",
         "assessments.csv:5: score: skal være mindst 1",
