@@ -164,7 +164,7 @@ def page(chromium, live_server):
     context = chromium.new_context(
         base_url=live_server.url, locale="da-DK", timezone_id="Europe/Copenhagen"
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(45_000)  # a loaded CI machine, not a speed test
     page = context.new_page()
     yield page
     context.close()

@@ -106,7 +106,7 @@ def _axe_context(chromium, live_server, client: Client, host: str):
         timezone_id="Europe/Copenhagen",
         bypass_csp=True,  # only to inject axe-core; the policy is tested elsewhere
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(45_000)  # a loaded CI machine, not a speed test
     context.add_cookies(
         [
             {
