@@ -52,6 +52,11 @@ MENU: list[MenuItem] = [
         frozenset({Role.MANAGER, Role.EVALUATOR, Role.PROJECT_LEADER}),
     ),
     MenuItem(_("Policy"), "policy:list", frozenset({Role.ADMINISTRATOR, Role.MANAGER})),
+    MenuItem(
+        _("Questionnaire"),
+        "progression:questionnaires",
+        frozenset({Role.ADMINISTRATOR, Role.MANAGER}),
+    ),
     MenuItem(INSIGHT_MENU_LABEL, "privacy:insight", frozenset({Role.DATA_PROTECTION_OFFICER})),
     MenuItem(_("Audit log"), "audit:index", frozenset({Role.DATA_PROTECTION_OFFICER})),
     MenuItem(_("Retention"), "retention:overview", frozenset({Role.DATA_PROTECTION_OFFICER})),

@@ -60,6 +60,7 @@ PAGES = [
     "/outcomes/funnel/",
     "/outcomes/economics/",
     "/policy/",
+    "/progression/questionnaires/",
     "/audit/",
     "/retention/",
     "/privacy/insight/",
