@@ -28,6 +28,10 @@ GROUPS = [
             ("bank import", gettext_lazy("import bank statements (camt.053, CSV)")),
             ("collection", gettext_lazy("receipts and payments from Gældsstyrelsen")),
             ("letters", gettext_lazy("the letters outbox")),
+            (
+                "assessment_reminders",
+                gettext_lazy("letters to citizens whose self-assessment is due (also in the run)"),
+            ),
         ],
     ),
     (

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mikrolaan.progression.constants import SCORE_MAX, SCORE_MIN, Area, Point
 
@@ -97,7 +98,7 @@ class StatementForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     text = forms.CharField(
-        label=_("Statement"),
+        label=pgettext_lazy("self-assessment", "Statement"),
         max_length=300,
         required=False,
         widget=forms.TextInput(attrs={"class": "form-input"}),
