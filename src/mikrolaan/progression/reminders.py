@@ -15,16 +15,19 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import translation
 
 from mikrolaan.cases.events import record_event
 from mikrolaan.cases.models import Case
 from mikrolaan.cases.services import lock_case
+from mikrolaan.core.dates import add_months
+from mikrolaan.courses.models import Participation
 from mikrolaan.letters.models import LetterKind
 from mikrolaan.letters.pdf import typeset_pdf
 from mikrolaan.letters.services import send_letter
 from mikrolaan.progression.constants import PointStatus
-from mikrolaan.progression.models import AssessmentReminder
+from mikrolaan.progression.models import AssessmentReminder, Questionnaire
 from mikrolaan.progression.services import ENDED_STAGES, DuePoint, due_points
 
 TEMPLATE = "progression/letters/reminder.html"
@@ -36,8 +39,28 @@ def subject_of(point: DuePoint) -> str:
         return f"Selvvurdering: {point.label.lower()}"
 
 
-def _candidates():
-    return Case.objects.exclude(stage__in=ENDED_STAGES).select_related("citizen")
+def _candidates(on: dt.date):
+    """The cases that may have a point due on ``on``: still followed, and with a date a point
+    can fall on inside the answer window before ``on`` — a referral, a completed plan, a main
+    course started, or a main course that ended within the last year (its 6 and 12 months).
+    A generous filter in the database, so the daily run reads the few cases near a point, not
+    every case; ``due_points`` then decides exactly."""
+    window = Questionnaire.objects.aggregate(days=Max("answer_within_days"))["days"] or 0
+    since = on - dt.timedelta(days=window)
+    course_since = add_months(since, -12) - dt.timedelta(days=3)  # (short months)
+    participations = Participation.objects.filter(case=OuterRef("pk"))
+    return (
+        Case.objects.exclude(stage__in=ENDED_STAGES)
+        .filter(
+            Q(opened_on__gte=since)
+            | Q(pre_course_plan__completed_on__gte=since)
+            | Exists(participations.filter(cohort__main_course_start__gte=since))
+            | Exists(participations.filter(cohort__main_course_end__gte=course_since))
+            | Exists(participations.filter(main_course_end__gte=course_since))
+        )
+        .select_related("citizen")
+        .order_by("pk")
+    )
 
 
 def letter_pdf(case: Case, point: DuePoint) -> bytes:
@@ -53,7 +76,15 @@ def letter_pdf(case: Case, point: DuePoint) -> bytes:
     return typeset_pdf(TEMPLATE, context, title=subject_of(point))
 
 
+def _has_due(case: Case, on: dt.date) -> bool:
+    """Read first, without a lock: most candidates have nothing to send."""
+    sent = set(AssessmentReminder.objects.filter(case=case).values_list("point", flat=True))
+    return any(p.status == PointStatus.DUE and p.point not in sent for p in due_points(case, on))
+
+
 def _remind_case(case: Case, on: dt.date) -> int:
+    if not _has_due(case, on):
+        return 0
     with transaction.atomic():
         lock_case(case)
         sent = set(AssessmentReminder.objects.filter(case=case).values_list("point", flat=True))
@@ -87,4 +118,4 @@ def _remind_case(case: Case, on: dt.date) -> int:
 
 def remind_due_assessments(on: dt.date) -> int:
     """Send the reminder letters due on ``on``; returns how many. Safe to repeat."""
-    return sum(_remind_case(case, on) for case in _candidates())
+    return sum(_remind_case(case, on) for case in _candidates(on))

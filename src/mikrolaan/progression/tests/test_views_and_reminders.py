@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from mikrolaan.accounts.roles import Role
 from mikrolaan.audit.models import AuditRecord
+from mikrolaan.cases.models import Case
 from mikrolaan.cases.tests.factories import referred_case, staff
 from mikrolaan.letters.models import Letter
 from mikrolaan.progression.constants import Point
@@ -92,3 +93,41 @@ def test_the_daily_run_sends_them(case):
     result = run.run(timezone.localdate())
     assert result.counts["assessment_reminders"] == 1
     assert AssessmentReminder.objects.count() == 1
+
+
+def test_the_daily_filter_reads_only_cases_near_a_point_and_misses_none():
+    """``_candidates`` (a filter in the database) holds every case with a point due, day by day
+    through a cohort's year — checked against ``due_points`` over every case — and leaves out
+    a case whose points are all long past."""
+    from mikrolaan.courses.models import Participation
+    from mikrolaan.courses.tests.factories import CohortFactory, in_pre_course_case
+    from mikrolaan.progression.constants import PointStatus
+    from mikrolaan.progression.reminders import _candidates
+    from mikrolaan.progression.services import ENDED_STAGES, due_points
+
+    day = dt.date(2026, 1, 5)
+    cohort = CohortFactory(
+        pre_course_start=dt.date(2026, 2, 1),
+        main_course_start=dt.date(2026, 6, 1),
+        main_course_end=dt.date(2026, 11, 30),
+    )
+    cases = [
+        in_pre_course_case(cohort=cohort, referred_on=day),
+        in_pre_course_case(cohort=cohort, referred_on=day + dt.timedelta(days=20)),
+        referred_case(referred_on=day + dt.timedelta(days=40)),
+    ]
+    Participation.objects.filter(case=cases[1]).update(main_course_end=dt.date(2027, 2, 28))
+    old = referred_case(referred_on=dt.date(2023, 3, 1))
+    checked = 0
+    for offset in range(0, 760, 9):
+        on = day + dt.timedelta(days=offset)
+        with_due = {
+            case.pk
+            for case in Case.objects.exclude(stage__in=ENDED_STAGES)
+            if any(p.status == PointStatus.DUE for p in due_points(case, on))
+        }
+        candidates = set(_candidates(on).values_list("pk", flat=True))
+        assert with_due <= candidates, on
+        assert old.pk not in candidates
+        checked += bool(with_due)
+    assert checked > 20  # the dates did cross points of every kind
