@@ -16,14 +16,8 @@ from mikrolaan.cases.constants import (
 )
 from mikrolaan.cases.models import Case
 from mikrolaan.core.validators import no_formula
+from mikrolaan.core.widgets import DateInput
 from mikrolaan.people.models import SupportCategory, TargetGroup
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class DkfdsForm(forms.Form):

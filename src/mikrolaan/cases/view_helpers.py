@@ -31,9 +31,11 @@ def date_field(label, **kwargs):
     """A date with the browser's own date picker (the value travels as ISO 8601)."""
     from django import forms
 
+    from mikrolaan.core.widgets import DateInput
+
     return forms.DateField(
         label=label,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         **kwargs,
     )
 

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mikrolaan.cases.forms import DateInput, DkfdsForm, today_field
+from mikrolaan.cases.forms import DkfdsForm, today_field
 from mikrolaan.core.validators import safe_code
+from mikrolaan.core.widgets import DateInput
 from mikrolaan.courses.models import Activity, Cohort, ConversationKind
 
 

@@ -6,15 +6,10 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mikrolaan.core.widgets import DateInput
+
 if TYPE_CHECKING:
     from mikrolaan.courses.models import Cohort
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", attrs={"class": "form-input"}, **kwargs)
 
 
 def _number(**attrs: str) -> forms.NumberInput:

@@ -1,14 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mikrolaan.core.widgets import DateInput
 from mikrolaan.outcomes.models import SupportStatus
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", attrs={"class": "form-input"}, **kwargs)
 
 
 class SpellForm(forms.Form):

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.core.widgets import DateInput
 from mikrolaan.policy.models import LoanPolicy
 from mikrolaan.policy.services import PolicyError, add_policy_version
 
@@ -33,7 +34,7 @@ class PolicyForm(forms.ModelForm):
     class Meta:
         model = LoanPolicy
         fields = FIELDS
-        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"valid_from": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

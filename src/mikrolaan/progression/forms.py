@@ -2,16 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mikrolaan.core.widgets import DateInput
 from mikrolaan.progression.constants import SCORE_MAX, SCORE_MIN, Area, Point
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", attrs={"class": "form-input"}, **kwargs)
 
 
 class AssessmentForm(forms.Form):

@@ -2,13 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mikrolaan.core.widgets import DateInput
 from mikrolaan.courses.models import Cohort
 
 
 class ReportForm(forms.Form):
     as_of = forms.DateField(
         label=_("Status date"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     cohorts = forms.MultipleChoiceField(
         label=_("Cohorts"),

@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mikrolaan.accounts.models import User
-from mikrolaan.cases.forms import DateInput, DkfdsForm
+from mikrolaan.cases.forms import DkfdsForm
+from mikrolaan.core.widgets import DateInput
 from mikrolaan.people import cpr as cprlib
 from mikrolaan.people.models import Citizen
 from mikrolaan.privacy.audit_log.queries import Period
