@@ -51,9 +51,14 @@ def _require_case_data(user):
 def _case(request, pk) -> Case:
     """The case, if this user may see it; otherwise 404 (we do not reveal that it exists)."""
     _require_case_data(request.user)
-    return get_object_or_404(
-        Case.objects.for_user(request.user).select_related("citizen", "unit", "cohort"), pk=pk
+    case = get_object_or_404(
+        Case.objects.for_user(request.user).select_related(
+            "citizen__unit", "citizen__support_before", "unit", "cohort"
+        ),
+        pk=pk,
     )
+    case.scoped_for = request.user.pk  # read through ``for_user``: no need to ask again
+    return case
 
 
 def case_list(request):

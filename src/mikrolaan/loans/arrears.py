@@ -185,6 +185,9 @@ def in_arrears_sql(vendor: str, as_of: dt.date, *, loan_filter: str = "") -> str
     return f"SELECT * FROM ({full}) q WHERE q.arrears > 0"  # noqa: S608
 
 
+FEW_LOANS = 1000
+
+
 def tune_session(cursor: CursorWrapper) -> None:
     """Settings for the portfolio queries, local to the current transaction (PostgreSQL).
 
@@ -211,7 +214,8 @@ def arrears_for(as_of: dt.date, loan_ids: list[int] | None = None) -> dict[int, 
     sql = arrears_sql(connection.vendor, loan_filter=loan_filter)
     result = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        tune_session(cursor)
+        if loan_ids is None or len(loan_ids) > FEW_LOANS:
+            tune_session(cursor)  # a page's few loans need none of it (two round trips)
         cursor.execute(sql, params)
         for loan_id, due, paid, arrears, oldest, days in cursor.fetchall():
             if isinstance(oldest, str):  # SQLite returns dates as text

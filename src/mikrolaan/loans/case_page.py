@@ -11,7 +11,6 @@ from mikrolaan.accounts.models import User
 from mikrolaan.cases.models import Case, CaseEvent
 from mikrolaan.cases.page import register_action, register_section
 from mikrolaan.decisions.models import Decision
-from mikrolaan.loans import ledger
 from mikrolaan.loans.arrears import arrears_for
 from mikrolaan.loans.models import Loan
 from mikrolaan.loans.permissions import can
@@ -38,7 +37,7 @@ def loan_section(case: Case, user: User) -> dict[str, Any] | None:
         {
             "loan": loan,
             "url": reverse("loans:detail", args=[loan.pk]),
-            "balance": ledger.balance(loan),
+            "balance": loan.balance,  # kept with every posting (``loans.kept``), read just now
             "arrears": arrears.get(loan.pk),
         }
         for loan in loans

@@ -9,7 +9,7 @@ from typing import Any, Literal, TypedDict
 from mikrolaan.loans import ledger
 from mikrolaan.loans.arrears import Arrears, arrears_for
 from mikrolaan.loans.models import Deferral, LedgerEntry, Loan, Overpayment
-from mikrolaan.loans.plan import plan_of, policy_of, position
+from mikrolaan.loans.plan import policy_of, position
 from mikrolaan.loans.schedule import Instalment, Position, to_kr
 from mikrolaan.policy.models import LoanPolicy
 
@@ -83,20 +83,24 @@ def loan_summary(loan: Loan, as_of: dt.date) -> LoanSummary:
     entries = list(loan.entries.select_related("reverses").order_by("value_date", "pk"))
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
     overpayments = list(Overpayment.objects.filter(loan=loan).select_related("refund"))
+    deferrals = list(Deferral.objects.filter(loan=loan).order_by("recorded_at", "pk"))
+    balance_now = ledger.balance(loan)
+    current = loan.last_value_date is None or as_of >= loan.last_value_date
     return {
         "loan": loan,
         "policy": policy,
         "as_of": as_of,
-        "balance": ledger.balance(loan, as_of),
-        "balance_now": ledger.balance(loan),
+        "balance": balance_now if current else ledger.balance(loan, as_of),
+        "balance_now": balance_now,
         "arrears": arrears,
         "position": pos,
+        # the whole plan: the position holds every instalment
+        "plan_all": [state.instalment for state in pos.instalments] if pos else [],
         "plan": plan,
-        "plan_all": plan_of(loan) if loan.disbursed_on else [],
         "entries": entries,
         "reversed_ids": reversed_ids,
-        "deferrals": list(Deferral.objects.filter(loan=loan).order_by("recorded_at", "pk")),
-        "deferred_months": sum(d.months for d in Deferral.objects.filter(loan=loan)),
+        "deferrals": deferrals,
+        "deferred_months": sum(d.months for d in deferrals),
         "overpayments": overpayments,
         "held_for_refund": sum(
             (o.amount for o in overpayments if not hasattr(o, "refund")), Decimal("0.00")

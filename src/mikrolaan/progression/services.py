@@ -65,7 +65,10 @@ def may_record(case: Case, user) -> bool:
         user is not None
         and user.has_role(*CASEWORKER_ROLES)
         and case.stage != Stage.REGISTERED_IN_ERROR
-        and Case.objects.for_user(user).filter(pk=case.pk).exists()
+        and (
+            getattr(case, "scoped_for", None) == user.pk
+            or Case.objects.for_user(user).filter(pk=case.pk).exists()
+        )
     )
 
 
