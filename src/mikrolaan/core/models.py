@@ -90,3 +90,23 @@ class ErasurePermit(models.Model):
 
     def __str__(self) -> str:
         return self.why
+
+
+class Snapshot(models.Model):
+    """Figures over the whole portfolio, computed once a day and read by the pages that would
+    otherwise scan it on every visit (``core.snapshots``). Derived data, replaced by the next
+    day's: nothing here is a record of what happened."""
+
+    key = models.CharField(max_length=50)
+    on = models.DateField()
+    computed_at = models.DateTimeField(default=timezone.now)
+    seconds = models.FloatField(default=0)
+    data = models.JSONField()
+
+    class Meta:
+        verbose_name = _("kept figures")
+        verbose_name_plural = _("kept figures")
+        constraints = [models.UniqueConstraint(fields=["key", "on"], name="snapshot_key_on")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.on}"

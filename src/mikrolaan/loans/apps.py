@@ -6,4 +6,4 @@ class LoansConfig(AppConfig):
     label = "loans"
 
     def ready(self) -> None:
-        from mikrolaan.loans import case_hooks, case_page, next_step  # noqa: F401 - registers
+        from mikrolaan.loans import case_hooks, case_page, fund, next_step  # noqa: F401 - registers

@@ -13,6 +13,8 @@ from typing import Any, TypedDict
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
+from mikrolaan.core import snapshots
+from mikrolaan.core.models import Snapshot
 from mikrolaan.loans import queries
 from mikrolaan.loans.arrears import arrears_sql, kept_arrears_sql, kept_is_current, tune_session
 from mikrolaan.loans.models import LedgerEntry
@@ -213,3 +215,45 @@ def fund_json(fund: Fund) -> dict[str, Any]:
         ],
         "portfolio_at_risk_30": f"{fund.portfolio_at_risk_30:.4f}",
     }
+
+
+def fund_from_json(data: dict[str, Any]) -> Fund:
+    """The fund back from ``fund_json`` (the kept figures)."""
+    money = ("capital_granted", "paid_out", "repaid", "fees", "written_off", "outstanding")
+    fund = Fund(
+        as_of=dt.date.fromisoformat(data["as_of"]),
+        loans_granted=data["loans_granted"],
+        loans_paid_out=data["loans_paid_out"],
+        loans_in_arrears=data["loans_in_arrears"],
+        **{name: Decimal(data[name]) for name in (*money, "in_collection", "arrears")},
+        ageing=[
+            {
+                "bucket": row["bucket"],
+                "loans": row["loans"],
+                "arrears": Decimal(row["arrears"]),
+                "outstanding": Decimal(row["outstanding"]),
+            }
+            for row in data["ageing"]
+        ],
+    )
+    fund.outstanding_at_risk_30 = (
+        Decimal(data["outstanding_at_risk_30"])
+        if "outstanding_at_risk_30" in data
+        else (Decimal(data["portfolio_at_risk_30"]) * fund.outstanding)
+    )
+    return fund
+
+
+@snapshots.register("fund")
+def _kept_fund(on: dt.date) -> dict[str, Any]:
+    fund = fund_on(on)
+    return {**fund_json(fund), "outstanding_at_risk_30": f"{fund.outstanding_at_risk_30:.2f}"}
+
+
+def fund_for_page(as_of: dt.date, *, asked: bool) -> tuple[Fund, Snapshot | None]:
+    """Today's fund from the figures the day's run kept, unless the reader asked for a date;
+    then (or when there are none) computed now. The snapshot says when they were computed."""
+    kept = None if asked else snapshots.of_today("fund")
+    if kept is not None:
+        return fund_from_json(kept.data), kept
+    return fund_on(as_of), None

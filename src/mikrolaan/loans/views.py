@@ -34,7 +34,7 @@ from mikrolaan.loans.forms import (
     ReverseForm,
     WriteOffForm,
 )
-from mikrolaan.loans.fund import fund_on
+from mikrolaan.loans.fund import fund_for_page
 from mikrolaan.loans.ledger import Received
 from mikrolaan.loans.models import LedgerEntry, Loan, LoanStatus, Overpayment
 from mikrolaan.loans.permissions import can
@@ -335,11 +335,13 @@ def fund(request: AuthenticatedRequest) -> HttpResponseBase:
     _require(request.user, "fund")
     as_of = _as_of(request)
     forecast = forecast_for_page(as_of)
+    fund, kept = fund_for_page(as_of, asked="as_of" in request.GET)
     return render(
         request,
         "loans/fund.html",
         {
-            "fund": fund_on(as_of),
+            "fund": fund,
+            "kept": kept,
             "as_of": as_of,
             "forecast_chart": forecast["chart"],
             "forecast": forecast,

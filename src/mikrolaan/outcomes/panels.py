@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
+from mikrolaan.core import snapshots
 from mikrolaan.core.dates import add_months
 from mikrolaan.core.home import register_panel
 
@@ -21,6 +22,7 @@ MONTHS_WITHOUT_STATUS = 6
 
 
 LIMIT = 50
+KEPT_IDS = 200  # the loans the day's run keeps for the panel (re-checked when shown)
 
 
 def _latest_course_end(today: dt.date) -> dt.date:
@@ -80,6 +82,13 @@ def missing_support_status_panel(user):
 
     today = timezone.localdate()
     loans = borrowers_without_status(Citizen.objects.for_user(user), today)
+    kept = snapshots.of_today("missing_support_status") if user.sees_all_cases else None
+    if kept is not None:
+        # The day's run found them over every borrower; only those are checked again now.
+        count = kept.data["count"]
+        loans = loans.filter(pk__in=kept.data["loans"])
+    else:
+        count = loans.count()
     rows = [
         {
             "cells": [
@@ -94,9 +103,9 @@ def missing_support_status_panel(user):
     ]
     return {
         "key": "missing-support-status",
-        "heading": _("Borrowers without a recorded support status (%(count)s)")
-        % {"count": loans.count()},
+        "heading": _("Borrowers without a recorded support status (%(count)s)") % {"count": count},
         "columns": [_("Borrower"), _("Cohort"), _("Course ended")],
+        "kept": kept,
         "rows": rows,
         "empty": _(
             "Every borrower whose course ended more than six months ago has a recorded "
@@ -105,37 +114,67 @@ def missing_support_status_panel(user):
     }
 
 
+@snapshots.register("missing_support_status")
+def _kept_missing_support_status(on: dt.date) -> dict:
+    from mikrolaan.people.models import Citizen
+
+    loans = borrowers_without_status(Citizen.objects.all(), on)
+    return {"count": loans.count(), "loans": list(loans.values_list("pk", flat=True)[:KEPT_IDS])}
+
+
+@snapshots.register("programme_in_figures")
+def programme_in_figures(on: dt.date) -> dict:
+    """The headline figures of the funnel and the economic gain on ``on``."""
+    from mikrolaan.outcomes.economics import compute_economics
+    from mikrolaan.outcomes.funnel import compute_funnel
+
+    funnel = compute_funnel(on)["totals"]
+    gain = compute_economics(on)["totals"]
+    pct = funnel["conversion_pct"]
+    return {
+        "referred": funnel["referred"],
+        "borrower": funnel["borrower"],
+        "conversion_pct": None if pct is None else str(pct),
+        "self_supporting_days": gain["self_supporting_days"],
+        "net_gain": str(gain["net_gain"]),
+    }
+
+
 @register_panel(order=90)
 def programme_in_figures_panel(user):
     """Managers and evaluators: the headline figures of the funnel and the economic gain."""
     if not user.has_role(Role.MANAGER, Role.EVALUATOR):
         return None
+    from decimal import Decimal
+
     from django.urls import reverse
     from django.utils.formats import number_format
 
-    from mikrolaan.outcomes.economics import compute_economics
-    from mikrolaan.outcomes.funnel import compute_funnel
-
-    today = timezone.localdate()
-    funnel = compute_funnel(today)["totals"]
-    gain = compute_economics(today)["totals"]
-    pct = funnel["conversion_pct"]
+    kept = snapshots.of_today("programme_in_figures")
+    figures = kept.data if kept is not None else programme_in_figures(timezone.localdate())
+    pct = figures["conversion_pct"]
     return {
         "key": "programme-in-figures",
         "heading": _("The programme in figures"),
         "columns": [_("Figure"), _("Today")],
         "rows": [
-            {"cells": [_("Referred"), funnel["referred"]]},
-            {"cells": [_("Borrowers (loan paid out)"), funnel["borrower"]]},
+            {"cells": [_("Referred"), figures["referred"]]},
+            {"cells": [_("Borrowers (loan paid out)"), figures["borrower"]]},
             {"cells": [_("From referral to borrower"), "–" if pct is None else f"{pct} %"]},
-            {"cells": [_("Self-supporting days after the course"), gain["self_supporting_days"]]},
+            {
+                "cells": [
+                    _("Self-supporting days after the course"),
+                    figures["self_supporting_days"],
+                ]
+            },
             {
                 "cells": [
                     _("Net gain in kroner (on the municipality's assumptions)"),
-                    number_format(gain["net_gain"], 2, force_grouping=True),
+                    number_format(Decimal(figures["net_gain"]), 2, force_grouping=True),
                 ]
             },
         ],
+        "kept": kept,
         "empty": "",
         "link": {"label": _("The funnel and the economic gain"), "url": reverse("outcomes:funnel")},
     }

@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from mikrolaan.core import snapshots
+from mikrolaan.core.models import Snapshot
 from mikrolaan.courses.models import Cohort, Participation
 from mikrolaan.loans import queries
 from mikrolaan.loans.models import Loan
@@ -461,3 +463,23 @@ def report_for(user, as_of: dt.date, cohorts: list[str] | None = None) -> dict:
     if getattr(user, "sees_case_data", False):
         return report
     return suppress_report(report)
+
+
+@snapshots.register("report")
+def _kept_report(on: dt.date) -> dict:
+    return build_report(on)
+
+
+def report_for_page(
+    user, as_of: dt.date, cohorts: list[str] | None, *, asked: bool
+) -> tuple[dict, Snapshot | None]:
+    """The report page's report: today's for every cohort from the figures the day's run kept,
+    unless the reader asked for a date or cohorts (then, or without them, built now); as
+    ``user`` may see it. The downloads and the API always build it now."""
+    kept = None if asked or cohorts else snapshots.of_today("report")
+    if kept is None:
+        return report_for(user, as_of, cohorts), None
+    report = kept.data
+    if not getattr(user, "sees_case_data", False):
+        report = suppress_report(report)
+    return report, kept

@@ -12,7 +12,7 @@ from mikrolaan.audit.services import log
 from mikrolaan.core.suppression import marked, suppression_note
 from mikrolaan.reports.charts import all_charts
 from mikrolaan.reports.forms import ReportForm
-from mikrolaan.reports.services import report_for
+from mikrolaan.reports.services import report_for, report_for_page
 from mikrolaan.reports.tables import build_tables, display_rows
 
 # The report holds aggregates only. Roles with case access (project leaders) see the exact
@@ -37,7 +37,7 @@ def _selection(request):
 def index(request):
     _authorise(request)
     form, as_of, cohorts = _selection(request)
-    report = report_for(request.user, as_of, cohorts)
+    report, kept = report_for_page(request.user, as_of, cohorts, asked=bool(request.GET))
     query = urlencode(
         {"as_of": as_of.isoformat(), **({"cohorts": cohorts} if cohorts else {})}, doseq=True
     )
@@ -47,6 +47,7 @@ def index(request):
         {
             "form": form,
             "report": marked(report),
+            "kept": kept,
             "as_of": as_of,
             "suppression_note": suppression_note(report),
             "tables": [display_rows(t) for t in build_tables(report)],

@@ -27,6 +27,10 @@ consistent prefix, and a rerun continues where it stopped — every step is idem
    ``issue_letters=False`` and the letters are issued by background jobs instead, one per
    slice of ``pending_reminder_ids()`` (``reminders.slices``), one job per core.
 
+8. kept figures: on the day itself, the figures the pages would otherwise compute over the
+   whole portfolio (the fund, the report, the start pages' panels) are computed once and kept
+   (``core.snapshots``).
+
 A loan becomes a hand-over candidate when its open cycle has its last reminder
 (``servicing.handover``).
 """
@@ -44,6 +48,7 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mikrolaan.core import snapshots
 from mikrolaan.core.formatting import short_date
 from mikrolaan.loans.arrears import in_arrears_sql, tune_session
 from mikrolaan.loans.schedule import is_bank_day
@@ -379,6 +384,9 @@ def _steps(
             result, "letters", issue_pending, batch_size=batch_size, after_batch=after
         )
         counts["receipts"] += sync_receipts(run_on)
+    if run_on == timezone.localdate():
+        # The figures the pages read instead of scanning the portfolio (``core.snapshots``).
+        _timed(result, "kept_figures", snapshots.refresh, run_on)
 
 
 def should_run_today(today: dt.date) -> bool:

@@ -317,6 +317,7 @@ def run_phase(command, phase, plan, plan_path, env, work, workers, threads, opti
     return {
         "portfolio": plan["size"],
         "built_seconds": plan.get("built_seconds"),
+        "kept_figures_seconds": plan.get("kept_figures_seconds"),
         "load": load,
         "failures": failures,
         "single_user": single,

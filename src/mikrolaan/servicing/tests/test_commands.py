@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from mikrolaan.core.models import Snapshot
 from mikrolaan.letters.models import LetterStatus
 from mikrolaan.servicing.models import Reminder, ServicingRun
 from mikrolaan.servicing.tests.factories import FIRST_DUE, paid_out_loan
@@ -41,6 +42,8 @@ def test_the_scheduler_hook_runs_only_on_bank_days(capsys, monkeypatch):
     call_command("servicing", "run", "--if-bank-day")
     assert "er ikke en bankdag i Danmark" in capsys.readouterr().out
     assert not ServicingRun.objects.exists()
+    # The pages' kept figures are still counted for the day (``core.snapshots``).
+    assert Snapshot.objects.filter(on=dt.date(2013, 4, 13), key="fund").exists()
     monkeypatch.setattr(command.timezone, "localdate", lambda: dt.date(2013, 4, 12))
     call_command("servicing", "run", "--if-bank-day")
     assert ServicingRun.objects.get().run_on == dt.date(2013, 4, 12)

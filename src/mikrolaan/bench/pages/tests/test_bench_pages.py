@@ -84,6 +84,8 @@ def test_the_benchmark_serves_a_tiny_portfolio_and_writes_its_figures(tmp_path):
     result = json.loads(out.read_text())
     people = result["phases"]["people"]
     assert people["portfolio"] == 12
+    # The pages read today's kept figures, computed once as the day's run would.
+    assert set(people["kept_figures_seconds"]) >= {"fund", "report", "programme_in_figures"}
     assert people["load"]["all pages"]["requests"] > 0
     assert people["failures"] == []
     assert people["single_user"]["case page"] == {

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mikrolaan.core import snapshots
 from mikrolaan.core.formatting import short_date
 from mikrolaan.servicing import receipts, run
 from mikrolaan.servicing.reminders import issue_pending
@@ -87,8 +88,10 @@ class Command(BaseCommand):
         if if_bank_day:
             day = timezone.localdate()
             if not run.should_run_today(day):
+                # The pages still read the day's kept figures (``core.snapshots``).
+                snapshots.refresh(day)
                 self.stdout.write(
-                    _("%(date)s is not a Danish bank day; nothing to do.")
+                    _("%(date)s is not a Danish bank day; only the day's figures were counted.")
                     % {"date": short_date(day)}
                 )
                 return

@@ -120,6 +120,12 @@ class Command(BaseCommand):
                             raise
                         continue
                     module.populate(ctx)
+                # As the day's servicing run leaves them, over everything the demo made.
+                from django.utils import timezone
+
+                from mikrolaan.core import snapshots
+
+                snapshots.refresh(timezone.localdate())
             self.stdout.write(self.style.SUCCESS(_("Demo programme loaded.")))
         self.print_logins()
 
