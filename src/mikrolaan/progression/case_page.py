@@ -17,7 +17,7 @@ from mikrolaan.progression.reminders import EVENT_KIND as REMINDER_EVENT_KIND
 def progression_section(case, user):
     today = timezone.localdate()
     progression = services.progression_of(case)
-    points = services.due_points(case, today)
+    points = services.due_points(case, today, progression.assessments)
     may_record = services.may_record(case, user)
     return {
         "template": "progression/case_section.html",

@@ -315,16 +315,19 @@ def _answer_window(day: dt.date, windows: list[tuple[dt.date, int]]) -> int:
     return DEFAULT_ANSWER_WITHIN_DAYS
 
 
-def due_points(case: Case, on: dt.date) -> list[DuePoint]:
+def due_points(
+    case: Case, on: dt.date, answered: Mapping[str, Assessment] | None = None
+) -> list[DuePoint]:
     """Every measuring point of ``case`` on ``on``, in order, from the case's real dates.
 
     A point is *answered* once it has an effective assessment (whenever that was); otherwise
     *lapsed* when the case dropped out, was closed or registered in error; *not yet known*
     while its date is unknown (``dates.point_dates``); *upcoming* before its date; *due* from
     its date through ``answer_within_days`` (of the questionnaire in force on that date) after
-    it; *overdue* after that.
+    it; *overdue* after that. ``answered``: the case's effective assessments by point.
     """
-    answered = {a.point: a for a in effective_assessments(case)}
+    if answered is None:  # the caller may have read them already (``progression_of``)
+        answered = {a.point: a for a in effective_assessments(case)}
     ended = case.stage in ENDED_STAGES
     windows = _answer_windows()
     result = []
