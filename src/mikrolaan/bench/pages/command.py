@@ -103,7 +103,11 @@ def add_arguments(p) -> None:
         "--run-time", type=int, default=120, help=_("Seconds of load per phase."), **number
     )
     p.add_argument(
-        "--wait", type=float, default=0, help=_("Seconds between a visitor's pages."), **number
+        "--wait",
+        type=float,
+        default=0,
+        help=_("Seconds a visitor reads a page, on average (random: half to one and a half)."),
+        **number,
     )
     p.add_argument(
         "--single", type=int, default=20, help=_("Single-user case and loan pages."), **number

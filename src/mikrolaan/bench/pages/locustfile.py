@@ -3,7 +3,7 @@
 Run by ``mikrolaan bench pages`` (``locust -f this --headless …``); the plan (sessions, ids,
 search words, which pages) comes from the JSON file named in ``MIKROLAAN_BENCH_PLAN``. Each
 visitor keeps one signed-in session and opens pages back to back (``MIKROLAAN_BENCH_WAIT``
-seconds between them; 0: no reading time, the hardest load).
+seconds between them on average, at random; 0: no reading time, the hardest load).
 """
 
 import itertools
@@ -13,7 +13,7 @@ import random
 import re
 from pathlib import Path
 
-from locust import HttpUser, constant
+from locust import HttpUser, between, constant
 
 PLAN = json.loads(Path(os.environ["MIKROLAAN_BENCH_PLAN"]).read_text())
 PAGES = set(PLAN["pages"])
@@ -45,10 +45,17 @@ ROLE_LABEL = {
 }
 
 
+def _reading_time(mean: float):
+    """No reading time, or a random one around ``mean`` (from half to one and a half times it):
+    a fixed one would keep the visitors, who all start together, asking in step, twenty
+    requests at the same moment every ``mean`` seconds, which no office does."""
+    return between(mean / 2, mean * 3 / 2) if mean else constant(0)
+
+
 class Visitor(HttpUser):
     abstract = True
     role = ""
-    wait_time = constant(float(os.environ.get("MIKROLAAN_BENCH_WAIT", "0")))
+    wait_time = _reading_time(float(os.environ.get("MIKROLAAN_BENCH_WAIT", "0")))
     _sessions: itertools.cycle
 
     def on_start(self):
