@@ -14,6 +14,7 @@ from mikrolaan.loans.models import Deferral
 from mikrolaan.progression.models import Assessment
 from mikrolaan.selfservice.models import LoanRequest
 from mikrolaan.selfservice.tests.factories import borrower
+from tests.oidc_provider.fixture import sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -24,27 +25,20 @@ CLIENT_SECRET = "citizen-client-secret"  # noqa: S105
 @pytest.fixture
 def mitid(oidc_provider, live_server, settings):
     """Mikrolån registered at the test provider as the citizens' MitID (CPR in claim ``cpr``)."""
-    oidc_provider.client(
-        CLIENT_ID, CLIENT_SECRET, redirect_uri=f"{live_server.url}/oidc/citizen/callback/"
+    oidc_provider.configure(
+        settings,
+        "citizen",
+        live_server.url,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        scopes="openid profile mikrolaan",
+        cpr_claim="cpr",
     )
-    settings.OIDC_PROVIDERS = {
-        "citizen": {
-            "issuer": oidc_provider.issuer,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "scopes": "openid profile mikrolaan",
-            "cpr_claim": "cpr",
-        }
-    }
     return oidc_provider
 
 
 def sign_in_with_mitid(page, username, password):
-    page.goto("/borger/")
-    page.click("[data-testid=mitid-login]")
-    page.fill("#idp-username", username)
-    page.fill("#idp-password", password)
-    page.click("#idp-submit")
+    sign_in(page, "/borger/", "mitid-login", username, password)
 
 
 def test_a_borrower_asks_for_a_deferral_and_reads_the_answer(

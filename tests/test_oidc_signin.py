@@ -8,6 +8,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from mikrolaan.accounts.models import User
 from mikrolaan.audit.models import AuditRecord
+from tests.oidc_provider.fixture import sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -18,31 +19,24 @@ CLIENT_SECRET = "test-client-secret"  # noqa: S105
 @pytest.fixture
 def staff_oidc(oidc_provider, live_server, settings):
     """Mikrolån registered at the test provider and configured to sign staff in through it."""
-    oidc_provider.client(
-        CLIENT_ID, CLIENT_SECRET, redirect_uri=f"{live_server.url}/oidc/staff/callback/"
+    oidc_provider.configure(
+        settings,
+        "staff",
+        live_server.url,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        scopes="openid profile email mikrolaan",
+        username_claim="sub",
+        role_claim="role",
+        unit_claim="unit",
+        break_glass_user="nødadmin",
+        renew_seconds=900,
     )
-    settings.OIDC_PROVIDERS = {
-        "staff": {
-            "issuer": oidc_provider.issuer,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "scopes": "openid profile email mikrolaan",
-            "username_claim": "sub",
-            "role_claim": "role",
-            "unit_claim": "unit",
-            "break_glass_user": "nødadmin",
-            "renew_seconds": 900,
-        }
-    }
     return oidc_provider
 
 
 def sign_in_at_the_provider(page, username, password):
-    page.goto("/login/")
-    page.click("[data-testid=oidc-login]")
-    page.fill("#idp-username", username)
-    page.fill("#idp-password", password)
-    page.click("#idp-submit")
+    sign_in(page, "/login/", "oidc-login", username, password)
 
 
 def test_a_job_consultant_signs_in_through_the_municipalitys_provider(

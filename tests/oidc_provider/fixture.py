@@ -95,6 +95,21 @@ class TestIdentityProvider:
         self.manage("test_provider", "client", client_id, client_secret, *args)
         self._clients[client_id] = (client_secret, uris)
 
+    def configure(
+        self, settings, name: str, server_url: str, client_id: str, client_secret: str, **entry
+    ) -> None:
+        """Mikrolån registered here as a client and configured to sign in through this provider
+        as its entry ``name`` (``staff`` or ``citizen``; ``entry``: that entry's other keys)."""
+        self.client(client_id, client_secret, redirect_uri=f"{server_url}/oidc/{name}/callback/")
+        settings.OIDC_PROVIDERS = {
+            name: {
+                "issuer": self.issuer,
+                "client_id": client_id,
+                "client_secret": client_secret,
+                **entry,
+            }
+        }
+
     def user(self, username: str, password: str, *, claims: dict | None = None, **names) -> None:
         """Create or update a user; ``names`` are first_name, last_name, email."""
         args = [f"--{key.replace('_', '-')}={value}" for key, value in names.items()]
@@ -120,3 +135,13 @@ def oidc_provider():
             yield provider
         finally:
             provider.stop()
+
+
+def sign_in(page, start: str, button: str, username: str, password: str) -> None:
+    """From Mikrolån's page ``start``, through its button ``button`` (a test id), to the
+    provider's log-in form, filled in and sent."""
+    page.goto(start)
+    page.click(f"[data-testid={button}]")
+    page.fill("#idp-username", username)
+    page.fill("#idp-password", password)
+    page.click("#idp-submit")
