@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from mikrolaan.accounts.roles import Role
 from mikrolaan.accounts.services import change_role
 from mikrolaan.accounts.tests.factories import UnitFactory, UserFactory
+from mikrolaan.audit import services as audit_services
 from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.audit.services import log, log_list, log_read
 from mikrolaan.cases.tests.factories import referred_case
@@ -138,7 +139,7 @@ def test_what_a_user_looked_at(as_dpo, knowledge_person, unit):
     assert all(c.citizen.full_name in html for c in cases)
 
 
-def test_unusual_patterns_on_a_constructed_example(as_dpo, settings):
+def test_unusual_patterns_on_a_constructed_example(as_dpo, settings, monkeypatch):
     settings.AUDIT_READS_THRESHOLD = 3
     settings.AUDIT_WORKDAY_START, settings.AUDIT_WORKDAY_END = 7, 18
     small_unit = UnitFactory(code="lille")
@@ -148,13 +149,18 @@ def test_unusual_patterns_on_a_constructed_example(as_dpo, settings):
     steady = UserFactory(username="steady", role=Role.PROJECT_LEADER)
     busy = UserFactory(username="busy", role=Role.PROJECT_LEADER)
     night_owl = UserFactory(username="night-owl", role=Role.BENEFITS_CASEWORKER)
-    log_list(snooper, strangers[:2], what="case list")  # 2 citizens, the unit has 1
-    log_list(steady, strangers[:3], what="case list")  # 3: at the threshold, not over
-    log_list(busy, strangers, what="case list")  # 4: over
     weekday = timezone.localdate() - dt.timedelta(days=1)
     while weekday.isoweekday() > 5:
         weekday -= dt.timedelta(days=1)
     days_ago = (timezone.localdate() - weekday).days
+    # The lists were read in working hours, whenever the test runs (an evening run made every
+    # reader "outside working hours").
+    in_working_hours = _at(days_ago, 10)
+    with monkeypatch.context() as m:
+        m.setattr(audit_services.timezone, "now", lambda: in_working_hours)
+        log_list(snooper, strangers[:2], what="case list")  # 2 citizens, the unit has 1
+        log_list(steady, strangers[:3], what="case list")  # 3: at the threshold, not over
+        log_list(busy, strangers, what="case list")  # 4: over
     AuditRecord.objects.bulk_create(
         [
             AuditRecord(
