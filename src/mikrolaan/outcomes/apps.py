@@ -6,4 +6,4 @@ class OutcomesConfig(AppConfig):
     label = "outcomes"
 
     def ready(self):
-        from mikrolaan.outcomes import case_page, panels  # noqa: F401  (registrations)
+        from mikrolaan.outcomes import case_page, kept, panels  # noqa: F401  (registrations)

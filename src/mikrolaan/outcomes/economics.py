@@ -206,6 +206,37 @@ MONEY_FIELDS = [
 ]
 
 
+def assumption_texts() -> dict:
+    """What the assumptions and the method are, in the reader's language."""
+    return {
+        "statement": _(
+            "All rates and costs are assumptions set by the municipality (settings dated "
+            "by valid-from), not facts from the records. The seeded values are plausible "
+            "Danish figures for illustration only."
+        ),
+        "method": [
+            _(
+                "Public support saved: each borrower's self-supporting days from the day "
+                "after their course end through the as-of date, times the daily rate in "
+                "force on each day for the support they lived on before the programme (the "
+                "default rate where it is unknown)."
+            ),
+            _(
+                "Programme cost: priced with the cost setting in force at the cohort's "
+                "main-course start; course costs and project-leader time per participant; "
+                "subsistence grant per borrower for the months granted at the main-course "
+                "start (the setting's months where none are recorded), not for "
+                "early-retirement pensioners."
+            ),
+            _("Loan losses: amounts written off on or before the as-of date."),
+            _(
+                "Outstanding loans are shown but not subtracted: a loan is repaid whatever "
+                "happens. The last line shows the result if none of it were repaid."
+            ),
+        ],
+    }
+
+
 def compute_economics(as_of: dt.date) -> dict:
     """The economic gain on ``as_of``: per cohort, in total, and the assumptions used."""
     from mikrolaan.courses.models import Cohort
@@ -295,31 +326,7 @@ def compute_economics(as_of: dt.date) -> dict:
         "cohorts": rows,
         "totals": totals,
         "assumptions": {
-            "statement": _(
-                "All rates and costs are assumptions set by the municipality (settings dated "
-                "by valid-from), not facts from the records. The seeded values are plausible "
-                "Danish figures for illustration only."
-            ),
-            "method": [
-                _(
-                    "Public support saved: each borrower's self-supporting days from the day "
-                    "after their course end through the as-of date, times the daily rate in "
-                    "force on each day for the support they lived on before the programme (the "
-                    "default rate where it is unknown)."
-                ),
-                _(
-                    "Programme cost: priced with the cost setting in force at the cohort's "
-                    "main-course start; course costs and project-leader time per participant; "
-                    "subsistence grant per borrower for the months granted at the main-course "
-                    "start (the setting's months where none are recorded), not for "
-                    "early-retirement pensioners."
-                ),
-                _("Loan losses: amounts written off on or before the as-of date."),
-                _(
-                    "Outstanding loans are shown but not subtracted: a loan is repaid whatever "
-                    "happens. The last line shows the result if none of it were repaid."
-                ),
-            ],
+            **assumption_texts(),
             "public_support_rates": [
                 {
                     "category": labels.get(category) if category else None,
@@ -432,3 +439,18 @@ def economics_for(user, as_of: dt.date) -> dict:
     if getattr(user, "sees_case_data", False):
         return result
     return suppress_economics(result)
+
+
+def from_json(data: dict) -> dict:
+    """A result from its JSON form (``as_json``): money as Decimal again, the texts in the
+    reader's language (kept figures were computed by the day's run)."""
+
+    def conv(fig: dict) -> dict:
+        return {k: Decimal(v) if k in MONEY_FIELDS else v for k, v in fig.items()}
+
+    return {
+        **data,
+        "cohorts": [conv(row) for row in data["cohorts"]],
+        "totals": conv(data["totals"]),
+        "assumptions": {**data["assumptions"], **assumption_texts()},
+    }

@@ -124,19 +124,21 @@ def _kept_missing_support_status(on: dt.date) -> dict:
 
 @snapshots.register("programme_in_figures")
 def programme_in_figures(on: dt.date) -> dict:
-    """The headline figures of the funnel and the economic gain on ``on``."""
-    from mikrolaan.outcomes.economics import compute_economics
+    """The headline figures of the funnel and the economic gain on ``on`` (from those the
+    day's run kept for ``on`` where it has; it keeps them first)."""
+    from mikrolaan.outcomes.economics import as_json, compute_economics
     from mikrolaan.outcomes.funnel import compute_funnel
+    from mikrolaan.outcomes.kept import kept_on
 
-    funnel = compute_funnel(on)["totals"]
-    gain = compute_economics(on)["totals"]
+    funnel = (kept_on("funnel", on) or compute_funnel(on))["totals"]
+    gain = (kept_on("economics", on) or as_json(compute_economics(on)))["totals"]
     pct = funnel["conversion_pct"]
     return {
         "referred": funnel["referred"],
         "borrower": funnel["borrower"],
         "conversion_pct": None if pct is None else str(pct),
         "self_supporting_days": gain["self_supporting_days"],
-        "net_gain": str(gain["net_gain"]),
+        "net_gain": gain["net_gain"],
     }
 
 

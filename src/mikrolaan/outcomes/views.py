@@ -23,6 +23,7 @@ from mikrolaan.core.suppression import (
     suppression_note,
 )
 from mikrolaan.outcomes import access, economics, funnel, services
+from mikrolaan.outcomes import kept as kept_figures
 from mikrolaan.outcomes.forms import (
     SOURCES,
     AsOfForm,
@@ -160,17 +161,18 @@ def withdraw_spell(request, pk):
 
 
 def _as_of(request):
+    """The form, the date it asks for (today unless valid) and whether a date was asked."""
     form = AsOfForm(request.GET or None, initial={"as_of": timezone.localdate()})
-    as_of = (form.is_valid() and form.cleaned_data.get("as_of")) or timezone.localdate()
-    return form, as_of
+    asked = form.is_valid() and form.cleaned_data.get("as_of")
+    return form, asked or timezone.localdate(), bool(asked)
 
 
 def funnel_page(request):
     if not access.may_read_aggregates(request.user):
         raise PermissionDenied
-    form, as_of = _as_of(request)
+    form, as_of, asked = _as_of(request)
     # Exact for roles with case access, small numbers hidden for the others.
-    result = funnel.funnel_for(request.user, as_of)
+    result, kept = kept_figures.funnel_for_page(request.user, as_of, asked=asked)
     return render(
         request,
         "outcomes/funnel.html",
@@ -179,6 +181,7 @@ def funnel_page(request):
             "as_of": as_of,
             "funnel": funnel_display(marked(result)),
             "suppression_note": suppression_note(result),
+            "kept": kept,
         },
     )
 
@@ -186,8 +189,8 @@ def funnel_page(request):
 def economics_page(request):
     if not access.may_read_aggregates(request.user):
         raise PermissionDenied
-    form, as_of = _as_of(request)
-    result = economics.compute_economics(as_of)
+    form, as_of, asked = _as_of(request)
+    result, kept = kept_figures.economics_for_page(as_of, asked=asked)
     published = economics.as_json(result)
     if not request.user.sees_case_data:
         published = economics.suppress_economics(published)
@@ -204,6 +207,7 @@ def economics_page(request):
             "json": json.dumps(published, ensure_ascii=False, indent=2),
             "suppression_note": suppression_note(published),
             "marker": MARKER,
+            "kept": kept,
         },
     )
 

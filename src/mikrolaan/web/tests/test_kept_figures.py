@@ -111,3 +111,48 @@ def test_no_kept_figures_for_another_day_and_a_failing_builder_is_skipped(
     seconds = snapshots.refresh(today)
     assert "report" not in seconds and "fund" in seconds
     assert snapshots.of_today("report") is None and snapshots.of_today("fund") is not None
+
+
+def test_the_funnel_and_economics_pages_read_the_kept_figures_until_asked_for_a_date(
+    kept_loan, client, project_leader, evaluator
+):
+    from mikrolaan.core.suppression import HIDDEN
+    from mikrolaan.outcomes import economics, funnel
+    from mikrolaan.outcomes.panels import programme_in_figures
+
+    _loan, today = kept_loan
+    computed = economics.compute_economics(today)
+    assert computed["totals"]["borrowers"] == 1
+    # Kept as JSON and read back: every figure as computed, money as Decimal again.
+    assert economics.from_json(snapshots.of_today("economics").data) == computed
+    assert snapshots.of_today("funnel").data == funnel.compute_funnel(today)
+
+    kept_funnel = snapshots.of_today("funnel").data
+    kept_funnel["totals"] = {**kept_funnel["totals"], "referred": 4321}
+    Snapshot.objects.filter(key="funnel", on=today).update(data=kept_funnel)
+    kept_gain = snapshots.of_today("economics").data
+    kept_gain["totals"] = {**kept_gain["totals"], "public_support_saved": "98765.40"}
+    Snapshot.objects.filter(key="economics", on=today).update(data=kept_gain)
+    # The start page's headline figures are taken from the kept funnel.
+    assert programme_in_figures(today)["referred"] == 4321
+
+    client.force_login(project_leader)
+    kept = client.get("/outcomes/funnel/")
+    assert KEPT in kept.content.decode()
+    assert kept.context["funnel"]["totals"]["referred"] == 4321
+    now = client.get("/outcomes/funnel/", {"as_of": today.isoformat()})
+    assert KEPT not in now.content.decode() and now.context["funnel"]["totals"]["referred"] == 1
+
+    # No case access: small numbers hidden in the kept funnel too.
+    Snapshot.objects.filter(key="funnel", on=today).update(data=funnel.compute_funnel(today))
+    client.force_login(evaluator)
+    hidden = client.get("/outcomes/funnel/")
+    assert KEPT in hidden.content.decode()
+    assert hidden.context["funnel"]["totals"]["borrower"] is HIDDEN
+    client.force_login(project_leader)
+    gain = client.get("/outcomes/economics/")
+    assert KEPT in gain.content.decode()
+    assert gain.context["result"]["totals"]["public_support_saved"] == Decimal("98765.40")
+    now = client.get("/outcomes/economics/", {"as_of": today.isoformat()})
+    assert now.context["result"]["totals"]["public_support_saved"] != Decimal("98765.40")
+    assert KEPT not in now.content.decode()

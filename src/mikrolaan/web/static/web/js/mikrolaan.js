@@ -25,18 +25,34 @@
         box.appendChild(table);
       }
     });
+    var named = {};
     document.querySelectorAll("main .table--responsive-scroll, main .overflow-x-auto").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
-        var caption = box.querySelector("caption");
-        box.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title.split(" · ")[0]);
+        // Each region its own name (WCAG landmark-unique): the table's caption, else the
+        // heading above it, else the page's title; a name already given gets a number.
+        var name = regionName(box);
+        named[name] = (named[name] || 0) + 1;
+        box.setAttribute("aria-label", named[name] > 1 ? name + " (" + named[name] + ")" : name);
       } else if (box.getAttribute("tabindex") === "0") {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");
         box.removeAttribute("aria-label");
       }
     });
+  }
+  function regionName(box) {
+    var caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+    var above = null;
+    document.querySelectorAll("main h1, main h2, main h3, main h4").forEach(function (heading) {
+      if (heading.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        above = heading;
+      }
+    });
+    if (above && above.textContent.trim()) { return above.textContent.trim().replace(/\s+/g, " "); }
+    return document.title.split(" · ")[0];
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
