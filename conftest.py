@@ -47,22 +47,71 @@ def _restore_seeded_rows(request):
     the tests after it. Django's own serialized rollback re-saves rows that still exist, which
     our append-only triggers rightly refuse, so empty tables are refilled here instead.
     """
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server")
-    )
-    if not transactional:
+    if not _transactional(request.node):
         return
     request.getfixturevalue("_django_db_helper")
+    _refill_seeded_rows(request.getfixturevalue("_seeded_rows"))
+
+
+def _transactional(item) -> bool:
+    """Whether a test commits (and so empties every table after it)."""
+    marker = item.get_closest_marker("django_db")
+    return bool(marker is not None and marker.kwargs.get("transaction")) or any(
+        name in getattr(item, "fixturenames", ()) for name in ("transactional_db", "live_server")
+    )
+
+
+def _refill_seeded_rows(serialized: str) -> None:
+    """Save the migrations' rows into those of their tables that are empty."""
     from django.core import serializers
 
     restored: dict = {}
-    for obj in serializers.deserialize("json", request.getfixturevalue("_seeded_rows")):
+    for obj in serializers.deserialize("json", serialized):
         model = type(obj.object)
         if model not in restored:
             restored[model] = not model._base_manager.exists()
         if restored[model]:
             obj.save(force_insert=True)
+
+
+@pytest.fixture(scope="session")
+def demo_programme(django_db_setup, django_db_blocker, _seeded_rows):
+    """The demo programme (``mikrolaan demo``), loaded and committed once for every test that
+    reads it; loading it takes 10–40 s, and five tests loaded it each.
+
+    The tests that use it run last (``pytest_collection_modifyitems``, after pytest-django has
+    put the transactional tests after the others), so no other test sees it: first those that only read it or change rows (their transaction is rolled back), then
+    those that change its files (``changes_demo_files``), then the transactional ones (a
+    browser on a live server, which needs committed rows; each empties the database after
+    it). At the end of the session the database is emptied and the migrations' rows given
+    back, for a database kept with ``--reuse-db``.
+    """
+    import io
+
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        # The transactional tests before have emptied the database (pytest-django runs them
+        # after the others; these run after both).
+        _refill_seeded_rows(_seeded_rows)
+        call_command("demo", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        _refill_seeded_rows(_seeded_rows)
+
+
+def _uses_demo_programme(item) -> int:
+    """0: no; 1: reads it; 2: changes its files; 3: transactional (empties the database)."""
+    if "demo_programme" not in getattr(item, "fixturenames", ()):
+        return 0
+    if _transactional(item):
+        return 3
+    return 2 if item.get_closest_marker("changes_demo_files") else 1
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=_uses_demo_programme)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,4 @@
-import io
-
 import pytest
-from django.core.management import call_command
 
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case, Dropout
@@ -10,8 +7,7 @@ from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_makes_a_living_programme():
-    call_command("demo", stdout=io.StringIO())
+def test_demo_makes_a_living_programme(demo_programme):
     assert {"M3", "M6", "M8", "M9"} <= set(Cohort.objects.values_list("code", flat=True))
     assert Case.objects.count() >= 40
     stages = set(Case.objects.values_list("stage", flat=True))
