@@ -79,12 +79,13 @@ def demo_programme(django_db_setup, django_db_blocker, _seeded_rows):
     """The demo programme (``mikrolaan demo``), loaded and committed once for every test that
     reads it; loading it takes 10–40 s, and five tests loaded it each.
 
-    The tests that use it run last (``pytest_collection_modifyitems``, after pytest-django has
-    put the transactional tests after the others), so no other test sees it: first those that only read it or change rows (their transaction is rolled back), then
-    those that change its files (``changes_demo_files``), then the transactional ones (a
-    browser on a live server, which needs committed rows; each empties the database after
-    it). At the end of the session the database is emptied and the migrations' rows given
-    back, for a database kept with ``--reuse-db``.
+    The tests that use it run last (``pytest_collection_modifyitems``, after pytest-django
+    has put the transactional tests after the others), so no other test sees it: first those
+    that only read it or change rows (their transaction is rolled back), then those that
+    change its files (``changes_demo_files``), then the transactional ones (a browser on a
+    live server, which needs committed rows; each empties the database after it). At the
+    end of the session the database is emptied and the migrations' rows given back, for a
+    database kept with ``--reuse-db``.
     """
     import io
 
