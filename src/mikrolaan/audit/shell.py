@@ -23,6 +23,10 @@ UNRECORDED = {
     "findstatic",
     "diffsettings",
 }
+# The page benchmark builds its generated portfolios in databases of its own (the other
+# benchmarks may be pointed at the configured database with --reuse: those are recorded).
+UNRECORDED_SUBCOMMANDS = {("bench", "pages")}
+HELP_OPTIONS = {"-h", "--help"}
 
 
 def os_user() -> str:
@@ -38,7 +42,12 @@ def command_line(argv: list[str]) -> str:
 
 def is_recorded(argv: list[str]) -> bool:
     subcommand = argv[1] if len(argv) > 1 else "help"
-    return not (subcommand.startswith("-") or subcommand in UNRECORDED)
+    return not (
+        subcommand.startswith("-")
+        or subcommand in UNRECORDED
+        or tuple(argv[1:3]) in UNRECORDED_SUBCOMMANDS
+        or HELP_OPTIONS & set(argv[2:])
+    )
 
 
 def record(argv: list[str], *, last_try: bool = False) -> bool:

@@ -119,13 +119,18 @@ def transition(
 def status_after_balance(loan: Loan) -> str | None:
     """The status the loan's kept balance calls for, or None when it stays as it is.
 
-    A paid-out loan owing nothing is repaid; a repaid loan owing again (a reversal) goes back
-    to where it came from (being repaid, or with the debt collector).
+    A paid-out loan owing nothing is repaid; a repaid loan owing again (a payment reversed)
+    or a written-off loan whose write-off was reversed goes back to where it came from (being
+    repaid, or with the debt collector). A written-off loan stays written off while the
+    write-off stands, even when a payment before it is reversed and something is owed again.
     """
     if loan.status in (S.ACTIVE, S.IN_COLLECTION) and loan.balance == 0:
         return S.REPAID
-    if loan.status in (S.REPAID, S.WRITTEN_OFF) and loan.balance > 0:
-        # Owing again: a payment or the write-off was reversed. Back to where it came from.
+    reopened = (loan.status == S.REPAID and loan.balance > 0) or (
+        loan.status == S.WRITTEN_OFF and loan.written_off == 0 and loan.balance > 0
+    )
+    if reopened:
+        # Owing again. Back to where it came from.
         last = loan.transitions.filter(to_status=loan.status).order_by("-day", "-pk").first()
         back = last.from_status if last else ""
         return back if back in (S.ACTIVE, S.IN_COLLECTION) else S.ACTIVE
