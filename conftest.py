@@ -31,6 +31,25 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database; before it is dropped, no other connection is left.
+
+    The live server's request threads may still hold one when the session ends right after a
+    browser test (the demo's crawl is the last test), and PostgreSQL refuses to drop a
+    database in use.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
+@pytest.fixture(scope="session")
 def _seeded_rows(django_db_setup, django_db_blocker):
     """The rows the data migrations wrote (loan policy, support categories, catalogue …)."""
     from django.db import connection
