@@ -96,7 +96,7 @@ def _refill_seeded_rows(serialized: str) -> None:
 @pytest.fixture(scope="session")
 def demo_programme(django_db_setup, django_db_blocker, _seeded_rows):
     """The demo programme (``mikrolaan demo``), loaded and committed once for every test that
-    reads it; loading it takes 10–40 s, and five tests loaded it each.
+    reads it; loading it takes 10–40 s, and four tests loaded it each.
 
     The tests that use it run last (``pytest_collection_modifyitems``, after pytest-django
     has put the transactional tests after the others), so no other test sees it: first those
