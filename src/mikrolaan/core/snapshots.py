@@ -63,6 +63,11 @@ def refresh(on: dt.date, only: list[str] | None = None) -> dict[str, float]:
     return seconds
 
 
+def kept_on(key: str, on: dt.date) -> Snapshot | None:
+    """The figures kept for ``on`` under ``key``, or None."""
+    return Snapshot.objects.filter(key=key, on=on).first()
+
+
 def of_today(key: str) -> Snapshot | None:
     """Today's kept figures for ``key``, or None."""
-    return Snapshot.objects.filter(key=key, on=timezone.localdate()).first()
+    return kept_on(key, timezone.localdate())

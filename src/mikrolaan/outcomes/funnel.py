@@ -318,7 +318,11 @@ def suppress_funnel(result: dict, min_count: int | None = None) -> dict:
 
 def funnel_for(user, as_of: dt.date) -> dict:
     """The funnel as ``user`` may see it: exact with case access, else suppressed."""
-    result = compute_funnel(as_of)
+    return as_seen_by(user, compute_funnel(as_of))
+
+
+def as_seen_by(user, result: dict) -> dict:
+    """A funnel result as ``user`` may see it: exact with case access, else suppressed."""
     if getattr(user, "sees_case_data", False):
         return result
     return suppress_funnel(result)

@@ -24,22 +24,13 @@ def _kept_economics(on: dt.date) -> dict:
     return economics.as_json(economics.compute_economics(on))
 
 
-def kept_on(key: str, on: dt.date) -> dict | None:
-    """The figures kept for ``on`` under ``key``, or None."""
-    kept = Snapshot.objects.filter(key=key, on=on).only("data").first()
-    return None if kept is None else kept.data
-
-
 def funnel_for_page(user, as_of: dt.date, *, asked: bool) -> tuple[dict, Snapshot | None]:
     """Today's funnel as the day's run kept it unless the reader asked for a date (then, or
     without it, computed now); as ``user`` may see it."""
     kept = None if asked else snapshots.of_today("funnel")
     if kept is None:
         return funnel.funnel_for(user, as_of), None
-    result = kept.data
-    if not getattr(user, "sees_case_data", False):
-        result = funnel.suppress_funnel(result)
-    return result, kept
+    return funnel.as_seen_by(user, kept.data), kept
 
 
 def economics_for_page(as_of: dt.date, *, asked: bool) -> tuple[dict, Snapshot | None]:

@@ -128,10 +128,11 @@ def programme_in_figures(on: dt.date) -> dict:
     day's run kept for ``on`` where it has; it keeps them first)."""
     from mikrolaan.outcomes.economics import as_json, compute_economics
     from mikrolaan.outcomes.funnel import compute_funnel
-    from mikrolaan.outcomes.kept import kept_on
 
-    funnel = (kept_on("funnel", on) or compute_funnel(on))["totals"]
-    gain = (kept_on("economics", on) or as_json(compute_economics(on)))["totals"]
+    kept_funnel = snapshots.kept_on("funnel", on)
+    kept_gain = snapshots.kept_on("economics", on)
+    funnel = (kept_funnel.data if kept_funnel else compute_funnel(on))["totals"]
+    gain = (kept_gain.data if kept_gain else as_json(compute_economics(on)))["totals"]
     pct = funnel["conversion_pct"]
     return {
         "referred": funnel["referred"],
