@@ -225,18 +225,25 @@ class _Details(TypedDict):
 class _Reader:
     def __init__(self, file_name: str, namespace: str) -> None:
         self.file_name = file_name
-        self.ns = {"c": namespace}
+        self.namespace = namespace
+        self.paths: dict[str, str] = {}  # "Acct/Ccy" -> "{namespace}Acct/{namespace}Ccy"
 
     # --- small helpers --------------------------------------------------------------------
 
     def _path(self, path: str) -> str:
-        return "/".join(f"c:{part}" for part in path.split("/"))
+        """The path in Clark notation, made once per path (an entry looks up some twenty)."""
+        found = self.paths.get(path)
+        if found is None:
+            found = self.paths[path] = "/".join(
+                f"{{{self.namespace}}}{part}" for part in path.split("/")
+            )
+        return found
 
     def find(self, el: _Element, path: str) -> _Element | None:
-        return el.find(self._path(path), self.ns)
+        return el.find(self._path(path))
 
     def findall(self, el: _Element, path: str) -> list[_Element]:
-        return el.findall(self._path(path), self.ns)
+        return el.findall(self._path(path))
 
     def text(self, el: _Element, path: str) -> str:
         found = self.find(el, path)

@@ -7,7 +7,8 @@ thing it cannot read: a file is imported whole or not at all.
 
 A file is read as a stream and its entries are not kept: memory stays flat however large the
 file (docs/bank-statements.md). What the import needs of each entry it gathers on the first
-reading (``each_entry``); it writes the entries on a second (``ParsedFile.entries()``).
+reading (``each_entry``); it writes the entries on a second (``ParsedFile.entries()``, from a
+temporary file the first reading filled: the file is parsed once).
 """
 
 import datetime as dt
@@ -90,7 +91,8 @@ class ParsedStatement:
 @dataclass
 class ParsedFile:
     """What a statement file holds. Its entries are not kept (a large file would fill memory):
-    ``entries()`` reads them again from the file, one at a time."""
+    ``entries()`` reads them again, one at a time, from the temporary file the first reading
+    wrote them to (``reading._Spool``)."""
 
     file_name: str
     format: str  # StatementFormat value

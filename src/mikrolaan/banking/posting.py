@@ -20,16 +20,12 @@ from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.audit.services import origin_fields
 from mikrolaan.banking.matching import Reason, decide, payment_ids_in
 from mikrolaan.banking.models import BankEntry, EntryHandling, Outcome
+from mikrolaan.core.bulk import insert_many
 from mikrolaan.loans import ledger, lifecycle
 from mikrolaan.loans.models import ZERO, EntryKind, EntrySource, LedgerEntry, Loan
 
 Incoming = ledger.Incoming
 receive_payments = ledger.receive_payments
-
-
-def _balances(loan_ids: Iterable[int]) -> dict[int, Decimal]:
-    """What each loan owes now: its kept balance (``loans.kept``)."""
-    return dict(Loan.objects.filter(pk__in=list(loan_ids)).values_list("pk", "balance"))
 
 
 # How many entries of a batch had each (outcome, reason).
@@ -63,8 +59,13 @@ class Batch:
         for entry in entries:
             wanted.update(payment_ids_in(entry).valid)
         # The import locked these loans already (``services._write``), in pk order.
-        self.loans = {loan.payment_id: loan for loan in Loan.objects.filter(payment_id__in=wanted)}
-        self.owed = _balances([loan.pk for loan in self.loans.values()])
+        self.loans = {
+            loan.payment_id: loan
+            for loan in Loan.objects.filter(payment_id__in=wanted).select_related("policy")
+        }
+        self.owed = {loan.pk: loan.balance for loan in self.loans.values()}
+        self.origin = {**origin_fields(), "role": getattr(acting_user, "role", "") or ""}
+        self.why: dict[int, str] = {}  # statement pk -> its ledger reason's start (``_why``)
 
     # --- matching.Known ---
     def loan(self, payment_id: str) -> Loan | None:
@@ -100,12 +101,12 @@ class Batch:
                 )
             )
         self.flush()
-        EntryHandling.objects.bulk_create(self.handlings, batch_size=1000)
-        AuditRecord.objects.bulk_create(self.audit, batch_size=1000)
+        insert_many(EntryHandling, self.handlings)
+        insert_many(AuditRecord, self.audit)
         return self.outcomes
 
     def flush(self) -> None:
-        """Post the pending entries, then look their loans up again."""
+        """Post the pending entries; the batch's loans are then as the database has them."""
         if not self.pending:
             return
         pending, self.pending = self.pending, []
@@ -118,34 +119,42 @@ class Batch:
                             amount=entry.amount,
                             value_date=entry.posting_date,
                             external_id=entry.identity,
-                            why=_why(entry),
+                            why=self._why(entry),
                         )
                         for entry, loan in pending
                     ],
                     acting_user=self.user,
                     source=EntrySource.BANK,
+                    locked={loan.pk: loan for _entry, loan in pending},  # updated in place
                 )
                 if any(r.created and r.overpayment is not None for r in received):
                     raise _Refused  # e.g. back-dated before a fee: the clerk decides, as before
         except (_Refused, ledger.LedgerError):
             for entry, loan in pending:
                 self._post_one(entry, loan)
+            stale = {loan.pk for _entry, loan in pending}  # rolled back, then posted anew
         else:
+            stale = set()
             for (entry, loan), got in zip(pending, received, strict=True):
                 error = getattr(got, "error", None)  # ``ledger.Refused``: nothing was written
                 if error is not None:
                     self._refused(entry, loan, error)
                 else:
                     self._record(entry, loan, got.entry, created=got.created)
-        touched = {loan.pk for _entry, loan in pending}
-        self.pending_loans -= touched
-        self.owed.update(_balances(touched))
-        last_day = {loan.pk: entry.posting_date for entry, loan in pending}
-        _follow_balances(
-            [pk for pk in sorted(touched) if self.owed.get(pk, ZERO) <= 0], last_day, self.user
-        )
-        fresh = Loan.objects.in_bulk(touched)
-        for loan in fresh.values():
+        touched = {loan.pk: loan.payment_id for _entry, loan in pending}
+        self.pending_loans -= set(touched)
+        self._reread(stale)  # posted one by one, through other instances
+        paid_off = sorted(pk for pk, pid in touched.items() if self.loans[pid].balance <= 0)
+        if paid_off:
+            last_day = {loan.pk: entry.posting_date for entry, loan in pending}
+            _follow_balances(paid_off, last_day, self.user)
+            self._reread(paid_off)  # their status changed
+        for pk, pid in touched.items():
+            self.owed[pk] = self.loans[pid].balance
+
+    def _reread(self, pks: Iterable[int]) -> None:
+        """Read these loans again (what the batch holds of them is out of date)."""
+        for loan in Loan.objects.filter(pk__in=list(pks)).select_related("policy"):
             self.loans[loan.payment_id] = loan
 
     def _post_one(self, entry: BankEntry, loan: Loan) -> None:
@@ -160,7 +169,7 @@ class Batch:
                     acting_user=self.user,
                     source=EntrySource.BANK,
                     external_id=entry.identity,
-                    why=_why(entry),
+                    why=self._why(entry),
                 )
         except ledger.LedgerError as exc:
             self._refused(entry, loan, str(exc))
@@ -209,7 +218,7 @@ class Batch:
                     f"repayment {entry.amount} kr. from bank entry {entry.identity} "
                     f"on {loan.loan_ref}"
                 )[:500],
-                **{**origin_fields(), "role": getattr(self.user, "role", "") or ""},
+                **self.origin,
             )
         )
         self._handled(
@@ -226,9 +235,10 @@ class Batch:
         self.handlings.append(handling)
         self.outcomes[(handling.outcome, handling.reason)] += 1
 
-
-def _why(entry: BankEntry) -> str:
-    """The ledger entry's reason, in the programme's language whoever imports the file: the
-    ledger is read by every role ("Kontoudtog 02.11.2026, linje 2")."""
-    with override(settings.LANGUAGE_CODE):
-        return f"{entry.statement.label}, {entry.place}"
+    def _why(self, entry: BankEntry) -> str:
+        """The ledger entry's reason, in the programme's language whoever imports the file:
+        the ledger is read by every role ("Kontoudtog 02.11.2026, linje 2")."""
+        with override(settings.LANGUAGE_CODE):
+            if entry.statement_id not in self.why:
+                self.why[entry.statement_id] = entry.statement.label
+            return f"{self.why[entry.statement_id]}, {entry.place}"

@@ -39,6 +39,7 @@ from mikrolaan.banking.parsing import (
 )
 from mikrolaan.banking.posting import Batch
 from mikrolaan.banking.reading import read_statement_file
+from mikrolaan.core.bulk import insert_many
 from mikrolaan.core.uploads import limit_in_mb
 from mikrolaan.loans import ledger, lifecycle
 from mikrolaan.loans.models import EntryKind, EntrySource, Loan, LoanStatus
@@ -273,8 +274,8 @@ def _write(
     # Lock every loan the file pays, in one order, before reading any balance: two imports
     # paying the same loans wait for each other instead of deadlocking or double-counting.
     for ids in _batches(sorted(loans)):  # ascending pk across the batches
-        list(Loan.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    # The entries, read again from the file and written a batch at a time.
+        list(Loan.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    # The entries, read again (from the first reading's spool) and written a batch at a time.
     batch: list[tuple[Statement, ParsedEntry, str]] = []
     for index, parsed_entry in parsed.entries():
         if index in rows:
@@ -305,7 +306,7 @@ def _write_batch(
             continue
         seen.add(identity)
         new.append(_entry(row, parsed_entry, identity, acting_user))
-    BankEntry.objects.bulk_create(new, batch_size=1000)
+    insert_many(BankEntry, new)
     for (outcome, reason), n in Batch(new, _user(acting_user)).run().items():
         if outcome == Outcome.POSTED:
             result.posted += n

@@ -18,7 +18,7 @@ repayment and records the rest as an ``Overpayment`` held for refund — never i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
+from mikrolaan.core.bulk import insert_many
 from mikrolaan.loans import kept, plan, queries
 from mikrolaan.loans.models import (
     DEBT_SIGN,
@@ -266,7 +267,11 @@ class Refused:
 
 @transaction.atomic
 def receive_payments(
-    items: Iterable[Incoming], *, acting_user: User | None, source: str
+    items: Iterable[Incoming],
+    *,
+    acting_user: User | None,
+    source: str,
+    locked: Mapping[int, Loan] | None = None,
 ) -> list[Received | Refused]:
     """``receive_payment`` for a batch, set-based: the loans are locked together, the entries,
     splits, overpayments and kept figures written with a few statements for the whole batch.
@@ -274,17 +279,25 @@ def receive_payments(
     A payment dated before an earlier entry of its loan (back-dated) goes the one-by-one way,
     which re-derives that loan. Returns one result per item, in order; a payment the ledger
     refuses is a ``Refused`` (the rest of the batch is still received).
+
+    ``locked``: the loans (by pk) when the caller has already locked them in this transaction
+    and read them since (a bank file's import). They are used instead of reading the loans
+    again, and are brought up to date in place: afterwards they are as the database has them
+    (unless the transaction is rolled back).
     """
     items = list(items)
     results: list[Received | Refused | None] = [None] * len(items)
     loan_ids = sorted({i.loan_id for i in items})
-    loans = {
-        loan.pk: loan
-        for loan in Loan.objects.select_for_update(of=("self",))
-        .filter(pk__in=loan_ids)
-        .select_related("policy")
-        .order_by("pk")
-    }
+    if locked is None:
+        loans = {
+            loan.pk: loan
+            for loan in Loan.objects.select_for_update(of=("self",))
+            .filter(pk__in=loan_ids)
+            .select_related("policy")
+            .order_by("pk")
+        }
+    else:
+        loans = {pk: locked[pk] for pk in loan_ids if pk in locked}
     external = [i.external_id for i in items if i.external_id]
     seen_entries = {
         (e.loan_id, e.external_id): e
@@ -367,15 +380,15 @@ def receive_payments(
             )
             overs.append(over)
         results[n] = Received(entry, over, created=True)
-    LedgerEntry.objects.bulk_create(new_entries, batch_size=1000)
-    PaymentSplit.objects.bulk_create(
+    insert_many(LedgerEntry, new_entries)
+    insert_many(
+        PaymentSplit,
         [
             PaymentSplit(entry=e, loan_id=e.loan_id, value_date=e.value_date, extra_ore=x)
             for e, x in splits
         ],
-        batch_size=1000,
     )
-    Overpayment.objects.bulk_create(overs, batch_size=1000)
+    insert_many(Overpayment, overs)
     kept.save_many([loans[i] for i in sorted(touched)])
     for n in slow:
         item = items[n]
@@ -392,6 +405,8 @@ def receive_payments(
             )
         except LedgerError as exc:
             results[n] = Refused(item, str(exc))
+    for loan_id in sorted({items[n].loan_id for n in slow}):
+        loans[loan_id].refresh_from_db()  # posted and re-derived through another instance
     for n, first_n in same.items():
         first = results[first_n]
         assert isinstance(first, Received)

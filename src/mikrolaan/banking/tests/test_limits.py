@@ -180,14 +180,22 @@ def test_the_live_server_answers_before_an_oversized_body_has_arrived(
     assert _nothing_imported()
 
 
-def test_entries_are_not_kept_but_read_again_from_the_file(loan):
+def test_entries_are_not_kept_in_memory_but_read_again_from_a_temporary_file(loan, monkeypatch):
+    import io
+
+    from mikrolaan.banking import reading
     from mikrolaan.banking.reading import read_statement_file
 
-    content = camt053([pay(loan, "10.00"), Payment(Decimal("2.00")), Payment(Decimal("3.00"))])
+    monkeypatch.setattr(reading._Spool, "BATCH", 2)  # two batches and a rest
+    content = camt053(
+        [pay(loan, "10.00"), *(Payment(Decimal(n)) for n in ("2.00", "3.00", "4.00", "5.00"))]
+    )
+    stream = io.BytesIO(content)
     seen = []
-    parsed = read_statement_file("s.xml", content, each_entry=lambda i, s, e: seen.append(e))
+    parsed = read_statement_file("s.xml", stream, each_entry=lambda i, s, e: seen.append(e))
     assert not hasattr(parsed.statements[0], "entries")
-    assert parsed.statements[0].entry_count == 3
+    assert parsed.statements[0].entry_count == 5
+    stream.close()  # the second reading does not parse the file again
     first = [entry for _index, entry in parsed.entries()]
     assert first == seen == [entry for _index, entry in parsed.entries()]
-    assert [e.amount for e in first] == [Decimal("10.00"), Decimal("2.00"), Decimal("3.00")]
+    assert [e.amount for e in first] == [Decimal(n) for n in ("10", "2", "3", "4", "5")]

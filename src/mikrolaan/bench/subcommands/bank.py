@@ -78,6 +78,7 @@ def handle(command, *, payments, loans, as_of, reuse, keep_file, **options) -> N
     targets = payable_loans(payments)
     if not targets:
         raise CommandError("no loan being repaid has room for a payment")
+    loans_bench.settle()
     with tempfile.TemporaryDirectory(prefix="mikrolaan-bench-") as folder:
         path = Path(folder) / f"bench-{payments}.xml"
         started = time.perf_counter()

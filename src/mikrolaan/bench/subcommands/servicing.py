@@ -92,12 +92,7 @@ def handle(command, *, loans, as_of, reuse, render, **options) -> None:
         portfolio.generate(loans, as_of, progress=lambda step: command.stderr.write(f"  {step}"))
         out(generated_line(loans, time.perf_counter() - started))
     reset()
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # Set the hint bits and visibility map of the freshly copied tables once, so the
-        # timed runs do not pay for that (a real database has long had it done by autovacuum).
-        with connection.cursor() as cursor:
-            for table in ("loans_loan", "loans_plansegment", "loans_ledgerentry"):
-                cursor.execute(f"VACUUM ANALYZE {table}")
+    portfolio.settle()
     total = Loan.objects.count()
     first = next_bank_day(as_of)
     second = next_bank_day(first + dt.timedelta(days=1))

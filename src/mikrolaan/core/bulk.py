@@ -1,0 +1,93 @@
+"""Writing many new rows at once: ``insert_many``, ``bulk_create`` made fast on PostgreSQL.
+
+A bank file of 100,000 payments writes half a million rows (bank entries, ledger entries,
+their handling and audit records). ``bulk_create`` compiles each batch into one ``INSERT …
+VALUES`` with a parameter per field and row, which psycopg then quotes on the client: most of
+the import's time. On PostgreSQL ``insert_many`` takes the new rows' ids from the table's
+sequence in one query and sends the rows with ``COPY``; the objects get their ids as with
+``bulk_create``. On SQLite (a municipality's small embedded installation) it is
+``bulk_create``. Like ``bulk_create``, it calls no ``save()`` and sends no signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from operator import attrgetter
+from typing import Any, TypeVar
+
+from django.db import connections, models, router
+
+M = TypeVar("M", bound=models.Model)
+
+BATCH = 1000
+
+
+# Fields whose Python value psycopg sends as it is: preparing them as ``bulk_create`` does
+# (``get_db_prep_save``) only returns the same value, at a cost per field and row.
+_AS_IS = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "DateField",
+        "DateTimeField",
+        "DecimalField",
+        "ForeignKey",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+
+
+def _getter(field: models.Field, connection: Any) -> Callable[[models.Model], Any]:
+    """How a row's value for ``field`` is taken from an object."""
+    if (
+        field.get_internal_type() in _AS_IS
+        and not getattr(field, "auto_now", False)
+        and not getattr(field, "auto_now_add", False)
+    ):
+        return attrgetter(field.attname)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+
+def insert_many(model: type[M], objs: Sequence[M], *, batch_size: int = BATCH) -> list[M]:
+    """Insert ``objs`` (new, unsaved instances of ``model`` without a pk) and set their pks."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    db = router.db_for_write(model)
+    connection = connections[db]
+    if connection.vendor != "postgresql":
+        return model._default_manager.bulk_create(objs, batch_size=batch_size)
+    opts = model._meta
+    pk = opts.pk
+    assert pk is not None and all(getattr(o, pk.attname) is None for o in objs)
+    fields = list(opts.concrete_fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(opts.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, pk.column, len(objs)],
+        )
+        for obj, (new_id,) in zip(objs, cursor.fetchall(), strict=True):
+            setattr(obj, pk.attname, new_id)
+        # psycopg's own cursor (COPY is not in Django's wrapper), its errors turned into
+        # Django's as the wrapper does (an ``IntegrityError`` stays one).
+        raw = cursor.cursor
+        with (
+            connection.wrap_database_errors,
+            raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,  # names quoted above
+        ):
+            getters = [_getter(f, connection) for f in fields]
+            for obj in objs:
+                copy.write_row([get(obj) for get in getters])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = db
+    return objs

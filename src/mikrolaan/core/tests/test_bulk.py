@@ -1,0 +1,107 @@
+"""``core.bulk.insert_many``: COPY on PostgreSQL, ``bulk_create`` on SQLite; the same rows."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mikrolaan.audit.models import Action, AuditRecord
+from mikrolaan.banking.models import (
+    BankEntry,
+    CreditDebit,
+    EntryHandling,
+    Outcome,
+    Statement,
+    StatementFile,
+)
+from mikrolaan.core.bulk import insert_many
+
+pytestmark = pytest.mark.django_db
+
+
+def _file(digest: str) -> StatementFile:
+    return StatementFile(file_name="a.xml", file_hash=digest, format="camt053")
+
+
+def test_rows_are_written_with_their_ids_and_values_as_the_orm_reads_them():
+    (file,) = insert_many(StatementFile, [_file("a" * 64)])
+    created = timezone.now() - dt.timedelta(hours=3)
+    (statement,) = insert_many(
+        Statement,
+        [
+            Statement(
+                file=file,
+                account="DK50",
+                statement_id="S-1",
+                created_by_bank_at=created,
+                period_to=dt.date(2026, 11, 30),
+                closing_balance=Decimal("-12.50"),
+            )
+        ],
+    )
+    entries = insert_many(
+        BankEntry,
+        [
+            BankEntry(
+                statement=statement,
+                position=n,
+                location=f"Ntry[{n}]",
+                identity=f"DK50/ref/{n}",
+                booking_date=dt.date(2026, 11, n),
+                amount=Decimal("50.00") * n,
+                currency="DKK",
+                credit_debit=CreditDebit.CREDIT,
+                reversal=n == 2,
+                text="æøå",
+            )
+            for n in (1, 2, 3)
+        ],
+    )
+    handlings = insert_many(
+        EntryHandling,
+        [
+            EntryHandling(
+                entry=e, outcome=Outcome.QUEUED, reason="x", params={"loan_ref": f"L-{e.pk}"}
+            )
+            for e in entries
+        ],
+    )
+    (record,) = insert_many(
+        AuditRecord,
+        [AuditRecord(action=Action.CREATE, what="w", client_ip="10.0.0.1", role="finance_clerk")],
+    )
+
+    assert all(e.pk and not e._state.adding for e in entries)
+    assert len({e.pk for e in entries}) == 3
+    read = Statement.objects.get(pk=statement.pk)
+    assert (read.file_id, read.created_by_bank_at, read.closing_balance) == (
+        file.pk,
+        created,
+        Decimal("-12.50"),
+    )
+    rows = {e.pk: e for e in BankEntry.objects.filter(statement=statement)}
+    assert [(rows[e.pk].amount, rows[e.pk].reversal, rows[e.pk].text) for e in entries] == [
+        (Decimal("50.00"), False, "æøå"),
+        (Decimal("100.00"), True, "æøå"),
+        (Decimal("150.00"), False, "æøå"),
+    ]
+    assert [EntryHandling.objects.get(pk=h.pk).params for h in handlings] == [
+        {"loan_ref": f"L-{e.pk}"} for e in entries
+    ]
+    got = AuditRecord.objects.get(pk=record.pk)
+    assert (got.client_ip, got.role, got.by_citizen) == ("10.0.0.1", "finance_clerk", False)
+    # The sequence goes on after the rows: the ORM's next row gets a new id.
+    assert StatementFile.objects.create(file_name="b", file_hash="b" * 64).pk > file.pk
+
+
+def test_a_row_the_database_refuses_is_an_integrity_error_and_writes_nothing():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_many(StatementFile, [_file("c" * 64), _file("c" * 64)])
+    assert not StatementFile.objects.filter(file_hash="c" * 64).exists()
+
+
+def test_nothing_to_insert_is_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert insert_many(StatementFile, []) == []
