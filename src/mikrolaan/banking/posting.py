@@ -61,7 +61,7 @@ class Batch:
         # The import locked these loans already (``services._write``), in pk order.
         self.loans = {
             loan.payment_id: loan
-            for loan in Loan.objects.filter(payment_id__in=wanted).select_related("policy")
+            for loan in Loan.objects.filter(payment_id__any=wanted).select_related("policy")
         }
         self.owed = {loan.pk: loan.balance for loan in self.loans.values()}
         self.origin = {**origin_fields(), "role": getattr(acting_user, "role", "") or ""}

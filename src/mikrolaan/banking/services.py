@@ -40,6 +40,7 @@ from mikrolaan.banking.parsing import (
 from mikrolaan.banking.posting import Batch
 from mikrolaan.banking.reading import read_statement_file
 from mikrolaan.core.bulk import insert_many
+from mikrolaan.core.collector import long_lived_frozen
 from mikrolaan.core.uploads import limit_in_mb
 from mikrolaan.loans import ledger, lifecycle
 from mikrolaan.loans.models import EntryKind, EntrySource, Loan, LoanStatus
@@ -138,7 +139,6 @@ def import_statement_file(
     acting_user: User | None = None,
     account: str = "",
     progress: Progress | None = None,
-    _retry: bool = True,
 ) -> ImportResult:
     """Import one camt.053 or CSV file. ``account`` names the account of a CSV file.
 
@@ -146,6 +146,18 @@ def import_statement_file(
     file is read as a stream, and one larger than ``BANK_STATEMENT_MAX_BYTES`` is refused
     before it is read. ``progress`` is a background job (``mikrolaan.jobs``) to report to.
     """
+    with long_lived_frozen():  # (a large file makes the collector's work the largest cost)
+        return _import(file_name, content, acting_user, account, progress)
+
+
+def _import(
+    file_name: str,
+    content: StatementContent,
+    acting_user: User | None,
+    account: str,
+    progress: Progress | None,
+    _retry: bool = True,
+) -> ImportResult:
     stream = _stream(content)
     limit = settings.BANK_STATEMENT_MAX_BYTES
     if _size(stream) > limit:
@@ -183,14 +195,7 @@ def import_statement_file(
         # The same file, statement or entry was imported at the same moment by someone else:
         # look again now that theirs is committed.
         if _retry:
-            return import_statement_file(
-                file_name,
-                stream,
-                acting_user=acting_user,
-                account=account,
-                progress=progress,
-                _retry=False,
-            )
+            return _import(file_name, stream, acting_user, account, progress, _retry=False)
         return ImportResult(file_name, ImportStatus.ALREADY_IMPORTED)
     return result
 
@@ -218,10 +223,10 @@ class _Survey:
     def flush(self) -> None:
         identities = {identity for _index, identity, _ids in self.pending}
         known = set(
-            BankEntry.objects.filter(identity__in=identities).values_list("identity", flat=True)
+            BankEntry.objects.filter(identity__any=identities).values_list("identity", flat=True)
         )
         wanted = {pid for _index, _identity, ids in self.pending for pid in ids}
-        loan_of = dict(Loan.objects.filter(payment_id__in=wanted).values_list("payment_id", "pk"))
+        loan_of = dict(Loan.objects.filter(payment_id__any=wanted).values_list("payment_id", "pk"))
         for index, identity, ids in self.pending:
             if identity not in known:
                 self.all_known[index] = False
@@ -274,7 +279,7 @@ def _write(
     # Lock every loan the file pays, in one order, before reading any balance: two imports
     # paying the same loans wait for each other instead of deadlocking or double-counting.
     for ids in _batches(sorted(loans)):  # ascending pk across the batches
-        list(Loan.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        list(Loan.objects.select_for_update().filter(pk__any=ids).order_by("pk").values_list("pk"))
     # The entries, read again (from the first reading's spool) and written a batch at a time.
     batch: list[tuple[Statement, ParsedEntry, str]] = []
     for index, parsed_entry in parsed.entries():
@@ -298,7 +303,9 @@ def _write_batch(
     """Write new entries and handle each; an entry already there (imported before, or earlier
     in this file) is skipped. Posting is set-based per batch (``banking.posting``)."""
     identities = {identity for _row, _entry, identity in batch}
-    seen = set(BankEntry.objects.filter(identity__in=identities).values_list("identity", flat=True))
+    seen = set(
+        BankEntry.objects.filter(identity__any=identities).values_list("identity", flat=True)
+    )
     new = []
     for row, parsed_entry, identity in batch:
         if identity in seen:

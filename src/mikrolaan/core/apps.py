@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
         from mikrolaan.core import (
             checks,  # noqa: F401 - registers the checks
             command_language,
+            lookups,  # noqa: F401 - registers field__any
         )
         from mikrolaan.core.append_only import install_after_migrate
 

@@ -259,8 +259,9 @@ def recount_all() -> None:
 
 def save_many(loans: Sequence[Loan]) -> None:
     """Write the kept figures of many loans (in memory) with a few statements: one
-    ``UPDATE … FROM (VALUES …)`` per thousand loans on PostgreSQL, an ``executemany`` of
-    ``UPDATE … WHERE id`` on SQLite — ``bulk_update``'s CASE per field and row is slow here."""
+    ``UPDATE … FROM unnest(…)`` of a column array per field for up to 5,000 loans on
+    PostgreSQL, an ``executemany`` of ``UPDATE … WHERE id`` on SQLite — ``bulk_update``'s
+    CASE per field and row is slow here."""
     from django.db import connection
 
     if not loans:
@@ -284,13 +285,15 @@ def save_many(loans: Sequence[Loan]) -> None:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            marks = "(" + ", ".join(["%s"] + [f"%s::{casts[f]}" for f in FIELDS]) + ")"
-            for start in range(0, len(loans), 1000):
-                part = loans[start : start + 1000]
-                values = ", ".join([marks] * len(part))
-                params = [value for loan in part for value in row(loan)]
+            # One array per column, however many loans: a short query with ten parameters.
+            arrays = ", ".join(["%s::bigint[]"] + [f"%s::{casts[f]}[]" for f in FIELDS])
+            for start in range(0, len(loans), 5000):
+                part = loans[start : start + 5000]
+                params = [
+                    list(column) for column in zip(*(row(loan) for loan in part), strict=True)
+                ]
                 cursor.execute(
-                    f"UPDATE loans_loan AS l SET {columns} FROM (VALUES {values}) "  # noqa: S608
+                    f"UPDATE loans_loan AS l SET {columns} FROM unnest({arrays}) "  # noqa: S608
                     f"AS v(id, {', '.join(FIELDS)}) WHERE l.id = v.id",
                     params,
                 )

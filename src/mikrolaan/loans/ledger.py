@@ -292,28 +292,30 @@ def receive_payments(
         loans = {
             loan.pk: loan
             for loan in Loan.objects.select_for_update(of=("self",))
-            .filter(pk__in=loan_ids)
+            .filter(pk__any=loan_ids)
             .select_related("policy")
             .order_by("pk")
         }
     else:
         loans = {pk: locked[pk] for pk in loan_ids if pk in locked}
     external = [i.external_id for i in items if i.external_id]
+    # ``exclude(external_id="")`` repeats the unique indexes' condition, so that PostgreSQL
+    # looks the pairs up in them instead of reading every entry of the loans.
     seen_entries = {
         (e.loan_id, e.external_id): e
         for e in LedgerEntry.objects.filter(
-            loan_id__in=loan_ids, source=source, external_id__in=external
-        )
+            loan_id__any=loan_ids, source=source, external_id__any=external
+        ).exclude(external_id="")
     }
     seen_overs = {
         (o.loan_id, o.external_id): o
         for o in Overpayment.objects.filter(
-            loan_id__in=loan_ids, source=source, external_id__in=external
-        )
+            loan_id__any=loan_ids, source=source, external_id__any=external
+        ).exclude(external_id="")
     }
     segments: dict[int, list[kept.Segment]] = {}
     for row in (
-        PlanSegment.objects.filter(loan_id__in=loan_ids)
+        PlanSegment.objects.filter(loan_id__any=loan_ids)
         .order_by("loan_id", "first_month")
         .values_list("loan_id", "first_month", "count", "amount_ore", "before_ore")
     ):

@@ -7,7 +7,8 @@ the same date again (idempotent: nothing new), the next bank day, ten days later
 reminders) and fourteen days after the first reminders, with every reminder marked delivered on
 its date (the project leader's tasks for "no payment"). Letters are not issued in the timed
 runs; their rendering is timed separately, per letter, on a sample of the reminders
-(``--render``).
+(``--render``). Nor are the day's kept figures (the run's last step on the day itself):
+``mikrolaan bench pages`` times them.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def handle(command, *, loans, as_of, reuse, render, **options) -> None:
             # folder transport would have, so the run raises the project leader's tasks.
             Reminder.objects.filter(delivered_on__isnull=True).update(delivered_on=F("sent_on"))
         started = time.perf_counter()
-        result = run(day, issue_letters=False)
+        result = run(day, issue_letters=False, keep_figures=False)  # (``bench pages`` times them)
         wall = time.perf_counter() - started
         c, s = result.counts, result.seconds
         out(
