@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import override
 
 from mikrolaan.accounts.models import User
@@ -65,6 +66,7 @@ class Batch:
         }
         self.owed = {loan.pk: loan.balance for loan in self.loans.values()}
         self.origin = {**origin_fields(), "role": getattr(acting_user, "role", "") or ""}
+        self.now = timezone.now()  # the batch's records' time (one clock reading, not one each)
         self.why: dict[int, str] = {}  # statement pk -> its ledger reason's start (``_why``)
 
     # --- matching.Known ---
@@ -98,6 +100,7 @@ class Batch:
                     loan=decision.loan,
                     proposed_reversal_of=decision.proposed_reversal_of,
                     recorded_by=self.user,
+                    recorded_at=self.now,
                 )
             )
         self.flush()
@@ -186,6 +189,7 @@ class Batch:
                 params={"error": error[:300], "loan_ref": loan.loan_ref},
                 loan=loan,
                 recorded_by=self.user,
+                recorded_at=self.now,
             )
         )
 
@@ -202,6 +206,7 @@ class Batch:
                     loan=loan,
                     ledger_entry=ledger_entry,
                     recorded_by=self.user,
+                    recorded_at=self.now,
                 )
             )
             return
@@ -209,6 +214,7 @@ class Batch:
         assert ledger_entry is not None
         self.audit.append(
             AuditRecord(
+                at=self.now,
                 user=self.user,
                 action=Action.CREATE,
                 citizen_id=loan.citizen_id,
@@ -228,6 +234,7 @@ class Batch:
                 loan=loan,
                 ledger_entry=ledger_entry,
                 recorded_by=self.user,
+                recorded_at=self.now,
             )
         )
 

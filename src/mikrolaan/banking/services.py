@@ -7,6 +7,7 @@ whole. Postings go through ``loans.ledger.post`` with the bank entry's identity 
 ``external_id``, so the ledger itself refuses to post one bank entry twice.
 """
 
+import datetime as dt
 import hashlib
 import io
 from collections import Counter, defaultdict
@@ -16,6 +17,7 @@ from typing import IO, Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.models import User
@@ -307,12 +309,13 @@ def _write_batch(
         BankEntry.objects.filter(identity__any=identities).values_list("identity", flat=True)
     )
     new = []
+    now = timezone.now()
     for row, parsed_entry, identity in batch:
         if identity in seen:
             result.skipped[Reason.ALREADY_IMPORTED] += 1
             continue
         seen.add(identity)
-        new.append(_entry(row, parsed_entry, identity, acting_user))
+        new.append(_entry(row, parsed_entry, identity, acting_user, now))
     insert_many(BankEntry, new)
     for (outcome, reason), n in Batch(new, _user(acting_user)).run().items():
         if outcome == Outcome.POSTED:
@@ -326,9 +329,14 @@ def _write_batch(
 
 
 def _entry(
-    statement: Statement, parsed: ParsedEntry, identity: str, acting_user: User | None
+    statement: Statement,
+    parsed: ParsedEntry,
+    identity: str,
+    acting_user: User | None,
+    now: dt.datetime,
 ) -> BankEntry:
     return BankEntry(
+        recorded_at=now,
         statement=statement,
         position=parsed.position,
         location=parsed.location[:60],

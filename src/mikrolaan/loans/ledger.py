@@ -25,6 +25,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from mikrolaan.core.bulk import insert_many
 from mikrolaan.loans import kept, plan, queries
@@ -320,6 +321,7 @@ def receive_payments(
         .values_list("loan_id", "first_month", "count", "amount_ore", "before_ore")
     ):
         segments.setdefault(row[0], []).append(row[1:])
+    now = timezone.now()  # the batch's entries' time (one clock reading)
     new_entries: list[LedgerEntry] = []
     splits: list[tuple[LedgerEntry, int]] = []
     overs: list[Overpayment] = []
@@ -359,6 +361,7 @@ def receive_payments(
                 external_id=item.external_id,
                 why=item.why,
                 recorded_by=acting_user,
+                recorded_at=now,
             )
             new_entries.append(entry)
             loan.balance -= to_loan
@@ -379,6 +382,7 @@ def receive_payments(
                 external_id=item.external_id,
                 why=item.why or "more than the loan's balance",
                 recorded_by=acting_user,
+                recorded_at=now,
             )
             overs.append(over)
         results[n] = Received(entry, over, created=True)
