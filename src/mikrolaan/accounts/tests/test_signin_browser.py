@@ -11,10 +11,13 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def _submit_login(page, username, password):
+    """Submit the log-in form and wait for the answer's page: a wrong password answers with the
+    same URL, so without waiting a check may read the form still on screen (seen once in CI)."""
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
 
 
 def test_second_factor_then_lock_out_in_chromium(hardened, page, project_leader, evaluator):
