@@ -23,7 +23,7 @@ from mikrolaan.banking.matching import Reason, decide, payment_ids_in
 from mikrolaan.banking.models import BankEntry, EntryHandling, Outcome
 from mikrolaan.core.bulk import insert_many
 from mikrolaan.loans import ledger, lifecycle
-from mikrolaan.loans.models import ZERO, EntryKind, EntrySource, LedgerEntry, Loan
+from mikrolaan.loans.models import EntryKind, EntrySource, LedgerEntry, Loan
 
 Incoming = ledger.Incoming
 receive_payments = ledger.receive_payments
@@ -64,7 +64,6 @@ class Batch:
             loan.payment_id: loan
             for loan in Loan.objects.filter(payment_id__any=wanted).select_related("policy")
         }
-        self.owed = {loan.pk: loan.balance for loan in self.loans.values()}
         self.origin = {**origin_fields(), "role": getattr(acting_user, "role", "") or ""}
         self.now = timezone.now()  # the batch's records' time (one clock reading, not one each)
         self.why: dict[int, str] = {}  # statement pk -> its ledger reason's start (``_why``)
@@ -78,7 +77,7 @@ class Batch:
         return found
 
     def outstanding(self, loan: Loan) -> Decimal:
-        return self.owed.get(loan.pk, ZERO)
+        return self.loans[loan.payment_id].balance  # as posted so far (``flush``)
 
     # --- the work ---
     def run(self) -> Outcomes:
@@ -152,8 +151,6 @@ class Batch:
             last_day = {loan.pk: entry.posting_date for entry, loan in pending}
             _follow_balances(paid_off, last_day, self.user)
             self._reread(paid_off)  # their status changed
-        for pk, pid in touched.items():
-            self.owed[pk] = self.loans[pid].balance
 
     def _reread(self, pks: Iterable[int]) -> None:
         """Read these loans again (what the batch holds of them is out of date)."""
