@@ -210,7 +210,6 @@ def _ledger_money(row):
     return (eid, loan, kind, schedule.to_kr(amount), schedule.to_kr(delta), day, source, at)
 
 
-@transaction.atomic
 def settle(tables=("loans_loan", "loans_plansegment", "loans_ledgerentry")) -> None:
     """``VACUUM ANALYZE`` the portfolio's tables before a timed run, on PostgreSQL.
 
@@ -227,6 +226,7 @@ def settle(tables=("loans_loan", "loans_plansegment", "loans_ledgerentry")) -> N
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
+@transaction.atomic
 def generate(n: int, as_of: dt.date, *, progress=None) -> None:
     if Loan.objects.exclude(loan_ref__startswith=PREFIX).exists():
         raise BenchError(_("This database holds real loans; use a separate benchmark database."))
