@@ -79,6 +79,17 @@ def _money_sql(expr: str) -> str:
     return f"ROUND({expr} / 100.0, 2)"
 
 
+def _materialized() -> str:
+    """``WITH x AS MATERIALIZED (…)``: computed once, before the statement writes anything.
+
+    A step that inserts rows and skips those already there reads the already-there rows from
+    such a snapshot, never from the table it is inserting into: planned while that table was
+    empty (the first run, the first task day), PostgreSQL scanned the growing table once for
+    every row inserted — 82,878 cycles took 45 s instead of 2. (SQLite plans it as a lookup.)
+    """
+    return "MATERIALIZED" if connection.vendor == "postgresql" else ""
+
+
 def _exec(cursor: CursorWrapper, sql: str, params: dict[str, Any] | None = None) -> int:
     cursor.execute(sql, params or {})
     count: int = cursor.rowcount
@@ -149,11 +160,13 @@ def open_cycles(cursor: CursorWrapper, run_on: dt.date, policy: LoanPolicy) -> i
         cursor,
         f"""
         INSERT INTO servicing_remindercycle (loan_id, opened_on, first_unpaid_due, close_reason)
+        WITH open_cycle AS {_materialized()} (
+            SELECT loan_id FROM servicing_remindercycle WHERE closed_on IS NULL
+        )
         SELECT a.loan_id, %(run_on)s, a.oldest_unpaid_due, ''
         FROM {TMP} a JOIN loans_loan l ON l.id = a.loan_id
         WHERE l.policy_id = %(policy)s AND a.days_past_due >= %(first_days)s
-          AND NOT EXISTS (SELECT 1 FROM servicing_remindercycle c
-                          WHERE c.loan_id = a.loan_id AND c.closed_on IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM open_cycle o WHERE o.loan_id = a.loan_id)
         """,  # noqa: S608
         {"run_on": run_on, "policy": policy.pk, "first_days": policy.reminder_first_days},
     )
@@ -201,6 +214,9 @@ def insert_reminders(cursor: CursorWrapper, run: ServicingRun, policy: LoanPolic
 _TASK_INSERT = """
     INSERT INTO servicing_task
         (kind, role, loan_id, cycle_id, reminder_id, reason, created_on, status)
+    WITH has_task AS {materialized} (
+        SELECT cycle_id FROM servicing_task WHERE kind = 'contact_citizen'
+    )
     SELECT 'contact_citizen', 'project_leader', c.loan_id, c.id, MIN(r.id), %(reason)s,
            %(run_on)s, 'open'
     FROM servicing_remindercycle c
@@ -208,8 +224,7 @@ _TASK_INSERT = """
     JOIN loans_loan l ON l.id = c.loan_id
     {joins}
     WHERE c.closed_on IS NULL AND l.status = 'active' AND {where}
-      AND NOT EXISTS (SELECT 1 FROM servicing_task t
-                      WHERE t.cycle_id = c.id AND t.kind = 'contact_citizen')
+      AND NOT EXISTS (SELECT 1 FROM has_task t WHERE t.cycle_id = c.id)
     GROUP BY c.id, c.loan_id
 """
 
@@ -219,13 +234,16 @@ def insert_tasks(cursor: CursorWrapper, run_on: dt.date, policies: list[LoanPoli
     count = _exec(
         cursor,
         _TASK_INSERT.format(
-            joins="JOIN letters_letter lt ON lt.id = r.letter_id", where="lt.status = 'failed'"
+            materialized=_materialized(),
+            joins="JOIN letters_letter lt ON lt.id = r.letter_id",
+            where="lt.status = 'failed'",
         ),
         {"reason": "letter_failed", "run_on": run_on},
     )
     count += _exec(
         cursor,
         _TASK_INSERT.format(
+            materialized=_materialized(),
             joins="JOIN people_citizen ci ON ci.id = l.citizen_id",
             where="ci.digital_post_exempt = %(yes)s",
         ),
@@ -235,6 +253,7 @@ def insert_tasks(cursor: CursorWrapper, run_on: dt.date, policies: list[LoanPoli
         count += _exec(
             cursor,
             _TASK_INSERT.format(
+                materialized=_materialized(),
                 joins=f"JOIN {TMP} a ON a.loan_id = c.loan_id",
                 where="""l.policy_id = %(policy)s AND r.delivered_on <= %(cutoff)s
                   AND NOT EXISTS (
@@ -253,11 +272,12 @@ def insert_tasks(cursor: CursorWrapper, run_on: dt.date, policies: list[LoanPoli
     # The append-only history of each new task starts with its creation.
     _exec(
         cursor,
-        """
+        f"""
         INSERT INTO servicing_taskevent (task_id, kind, occurred_on, note, recorded_at)
+        WITH has_event AS {_materialized()} (SELECT DISTINCT task_id FROM servicing_taskevent)
         SELECT t.id, 'created', t.created_on, '', %(now)s FROM servicing_task t
-        WHERE NOT EXISTS (SELECT 1 FROM servicing_taskevent e WHERE e.task_id = t.id)
-        """,
+        WHERE NOT EXISTS (SELECT 1 FROM has_event e WHERE e.task_id = t.id)
+        """,  # noqa: S608
         {"now": timezone.now()},
     )
     return count
