@@ -1,7 +1,9 @@
 """Reading a statement file: detect its format (camt.053 XML or CSV) and walk it with that
 format's reader, checking the whole file before anything is written (``banking.parsing``)."""
 
+import dataclasses
 import io
+import operator
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
@@ -64,18 +66,20 @@ class _Spool:
     """The entries as read, kept in a temporary file (never in memory) for the second reading
     (``ParsedFile.entries()``): parsing the file again would cost as much as the first time.
 
-    A batch of entries at a time is pickled; the file is private to this process (unnamed,
-    removed when closed or collected) and read back only by it.
+    A batch of entries at a time is pickled, each entry as the tuple of its fields (pickling
+    the slotted dataclass itself goes through Python for every entry); the file is private to
+    this process (unnamed, removed when closed or collected) and read back only by it.
     """
 
     BATCH = 1000
+    _fields = operator.attrgetter(*(f.name for f in dataclasses.fields(ParsedEntry)))
 
     def __init__(self) -> None:
         self.file: IO[bytes] = tempfile.TemporaryFile(prefix="mikrolaan-statement-")  # noqa: SIM115
-        self.batch: list[tuple[int, ParsedEntry]] = []
+        self.batch: list[tuple[int, tuple]] = []
 
     def add(self, index: int, entry: ParsedEntry) -> None:
-        self.batch.append((index, entry))
+        self.batch.append((index, self._fields(entry)))
         if len(self.batch) >= self.BATCH:
             self._write()
 
@@ -95,4 +99,5 @@ class _Spool:
                 batch = pickle.load(self.file)  # noqa: S301 - written above by this process
             except EOFError:
                 return
-            yield from batch
+            for index, fields in batch:
+                yield index, ParsedEntry(*fields)

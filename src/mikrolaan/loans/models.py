@@ -184,7 +184,8 @@ class EntrySource(models.TextChoices):
 class LedgerEntry(AppendOnlyModel):
     """One transaction on a loan. Never changed: a correction is a reversal plus a new entry."""
 
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="entries")
+    # Indexed by ``entry_loan_day_idx`` (loan first), not by an index of its own.
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="entries", db_index=False)
     kind = models.CharField(_("kind"), max_length=30, choices=EntryKind.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     debt_delta = models.DecimalField(_("change in debt"), max_digits=12, decimal_places=2)
@@ -209,7 +210,12 @@ class LedgerEntry(AppendOnlyModel):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         indexes = [
-            models.Index(fields=["loan", "value_date"]),
+            # A loan's entries by date; on PostgreSQL with the change in debt beside them, so
+            # that a loan's balance (the commit's check, migration 0005) is summed from the
+            # index alone instead of from some forty rows spread over the table.
+            models.Index(
+                fields=["loan", "value_date"], include=["debt_delta"], name="entry_loan_day_idx"
+            ),
             models.Index(fields=["loan"], condition=Q(kind="reversal"), name="entry_reversals_idx"),
         ]
         constraints = [

@@ -200,6 +200,20 @@ def test_postgresql_refuses_a_balance_below_zero_at_commit(loan, pg_only):
     assert ledger.balance(loan) == Decimal("10000.00")
 
 
+def test_the_commit_check_sums_a_loans_balance_from_the_index_alone(loan, pg_only):
+    # The balance check (migration 0005) runs once per new entry at commit; summing the
+    # loan's entries from the covering index instead of its rows is what keeps it cheap.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT COALESCE(SUM(debt_delta), 0) FROM loans_ledgerentry WHERE loan_id = %s",
+            [loan.pk],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using entry_loan_day_idx" in plan, plan
+
+
 def test_postgresql_refuses_updates_and_deletes(loan, pg_only):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE loans_ledgerentry SET amount = 1 WHERE loan_id = %s", [loan.pk])
