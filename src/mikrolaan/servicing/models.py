@@ -71,14 +71,12 @@ class ReminderCycle(models.Model):
         verbose_name = _("reminder cycle")
         verbose_name_plural = _("reminder cycles")
         constraints = [
+            # (also the index of a loan's open cycle)
             models.UniqueConstraint(
                 fields=["loan"], condition=Q(closed_on__isnull=True), name="cycle_one_open_per_loan"
             ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["loan"], condition=Q(closed_on__isnull=True), name="cycle_open_idx"
-            )
+            # What a reminder's (cycle, loan) points at on PostgreSQL (migration 0005).
+            models.UniqueConstraint(fields=["id", "loan"], name="cycle_id_loan"),
         ]
 
     def __str__(self) -> str:
@@ -94,7 +92,14 @@ class Reminder(models.Model):
     date for the rules.
     """
 
-    cycle = models.ForeignKey(ReminderCycle, on_delete=models.PROTECT, related_name="reminders")
+    # The loan is the cycle's (a copy for the lists). On PostgreSQL one foreign key checks the
+    # pair (cycle, loan) against the cycle (migration 0005): a reminder of another loan than
+    # its cycle's cannot be stored, and the heaviest day's 128,000 reminders take one check
+    # each instead of two (the loan's was the dearer: it locks a row of the loans table).
+    # ``cycle`` is indexed by ``reminder_once_per_number`` (cycle first).
+    cycle = models.ForeignKey(
+        ReminderCycle, on_delete=models.PROTECT, related_name="reminders", db_index=False
+    )
     loan = models.ForeignKey("loans.Loan", on_delete=models.PROTECT, related_name="+")
     run = models.ForeignKey(ServicingRun, on_delete=models.PROTECT, related_name="reminders")
     number = models.PositiveSmallIntegerField(_("reminder number"))

@@ -1,4 +1,6 @@
-"""The run's inserts read the rows already there from a snapshot taken before they write.
+"""How the run's writes are planned and checked by the database.
+
+The run's inserts read the rows already there from a snapshot taken before they write.
 
 Planned while the table it inserts into was empty (a first run, a first task day), an insert
 that skipped existing rows by looking in that same table had PostgreSQL scan the growing
@@ -8,10 +10,12 @@ table once per inserted row: 82,878 new cycles took 45 s instead of 2 (``bench s
 import datetime as dt
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from mikrolaan.policy.models import LoanPolicy
 from mikrolaan.servicing import run as servicing
+from mikrolaan.servicing.models import Reminder
+from mikrolaan.servicing.tests.factories import FIRST_DUE, paid_out_loan
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +61,25 @@ def test_each_insert_reads_what_is_there_from_a_snapshot_not_from_its_growing_ta
         assert plan.count("on servicing_task ") == 2, plan  # the insert and the snapshot
     assert "CTE Scan on has_event" in event_plan, event_plan
     assert event_plan.count("on servicing_taskevent") == 2, event_plan
+
+
+def test_a_reminder_belongs_to_its_cycles_loan(run_servicing):
+    """On PostgreSQL one foreign key checks a reminder's (cycle, loan) pair against the cycle
+    (migration 0005); a reminder of a missing cycle is refused on both databases."""
+    first, other = paid_out_loan(), paid_out_loan()
+    run_servicing(FIRST_DUE + dt.timedelta(days=10))
+    reminder = Reminder.objects.get(loan=first)
+    fields = {
+        f.attname: getattr(reminder, f.attname)
+        for f in Reminder._meta.concrete_fields
+        if f.attname not in ("id", "letter_id")
+    }
+    cases = [{"cycle_id": reminder.cycle_id + 1000, "number": 5}]
+    if connection.vendor == "postgresql":
+        cases.append({"loan_id": other.pk, "number": 6})  # a loan that is not the cycle's
+    for change in cases:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Reminder.objects.create(**{**fields, **change})
+            connection.check_constraints(table_names=["servicing_reminder"])  # (not at commit)
+    Reminder.objects.create(**{**fields, "number": 7})  # the pair as the cycle has it
+    connection.check_constraints(table_names=["servicing_reminder"])
