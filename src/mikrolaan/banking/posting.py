@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +22,7 @@ from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.audit.services import origin_fields
 from mikrolaan.banking.matching import Reason, decide, payment_ids_in
 from mikrolaan.banking.models import BankEntry, EntryHandling, Outcome
-from mikrolaan.core.bulk import insert_many
+from mikrolaan.core.bulk import build, insert_many
 from mikrolaan.loans import ledger, lifecycle
 from mikrolaan.loans.models import EntryKind, EntrySource, LedgerEntry, Loan
 
@@ -51,6 +52,7 @@ class Batch:
     def __init__(self, entries: list[BankEntry], acting_user: User | None) -> None:
         self.entries = entries
         self.user = acting_user
+        self.user_id = getattr(acting_user, "pk", None)
         self.handlings: list[EntryHandling] = []
         self.audit: list[AuditRecord] = []
         self.pending: list[tuple[BankEntry, Loan]] = []
@@ -91,16 +93,12 @@ class Batch:
                 self.pending_loans.add(decision.loan.pk)
                 continue
             self._handled(
-                EntryHandling(
-                    entry=entry,
-                    outcome=decision.outcome,
-                    reason=decision.reason,
-                    params=decision.params,
-                    loan=decision.loan,
-                    proposed_reversal_of=decision.proposed_reversal_of,
-                    recorded_by=self.user,
-                    recorded_at=self.now,
-                )
+                entry,
+                decision.loan,
+                outcome=decision.outcome,
+                reason=decision.reason,
+                params=decision.params,
+                proposed_reversal_of_id=getattr(decision.proposed_reversal_of, "pk", None),
             )
         self.flush()
         insert_many(EntryHandling, self.handlings)
@@ -179,15 +177,11 @@ class Batch:
     def _refused(self, entry: BankEntry, loan: Loan, error: str) -> None:
         """The matching rules should never let this happen; if they do, the clerk decides."""
         self._handled(
-            EntryHandling(
-                entry=entry,
-                outcome=Outcome.QUEUED,
-                reason=Reason.LEDGER_REFUSED,
-                params={"error": error[:300], "loan_ref": loan.loan_ref},
-                loan=loan,
-                recorded_by=self.user,
-                recorded_at=self.now,
-            )
+            entry,
+            loan,
+            outcome=Outcome.QUEUED,
+            reason=Reason.LEDGER_REFUSED,
+            params={"error": error[:300], "loan_ref": loan.loan_ref},
         )
 
     def _record(
@@ -195,24 +189,21 @@ class Batch:
     ) -> None:
         if not created:
             self._handled(
-                EntryHandling(
-                    entry=entry,
-                    outcome=Outcome.SKIPPED,
-                    reason=Reason.ALREADY_POSTED,
-                    params={"loan_ref": loan.loan_ref},
-                    loan=loan,
-                    ledger_entry=ledger_entry,
-                    recorded_by=self.user,
-                    recorded_at=self.now,
-                )
+                entry,
+                loan,
+                outcome=Outcome.SKIPPED,
+                reason=Reason.ALREADY_POSTED,
+                params={"loan_ref": loan.loan_ref},
+                ledger_entry_id=getattr(ledger_entry, "pk", None),
             )
             return
         # Posted now: the batch refuses a payment that was all overpayment (``flush``).
         assert ledger_entry is not None
         self.audit.append(
-            AuditRecord(
+            build(
+                AuditRecord,
                 at=self.now,
-                user=self.user,
+                user_id=self.user_id,
                 action=Action.CREATE,
                 citizen_id=loan.citizen_id,
                 object_type=LedgerEntry._meta.label,
@@ -224,20 +215,26 @@ class Batch:
                 **self.origin,
             )
         )
-        self._handled(
-            EntryHandling(
-                entry=entry,
-                outcome=Outcome.POSTED,
-                loan=loan,
-                ledger_entry=ledger_entry,
-                recorded_by=self.user,
+        self._handled(entry, loan, outcome=Outcome.POSTED, ledger_entry_id=ledger_entry.pk)
+
+    def _handled(
+        self, entry: BankEntry, loan: Loan | None, *, outcome: str, reason: str = "", **fields: Any
+    ) -> None:
+        """What became of the entry (``core.bulk.build``: a batch makes thousands)."""
+        self.handlings.append(
+            build(
+                EntryHandling,
+                {"entry": entry, "loan": loan},
+                entry_id=entry.pk,
+                loan_id=getattr(loan, "pk", None),
+                outcome=outcome,
+                reason=reason,
+                recorded_by_id=self.user_id,
                 recorded_at=self.now,
+                **fields,
             )
         )
-
-    def _handled(self, handling: EntryHandling) -> None:
-        self.handlings.append(handling)
-        self.outcomes[(handling.outcome, handling.reason)] += 1
+        self.outcomes[(outcome, reason)] += 1
 
     def _why(self, entry: BankEntry) -> str:
         """The ledger entry's reason, in the programme's language whoever imports the file:

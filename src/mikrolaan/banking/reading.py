@@ -7,7 +7,7 @@ import operator
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, Any
 
 from django.utils.translation import gettext
 
@@ -76,7 +76,7 @@ class _Spool:
 
     def __init__(self) -> None:
         self.file: IO[bytes] = tempfile.TemporaryFile(prefix="mikrolaan-statement-")  # noqa: SIM115
-        self.batch: list[tuple[int, tuple]] = []
+        self.batch: list[tuple[int, tuple[Any, ...]]] = []
 
     def add(self, index: int, entry: ParsedEntry) -> None:
         self.batch.append((index, self._fields(entry)))

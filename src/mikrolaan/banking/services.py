@@ -41,7 +41,7 @@ from mikrolaan.banking.parsing import (
 )
 from mikrolaan.banking.posting import Batch
 from mikrolaan.banking.reading import read_statement_file
-from mikrolaan.core.bulk import insert_many
+from mikrolaan.core.bulk import build, insert_many
 from mikrolaan.core.collector import long_lived_frozen
 from mikrolaan.core.uploads import limit_in_mb
 from mikrolaan.loans import ledger, lifecycle
@@ -335,9 +335,11 @@ def _entry(
     acting_user: User | None,
     now: dt.datetime,
 ) -> BankEntry:
-    return BankEntry(
+    return build(
+        BankEntry,
+        {"statement": statement},
         recorded_at=now,
-        statement=statement,
+        statement_id=statement.pk,
         position=parsed.position,
         location=parsed.location[:60],
         identity=identity,
@@ -354,12 +356,17 @@ def _entry(
         creditor_reference="|".join(parsed.creditor_references)[:200],
         text=parsed.text,
         counterparty=parsed.counterparty[:200],
-        recorded_by=_user(acting_user),
+        recorded_by_id=_user_id(acting_user),
     )
 
 
 def _user(user: Any) -> User | None:
     return user if (user is not None and user.is_authenticated) else None
+
+
+def _user_id(user: Any) -> int | None:
+    found = _user(user)
+    return found.pk if found is not None else None
 
 
 # --- the finance clerk's queue ---------------------------------------------------------------

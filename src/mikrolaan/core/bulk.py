@@ -7,11 +7,16 @@ the import's time. On PostgreSQL ``insert_many`` takes the new rows' ids from th
 sequence in one query and sends the rows with ``COPY``; the objects get their ids as with
 ``bulk_create``. On SQLite (a municipality's small embedded installation) it is
 ``bulk_create``. Like ``bulk_create``, it calls no ``save()`` and sends no signals.
+
+``build(model, **values)`` makes the objects for it as Django makes the rows it reads: with
+positional values, ``Model.__init__``'s fast path (a third of the time of keyword arguments,
+which pass through each relation's descriptor).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -42,6 +47,37 @@ _AS_IS = frozenset(
         "TextField",
     }
 )
+
+
+@functools.cache
+def _layout(model: type[models.Model]) -> tuple[dict[str, int], list[Any], list[Any]]:
+    """Where each attribute goes among the positional values, the values of the fields not
+    given (their defaults) and the fields whose default is made anew for each object."""
+    fields = model._meta.concrete_fields
+    place = {f.attname: i for i, f in enumerate(fields)}
+    made = [(i, f) for i, f in enumerate(fields) if f.has_default() and callable(f.default)]
+    static = [f.get_default() for f in fields]  # (those ``made`` are made again)
+    return place, static, made
+
+
+def build(
+    model: type[M], related: Mapping[str, models.Model | None] | None = None, **values: Any
+) -> M:
+    """A new ``model`` object for ``insert_many``: ``values`` by attribute (``loan_id``, not
+    ``loan``; every other field its default). ``related`` (by field name, e.g. ``{"loan":
+    loan}``) are the objects the foreign keys point at, kept on the object as Django keeps a
+    related object it has read, so that ``obj.loan`` needs no query."""
+    place, static, made = _layout(model)
+    row = static.copy()
+    for i, field in made:
+        if field.attname not in values:
+            row[i] = field.get_default()
+    for name, value in values.items():
+        row[place[name]] = value  # (an unknown name is a KeyError)
+    obj = model(*row)
+    if related:
+        obj._state.fields_cache.update(related)
+    return obj
 
 
 def _getter(field: models.Field, connection: Any) -> Callable[[models.Model], Any]:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mikrolaan.core.bulk import insert_many
+from mikrolaan.core.bulk import build, insert_many
 from mikrolaan.loans import kept, plan, queries
 from mikrolaan.loans.models import (
     DEBT_SIGN,
@@ -322,6 +322,7 @@ def receive_payments(
     ):
         segments.setdefault(row[0], []).append(row[1:])
     now = timezone.now()  # the batch's entries' time (one clock reading)
+    user_id = getattr(acting_user, "pk", None)
     new_entries: list[LedgerEntry] = []
     splits: list[tuple[LedgerEntry, int]] = []
     overs: list[Overpayment] = []
@@ -351,8 +352,10 @@ def receive_payments(
         to_loan = min(amount, max(loan.balance, ZERO))
         entry = over = None
         if to_loan > 0:
-            entry = LedgerEntry(
-                loan=loan,
+            entry = build(
+                LedgerEntry,
+                {"loan": loan},
+                loan_id=loan.pk,
                 kind=item.kind,
                 amount=to_loan,
                 debt_delta=-to_loan,
@@ -360,7 +363,7 @@ def receive_payments(
                 source=source,
                 external_id=item.external_id,
                 why=item.why,
-                recorded_by=acting_user,
+                recorded_by_id=user_id,
                 recorded_at=now,
             )
             new_entries.append(entry)
@@ -374,14 +377,16 @@ def receive_payments(
                 splits.append((entry, extra))
             touched.add(loan.pk)
         if amount > to_loan:
-            over = Overpayment(
-                loan=loan,
+            over = build(
+                Overpayment,
+                {"loan": loan},
+                loan_id=loan.pk,
                 amount=amount - to_loan,
                 value_date=item.value_date,
                 source=source,
                 external_id=item.external_id,
                 why=item.why or "more than the loan's balance",
-                recorded_by=acting_user,
+                recorded_by_id=user_id,
                 recorded_at=now,
             )
             overs.append(over)
@@ -390,7 +395,14 @@ def receive_payments(
     insert_many(
         PaymentSplit,
         [
-            PaymentSplit(entry=e, loan_id=e.loan_id, value_date=e.value_date, extra_ore=x)
+            build(
+                PaymentSplit,
+                {"entry": e},
+                entry_id=e.pk,
+                loan_id=e.loan_id,
+                value_date=e.value_date,
+                extra_ore=x,
+            )
             for e, x in splits
         ],
     )

@@ -16,7 +16,7 @@ from mikrolaan.banking.models import (
     Statement,
     StatementFile,
 )
-from mikrolaan.core.bulk import insert_many
+from mikrolaan.core.bulk import build, insert_many
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,27 @@ def test_a_row_the_database_refuses_is_an_integrity_error_and_writes_nothing():
 def test_nothing_to_insert_is_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert insert_many(StatementFile, []) == []
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def test_build_makes_the_object_that_keyword_arguments_make(django_assert_num_queries):
+    (file,) = insert_many(StatementFile, [_file("d" * 64)])
+    statement = Statement.objects.create(file=file, account="DK1", statement_id="S-4")
+    now = timezone.now()
+    given = {"statement_id": statement.pk, "position": 1, "identity": "i-1", "recorded_at": now}
+    built = build(BankEntry, {"statement": statement}, **given)
+    made = BankEntry(**given)
+    assert _fields(built) == _fields(made)  # every field not given has its default
+    assert built.status == "BOOK" and built.text == "" and built.value_date is None
+    assert built._state.adding and built._state.db is None
+    with django_assert_num_queries(0):
+        assert built.statement is statement  # the related object given, no query
+    # A default that is made (a dict, the time) is made anew for each object.
+    first, second = (build(EntryHandling, outcome=Outcome.POSTED) for _ in range(2))
+    assert first.params == {} and first.params is not second.params
+    assert first.recorded_at is not None
+    with pytest.raises(KeyError):
+        build(BankEntry, statement=statement)  # by attribute only: statement_id
