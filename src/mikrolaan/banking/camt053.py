@@ -70,6 +70,9 @@ def walk(file_name: str, stream: IO[bytes]) -> Walk:
         raise StatementError(file_name, f"line {line}", "XML", exc.msg) from exc
 
 
+_DEEPEST = 4  # the depth of an entry (Document = 1)
+
+
 class _Stream:
     """Follows the document's elements as they start and end (``walk``)."""
 
@@ -90,7 +93,19 @@ class _Stream:
 
     def walk(self, events: Events) -> Walk:
         version = ""
+        # Everything read here is at most four levels deep (Document, BkToCstmrStmt, Stmt,
+        # Ntry or Bal); what lies deeper is read with its entry (``_Reader``). Most of a file's
+        # elements lie deeper: their events are passed over before anything else is asked.
+        depth = 0
         for event, el in events:
+            if event == "start":
+                depth += 1
+                if depth > _DEEPEST:
+                    continue
+            else:
+                depth -= 1
+                if depth >= _DEEPEST:
+                    continue
             if self.root is None:
                 version = self._open_document(el)
                 tags = {
