@@ -225,8 +225,6 @@ class Batch:
             build(
                 EntryHandling,
                 {"entry": entry, "loan": loan},
-                entry_id=entry.pk,
-                loan_id=getattr(loan, "pk", None),
                 outcome=outcome,
                 reason=reason,
                 recorded_by_id=self.user_id,

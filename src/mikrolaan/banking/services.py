@@ -339,7 +339,6 @@ def _entry(
         BankEntry,
         {"statement": statement},
         recorded_at=now,
-        statement_id=statement.pk,
         position=parsed.position,
         location=parsed.location[:60],
         identity=identity,
@@ -356,17 +355,12 @@ def _entry(
         creditor_reference="|".join(parsed.creditor_references)[:200],
         text=parsed.text,
         counterparty=parsed.counterparty[:200],
-        recorded_by_id=_user_id(acting_user),
+        recorded_by_id=getattr(_user(acting_user), "pk", None),
     )
 
 
 def _user(user: Any) -> User | None:
     return user if (user is not None and user.is_authenticated) else None
-
-
-def _user_id(user: Any) -> int | None:
-    found = _user(user)
-    return found.pk if found is not None else None
 
 
 # --- the finance clerk's queue ---------------------------------------------------------------

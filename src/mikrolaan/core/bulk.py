@@ -65,13 +65,16 @@ def build(
 ) -> M:
     """A new ``model`` object for ``insert_many``: ``values`` by attribute (``loan_id``, not
     ``loan``; every other field its default). ``related`` (by field name, e.g. ``{"loan":
-    loan}``) are the objects the foreign keys point at, kept on the object as Django keeps a
-    related object it has read, so that ``obj.loan`` needs no query."""
+    loan}``) are the objects foreign keys point at: their ids are the keys' values, and they
+    are kept on the object as Django keeps a related object it has read, so that ``obj.loan``
+    needs no query."""
     place, static, made = _layout(model)
     row = static.copy()
     for i, field in made:
         if field.attname not in values:
             row[i] = field.get_default()
+    for name, other in (related or {}).items():
+        row[place[model._meta.get_field(name).attname]] = getattr(other, "pk", None)
     for name, value in values.items():
         row[place[name]] = value  # (an unknown name is a KeyError)
     obj = model(*row)

@@ -355,7 +355,6 @@ def receive_payments(
             entry = build(
                 LedgerEntry,
                 {"loan": loan},
-                loan_id=loan.pk,
                 kind=item.kind,
                 amount=to_loan,
                 debt_delta=-to_loan,
@@ -380,7 +379,6 @@ def receive_payments(
             over = build(
                 Overpayment,
                 {"loan": loan},
-                loan_id=loan.pk,
                 amount=amount - to_loan,
                 value_date=item.value_date,
                 source=source,
@@ -398,7 +396,6 @@ def receive_payments(
             build(
                 PaymentSplit,
                 {"entry": e},
-                entry_id=e.pk,
                 loan_id=e.loan_id,
                 value_date=e.value_date,
                 extra_ore=x,

@@ -229,12 +229,15 @@ _TASK_INSERT = """
 """
 
 
+def _task_insert(*, joins: str, where: str) -> str:
+    return _TASK_INSERT.format(materialized=_materialized(), joins=joins, where=where)
+
+
 def insert_tasks(cursor: CursorWrapper, run_on: dt.date, policies: list[LoanPolicy]) -> int:
     """Contact tasks for the project leader, once per cycle, the first reason found."""
     count = _exec(
         cursor,
-        _TASK_INSERT.format(
-            materialized=_materialized(),
+        _task_insert(
             joins="JOIN letters_letter lt ON lt.id = r.letter_id",
             where="lt.status = 'failed'",
         ),
@@ -242,8 +245,7 @@ def insert_tasks(cursor: CursorWrapper, run_on: dt.date, policies: list[LoanPoli
     )
     count += _exec(
         cursor,
-        _TASK_INSERT.format(
-            materialized=_materialized(),
+        _task_insert(
             joins="JOIN people_citizen ci ON ci.id = l.citizen_id",
             where="ci.digital_post_exempt = %(yes)s",
         ),
@@ -252,8 +254,7 @@ def insert_tasks(cursor: CursorWrapper, run_on: dt.date, policies: list[LoanPoli
     for policy in policies:
         count += _exec(
             cursor,
-            _TASK_INSERT.format(
-                materialized=_materialized(),
+            _task_insert(
                 joins=f"JOIN {TMP} a ON a.loan_id = c.loan_id",
                 where="""l.policy_id = %(policy)s AND r.delivered_on <= %(cutoff)s
                   AND NOT EXISTS (
