@@ -67,8 +67,13 @@ def test_a_borrower_asks_for_a_deferral_and_reads_the_answer(
     # She answers the self-assessment that is due, where the reminder letter sends her.
     page.click("[data-testid=nav-self-assessment]")
     page.click("[data-testid=answer-assessment]")
-    for radio in page.locator("[data-testid=statement] input[value='4']").all():
+    # The form's page must be there before its radios are counted: .all() does not wait.
+    page.wait_for_selector("[data-testid=save-assessment]")
+    statements = page.locator("[data-testid=statement]")
+    assert statements.count() > 0
+    for radio in statements.locator("input[value='4']").all():
         radio.check()
+    assert statements.locator("input[value='4']:checked").count() == statements.count()
     page.click("[data-testid=save-assessment]")
     page.wait_for_selector("[data-testid=own-progression]")
     assert Assessment.objects.get(case=loan.case).channel == "citizen"

@@ -37,7 +37,7 @@ def test_first_approval_then_the_second_approver_refuses(page, login, project_le
     assert page.locator("[data-testid=basis-budget]").is_visible()
     assert "Budgettet hænger sammen." in page.inner_text("[data-testid=basis-approvals]")
     page.click("[data-testid=refuse]")  # no reason: refused, nothing changes
-    assert page.locator("[data-testid=form-errors]").is_visible()
+    page.wait_for_selector("[data-testid=form-errors]")  # is_visible() would not wait
     page.fill("#id_reason", "Forsørgelsen i de første måneder er ikke afklaret.")
     page.click("[data-testid=refuse]")
     page.wait_for_selector("[data-testid=case-title]")
@@ -48,7 +48,7 @@ def test_first_approval_then_the_second_approver_refuses(page, login, project_le
     login(project_leader)
     page.goto(case_url)
     page.click(f"{BOX} [data-testid=next-step-action]")
-    assert page.url.endswith(reverse("decisions:decide", args=[decision.case.pk]))
+    page.wait_for_url(f"**{reverse('decisions:decide', args=[decision.case.pk])}")
 
 
 def test_the_next_step_box_on_the_case_and_loan_pages(page, login, project_leader, finance_clerk):
