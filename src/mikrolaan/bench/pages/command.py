@@ -105,8 +105,11 @@ def add_arguments(p) -> None:
     p.add_argument(
         "--wait",
         type=float,
-        default=0,
-        help=_("Seconds a visitor reads a page, on average (random: half to one and a half)."),
+        default=1,
+        help=_(
+            "Seconds a visitor reads a page, on average (random: half to one and a half; "
+            "default 1; 0: no reading time, the server's capacity)."
+        ),
         **number,
     )
     p.add_argument(
@@ -290,12 +293,13 @@ def run_phase(command, phase, plan, plan_path, env, work, workers, threads, opti
             figures.table(
                 "\n"
                 + _(
-                    "%(phase)s: %(users)s visitors for %(seconds)s s, %(workers)s web "
-                    "processes × %(threads)s threads"
+                    "%(phase)s: %(users)s visitors for %(seconds)s s, reading %(wait)s s a page "
+                    "on average, %(workers)s web processes × %(threads)s threads"
                 )
                 % {
                     "phase": _(phase),
                     "users": users,
+                    "wait": number(options["wait"], 1),
                     "seconds": options["run_time"],
                     "workers": workers,
                     "threads": threads,
