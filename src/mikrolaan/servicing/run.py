@@ -235,6 +235,8 @@ def _task_insert(*, joins: str, where: str) -> str:
 
 def insert_tasks(cursor: CursorWrapper, run_on: dt.date, policies: list[LoanPolicy]) -> int:
     """Contact tasks for the project leader, once per cycle, the first reason found."""
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM servicing_task")
+    (before,) = cursor.fetchone() or (0,)
     count = _exec(
         cursor,
         _task_insert(
@@ -270,16 +272,17 @@ def insert_tasks(cursor: CursorWrapper, run_on: dt.date, policies: list[LoanPoli
                 "cutoff": run_on - dt.timedelta(days=policy.contact_after_reminder_days),
             },
         )
-    # The append-only history of each new task starts with its creation.
+    # The append-only history of each new task starts with its creation. The new ones are the
+    # contact tasks (only this run makes them) above the highest id before: the sequence only
+    # grows, and the step is one transaction. No scan of every task and event there ever was.
     _exec(
         cursor,
-        f"""
+        """
         INSERT INTO servicing_taskevent (task_id, kind, occurred_on, note, recorded_at)
-        WITH has_event AS {_materialized()} (SELECT DISTINCT task_id FROM servicing_taskevent)
         SELECT t.id, 'created', t.created_on, '', %(now)s FROM servicing_task t
-        WHERE NOT EXISTS (SELECT 1 FROM has_event e WHERE e.task_id = t.id)
-        """,  # noqa: S608
-        {"now": timezone.now()},
+        WHERE t.id > %(before)s AND t.kind = 'contact_citizen'
+        """,
+        {"now": timezone.now(), "before": before},
     )
     return count
 

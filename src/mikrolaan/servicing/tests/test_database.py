@@ -38,8 +38,14 @@ class _Explain:
         self.plans: list[str] = []
 
     def execute(self, sql, params=None):
+        if sql.lstrip().startswith("SELECT"):  # a step's own look-up runs as it is
+            self.cursor.execute(sql, params)
+            return
         self.cursor.execute("EXPLAIN " + sql, params)
         self.plans.append("\n".join(row[0] for row in self.cursor.fetchall()))
+
+    def fetchone(self):
+        return self.cursor.fetchone()
 
 
 def test_each_insert_reads_what_is_there_from_a_snapshot_not_from_its_growing_table(pg_only):
@@ -59,8 +65,9 @@ def test_each_insert_reads_what_is_there_from_a_snapshot_not_from_its_growing_ta
     for plan in task_plans:
         assert "CTE Scan on has_task" in plan, plan
         assert plan.count("on servicing_task ") == 2, plan  # the insert and the snapshot
-    assert "CTE Scan on has_event" in event_plan, event_plan
-    assert event_plan.count("on servicing_taskevent") == 2, event_plan
+    # The first events: only the tasks above the highest id before, no event read at all.
+    assert "servicing_taskevent" not in event_plan.split("\n", 1)[1], event_plan
+    assert "(id > " in event_plan, event_plan
 
 
 def test_a_reminder_belongs_to_its_cycles_loan(run_servicing):

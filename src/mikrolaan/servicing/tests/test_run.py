@@ -60,6 +60,32 @@ def test_running_twice_for_one_date_sends_nothing_twice(run_servicing):
     assert (run_obj.status, run_obj.attempts) == (RunStatus.DONE, 2)
 
 
+def test_each_new_contact_task_gets_one_created_event_and_other_tasks_keep_theirs(
+    run_servicing,
+):
+    """The run writes the first event of the tasks it made only (those above the highest id
+    before it), never a second one for a task made elsewhere."""
+    asker, paper, paper_too = paid_out_loan(), paid_out_loan(exempt=True), paid_out_loan()
+    request = Task.objects.create(
+        kind="citizen_request",
+        role="project_leader",
+        loan=asker,
+        reason="deferral_requested",
+        created_on=FIRST_DUE,
+    )
+    TaskEvent.objects.create(task=request, kind="created", occurred_on=FIRST_DUE, note="Hjælp")
+    run_servicing(FIRST_DUE + D(days=12))
+    paper_too.citizen.digital_post_exempt = True
+    paper_too.citizen.save(update_fields=["digital_post_exempt"])
+    run_servicing(FIRST_DUE + D(days=13))
+    tasks = Task.objects.order_by("pk")
+    assert [t.loan for t in tasks] == [asker, paper, paper_too]
+    for task in tasks:
+        assert list(task.events.values_list("kind", flat=True)) == ["created"], task
+    assert request.events.get().note == "Hjælp"
+    assert tasks[2].events.get().occurred_on == FIRST_DUE + D(days=13)
+
+
 def test_a_run_that_died_half_way_is_continued_by_the_rerun(run_servicing):
     loans = [paid_out_loan() for _ in range(3)]
     day = FIRST_DUE + D(days=10)
