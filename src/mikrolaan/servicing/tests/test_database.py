@@ -12,9 +12,10 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from mikrolaan.loans.models import Loan
 from mikrolaan.policy.models import LoanPolicy
 from mikrolaan.servicing import run as servicing
-from mikrolaan.servicing.models import Reminder
+from mikrolaan.servicing.models import Reminder, Task
 from mikrolaan.servicing.tests.factories import FIRST_DUE, paid_out_loan
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,35 @@ def test_a_reminder_belongs_to_its_cycles_loan(run_servicing):
             connection.check_constraints(table_names=["servicing_reminder"])  # (not at commit)
     Reminder.objects.create(**{**fields, "number": 7})  # the pair as the cycle has it
     connection.check_constraints(table_names=["servicing_reminder"])
+
+
+def test_a_task_has_its_loan_checked_through_its_cycle_or_directly(run_servicing):
+    """On PostgreSQL a task of a cycle has its (cycle, loan) pair checked against the cycle and
+    a task without a cycle its loan against the loans (migration 0006); a missing cycle or
+    loan is refused on both databases."""
+    first, other = paid_out_loan(exempt=True), paid_out_loan()
+    run_servicing(FIRST_DUE + dt.timedelta(days=10))
+    task = Task.objects.get(loan=first)  # the paper citizen's contact task
+    assert task.cycle is not None
+    fields = {
+        f.attname: getattr(task, f.attname)
+        for f in Task._meta.concrete_fields
+        if f.attname not in ("id", "cycle_id")
+    }
+    missing_loan = Loan.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    request = {**fields, "kind": "citizen_request", "reason": "deferral_requested"}
+    cases = [
+        {**fields, "cycle_id": task.cycle_id + 1000},  # a missing cycle
+        {**request, "loan_id": missing_loan},  # no cycle, a missing loan
+    ]
+    if connection.vendor == "postgresql":
+        other_cycle = {**fields, "kind": "claim_rejected", "cycle_id": task.cycle_id}
+        cases.append({**other_cycle, "loan_id": other.pk})  # a loan that is not the cycle's
+    for values in cases:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Task.objects.create(**values)
+            connection.check_constraints(table_names=["servicing_task"])  # (not at commit)
+    Task.objects.create(**{**request, "loan_id": other.pk})  # no cycle, a loan that exists
+    Task.objects.create(**{**fields, "kind": "claim_rejected", "cycle_id": task.cycle_id})
+    connection.check_constraints(table_names=["servicing_task"])
+    assert Task.objects.count() == 3
