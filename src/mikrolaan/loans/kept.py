@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
 
+from mikrolaan.core.bulk import update_rows
 from mikrolaan.loans import schedule
 from mikrolaan.loans.models import (
     PAYMENT_KINDS,
@@ -258,48 +258,7 @@ def recount_all() -> None:
 
 
 def save_many(loans: Sequence[Loan]) -> None:
-    """Write the kept figures of many loans (in memory) with a few statements: one
-    ``UPDATE … FROM unnest(…)`` of a column array per field for up to 5,000 loans on
-    PostgreSQL, an ``executemany`` of ``UPDATE … WHERE id`` on SQLite — ``bulk_update``'s
-    CASE per field and row is slow here."""
-    from django.db import connection
-
-    if not loans:
-        return
-    columns = ", ".join(f"{field} = v.{field}" for field in FIELDS)
-    # (column names are this module's constants; every value is a parameter)
-    casts = {
-        "paid_out": "numeric",
-        "balance": "numeric",
-        "received": "numeric",
-        "fees_charged": "numeric",
-        "written_off": "numeric",
-        "paid_regular_ore": "bigint",
-        "paid_extra_ore": "bigint",
-        "oldest_unpaid_due": "date",
-        "last_value_date": "date",
-    }
-
-    def row(loan: Loan) -> list[Any]:
-        return [loan.pk, *(getattr(loan, field) for field in FIELDS)]
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One array per column, however many loans: a short query with ten parameters.
-            arrays = ", ".join(["%s::bigint[]"] + [f"%s::{casts[f]}[]" for f in FIELDS])
-            for start in range(0, len(loans), 5000):
-                part = loans[start : start + 5000]
-                params = [
-                    list(column) for column in zip(*(row(loan) for loan in part), strict=True)
-                ]
-                cursor.execute(
-                    f"UPDATE loans_loan AS l SET {columns} FROM unnest({arrays}) "  # noqa: S608
-                    f"AS v(id, {', '.join(FIELDS)}) WHERE l.id = v.id",
-                    params,
-                )
-            return
-        sets = ", ".join(f"{field} = %s" for field in FIELDS)
-        cursor.executemany(
-            f"UPDATE loans_loan SET {sets} WHERE id = %s",  # noqa: S608 - column names only
-            [[*row(loan)[1:], loan.pk] for loan in loans],
-        )
+    """Write the kept figures of many loans (in memory) with a few statements
+    (``core.bulk.update_rows``: an array per column on PostgreSQL) — ``bulk_update``'s CASE
+    per field and row is slow here."""
+    update_rows(Loan, FIELDS, [[loan.pk, *(getattr(loan, f) for f in FIELDS)] for loan in loans])

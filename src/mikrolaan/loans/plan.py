@@ -10,12 +10,11 @@ changes a loan's status (``loans.lifecycle``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Protocol
 
-from django.db import models
-
+from mikrolaan.core.bulk import insert_rows, update_rows
 from mikrolaan.loans import kept, schedule
 from mikrolaan.loans.models import (
     PAYMENT_KINDS,
@@ -185,39 +184,16 @@ def policy_among(loan: Dated, policies: list[LoanPolicy]) -> LoanPolicy:
     return in_force[-1] if in_force else policies[0]
 
 
-def _column(model: type[models.Model], name: str) -> str:
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field)  # a concrete field, so it has a column
-    return field.column
-
-
 def rederive_many(loan_ids: Iterable[int], *, chunk: int = 5000) -> int:
     """``rederive`` for many loans at once (bundle imports): a few queries per chunk of loans
     instead of a few per loan. Writes no case events (an import records its own history).
     Returns the number of loans whose plan was stored."""
-    from django.db import connection
-
     policies = list(LoanPolicy.objects.order_by("valid_from"))
     if not policies:
         return 0
     by_id = {p.pk: p for p in policies}
     ids = sorted(set(loan_ids))
-    quote = connection.ops.quote_name
-
-    def insert_sql(model: type[models.Model], columns: Sequence[str]) -> str:
-        names = ", ".join(quote(c) for c in columns)
-        marks = ", ".join(["%s"] * len(columns))
-        return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
-
-    # Plain ``executemany``: ``bulk_create``/``bulk_update`` build a model instance or a CASE
-    # expression per row, which over 100,000 loans cost minutes. Names come from the models.
-    segment_sql = insert_sql(
-        PlanSegment, ["loan_id", "first_month", "count", "amount_ore", "before_ore"]
-    )
-    split_sql = insert_sql(PaymentSplit, ["entry_id", "loan_id", "value_date", "extra_ore"])
     updated = ["policy", "repayment_start", *kept.FIELDS]
-    sets = ", ".join(f"{quote(_column(Loan, f))} = %s" for f in updated)
-    loan_sql = f"UPDATE {quote(Loan._meta.db_table)} SET {sets} WHERE {quote('id')} = %s"  # noqa: S608
     done = 0
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
@@ -293,22 +269,22 @@ def rederive_many(loan_ids: Iterable[int], *, chunk: int = 5000) -> int:
             figures["last_value_date"] = last_day.get(loan.pk)
             changed.append(
                 (
+                    loan.pk,
                     policy.pk,
                     schedule.due_date(first_month, policy.due_day),
                     *(figures[f] for f in kept.FIELDS),
-                    loan.pk,
                 )
             )
             done += 1
-        PlanSegment.objects.filter(loan_id__in=part).delete()
-        PaymentSplit.objects.filter(loan_id__in=part).delete()
-        with connection.cursor() as cursor:
-            if segments:
-                cursor.executemany(segment_sql, segments)
-            if splits:
-                cursor.executemany(split_sql, splits)
-            if changed:
-                cursor.executemany(loan_sql, changed)
+        PlanSegment.objects.filter(loan_id__any=part).delete()
+        PaymentSplit.objects.filter(loan_id__any=part).delete()
+        # Rows as tuples with a few statements: ``bulk_create``/``bulk_update`` build a model
+        # instance or a CASE expression per row, which over 100,000 loans cost minutes.
+        insert_rows(
+            PlanSegment, ["loan", "first_month", "count", "amount_ore", "before_ore"], segments
+        )
+        insert_rows(PaymentSplit, ["entry", "loan", "value_date", "extra_ore"], splits)
+        update_rows(Loan, updated, changed)
         for due_day, (low, high) in months.items():
             ensure_calendar(due_day, low, high)
     return done

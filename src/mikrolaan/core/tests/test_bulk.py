@@ -16,7 +16,8 @@ from mikrolaan.banking.models import (
     Statement,
     StatementFile,
 )
-from mikrolaan.core.bulk import build, insert_many
+from mikrolaan.core.bulk import build, insert_many, insert_rows, update_rows
+from mikrolaan.courses.models import Cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,54 @@ def test_build_makes_the_object_that_keyword_arguments_make(django_assert_num_qu
     assert first.recorded_at is not None
     with pytest.raises(KeyError):
         build(BankEntry, statement=statement)  # by attribute only: statement_id
+
+
+def test_rows_as_tuples_are_inserted_and_updated_as_the_orm_reads_them(
+    django_assert_max_num_queries,
+):
+    """``insert_rows`` and ``update_rows``: decimals, dates, text, a foreign key's id and
+    ``None`` arrive as given; rows not named keep their values; on PostgreSQL a statement per
+    part, however many rows."""
+    (file,) = insert_many(StatementFile, [_file("c" * 64)])
+    at = timezone.now().replace(microsecond=123456)
+    rows = [
+        (file.pk, f"DK{n:02}", f"S-{n}", dt.date(2026, 11, 1 + n % 28), Decimal(n) / 4, "æø", at)
+        for n in range(7)
+    ]
+    names = [
+        "file", "account", "statement_id", "period_to", "closing_balance", "currency",
+        "recorded_at",
+    ]  # fmt: skip
+    with django_assert_max_num_queries(10):
+        insert_rows(Statement, names, rows)
+    got = list(
+        Statement.objects.filter(file=file)
+        .order_by("statement_id")
+        .values_list(
+            "file_id", "account", "statement_id", "period_to", "closing_balance", "currency",
+            "recorded_at",
+        )
+    )  # fmt: skip
+    assert got == rows
+    # Updated (statements are append-only; cohorts are not): the rows named only.
+    days = [dt.date(2026, 1, n) for n in range(1, 8)]
+    insert_rows(
+        Cohort,
+        ["code", "pre_course_start", "main_course_start", "main_course_end", "capacity"],
+        [(f"H{n}", days[n], days[n], days[n], 12) for n in range(7)],
+    )
+    cohorts = list(Cohort.objects.filter(code__startswith="H").order_by("code"))
+    changes = [(c.pk, None, dt.date(2027, 2, 1 + i)) for i, c in enumerate(cohorts[:5])]
+    with django_assert_max_num_queries(1):
+        update_rows(Cohort, ["pre_course_start", "main_course_end"], changes)
+    got = list(
+        Cohort.objects.filter(code__startswith="H")
+        .order_by("code")
+        .values_list("pre_course_start", "main_course_start", "main_course_end")
+    )
+    assert got == [
+        (None, days[n], dt.date(2027, 2, 1 + n)) if n < 5 else (days[n], days[n], days[n])
+        for n in range(7)
+    ]
+    insert_rows(Statement, names, [])  # nothing: no query
+    update_rows(Statement, names, [])
