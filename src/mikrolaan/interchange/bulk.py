@@ -11,6 +11,8 @@ from operator import itemgetter
 from django.db import connection, models
 from django.utils import timezone
 
+from mikrolaan.core.bulk import update_rows
+
 BATCH = 5000
 _PREPARED = {"DateTimeField", "JSONField", "DecimalField"}
 
@@ -84,16 +86,8 @@ def insert(model: type[models.Model], rows: list[dict]) -> int:
 
 
 def update(model: type[models.Model], columns: list[str], rows: list[tuple]) -> int:
-    """``UPDATE … SET columns WHERE pk`` for each row ``(*values, pk)``, one ``executemany``
-    (``bulk_update`` builds a CASE expression per row: minutes for 100,000 rows)."""
-    if not rows:
-        return 0
-    meta = model._meta
-    quote = connection.ops.quote_name
-    # Table and column names come from the model; every value is a parameter.
-    sets = ", ".join(f"{quote(meta.get_field(c).column)} = %s" for c in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+    """``UPDATE … SET columns WHERE pk`` for each row ``(*values, pk)``: an array per column on
+    PostgreSQL, an ``executemany`` on SQLite (``core.bulk.update_rows``; ``bulk_update``
+    builds a CASE expression per row: minutes for 100,000 rows)."""
+    update_rows(model, columns, [(row[-1], *row[:-1]) for row in rows])
     return len(rows)

@@ -276,8 +276,8 @@ def rederive_many(loan_ids: Iterable[int], *, chunk: int = 5000) -> int:
                 )
             )
             done += 1
-        PlanSegment.objects.filter(loan_id__any=part).delete()
-        PaymentSplit.objects.filter(loan_id__any=part).delete()
+        PlanSegment.objects.filter(loan_id__in=part).delete()
+        PaymentSplit.objects.filter(loan_id__in=part).delete()
         # Rows as tuples with a few statements: ``bulk_create``/``bulk_update`` build a model
         # instance or a CASE expression per row, which over 100,000 loans cost minutes.
         insert_rows(
