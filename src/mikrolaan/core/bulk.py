@@ -141,6 +141,24 @@ def _columns(model: type[models.Model], names: Sequence[str]) -> list[Any]:
     return [model._meta.get_field(name) for name in names]
 
 
+# Values SQLite's driver would store other than Django does (an aware date-time with its
+# offset, where Django writes it in UTC without one): prepared as Django prepares them.
+_PREPARE_ON_SQLITE = frozenset({"DateTimeField", "JSONField"})
+
+
+def _prepared(fields: Sequence[Any], rows: Sequence[Sequence[Any]], connection: Any) -> list[Any]:
+    prepare = [(i, f) for i, f in enumerate(fields) if f.get_internal_type() in _PREPARE_ON_SQLITE]
+    if not prepare:
+        return list(rows)
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, field in prepare:
+            values[i] = field.get_db_prep_save(values[i], connection)
+        out.append(values)
+    return out
+
+
 def _arrays(fields: Sequence[Any], connection: Any) -> str:
     """``%s::type[]`` for each field: one array parameter per column (PostgreSQL)."""
     return ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
@@ -168,7 +186,10 @@ def insert_rows(
                 cursor.execute(sql, [list(column) for column in zip(*part, strict=True)])
             return
         marks = ", ".join(["%s"] * len(fields))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+            _prepared(fields, rows, connection),
+        )
 
 
 def update_rows(
@@ -202,5 +223,5 @@ def update_rows(
         sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
         cursor.executemany(
             f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s",  # noqa: S608
-            [[*row[1:], row[0]] for row in rows],
+            [[*row[1:], row[0]] for row in _prepared([pk, *fields], rows, connection)],
         )

@@ -20,10 +20,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
+from mikrolaan.core.bulk import insert_rows
 from mikrolaan.loans.models import Loan, LoanStatus, LoanTransition
 from mikrolaan.loans.queries import SqlValue
 
@@ -174,21 +176,19 @@ def bulk_transitions(
         for pk, status in stored.items()
     }
     rows = []
+    user_id = getattr(acting_user, "pk", None)
+    now = timezone.now()
     for loan_id, to, on in steps:
         if not allowed(current[loan_id], to):
             raise TransitionError(f"loan {loan_id}: {current[loan_id] or '-'} -> {to}")
-        rows.append(
-            LoanTransition(
-                loan_id=loan_id,
-                from_status=current[loan_id],
-                to_status=to,
-                day=on,
-                why=why,
-                recorded_by=acting_user,
-            )
-        )
+        rows.append((loan_id, current[loan_id], to, on, why, user_id, now))
         current[loan_id] = to
-    LoanTransition.objects.bulk_create(rows, batch_size=1000)
+    # Rows as tuples (an import writes one or two per loan): no model instance per row.
+    insert_rows(
+        LoanTransition,
+        ["loan", "from_status", "to_status", "day", "why", "recorded_by", "recorded_at"],
+        rows,
+    )
     # One UPDATE per status reached and part, not a CASE over every loan (``bulk_update``
     # spent a quarter of a 100,000-person import building it).
     reached: dict[str, list[int]] = {}

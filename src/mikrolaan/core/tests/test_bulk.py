@@ -159,6 +159,8 @@ def test_rows_as_tuples_are_inserted_and_updated_as_the_orm_reads_them(
         )
     )  # fmt: skip
     assert got == rows
+    # Stored as Django stores a date-time (SQLite: UTC text without an offset), so found by it.
+    assert Statement.objects.filter(file=file, recorded_at=at).count() == len(rows)
     # Updated (statements are append-only; cohorts are not): the rows named only.
     days = [dt.date(2026, 1, n) for n in range(1, 8)]
     insert_rows(
