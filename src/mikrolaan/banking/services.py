@@ -11,9 +11,8 @@ import datetime as dt
 import hashlib
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, Protocol, TypeVar
+from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -41,7 +40,7 @@ from mikrolaan.banking.parsing import (
 )
 from mikrolaan.banking.posting import Batch
 from mikrolaan.banking.reading import read_statement_file
-from mikrolaan.core.bulk import build, insert_many
+from mikrolaan.core.bulk import build, in_parts, insert_many
 from mikrolaan.core.collector import long_lived_frozen
 from mikrolaan.core.uploads import limit_in_mb
 from mikrolaan.loans import ledger, lifecycle
@@ -102,15 +101,6 @@ def file_hash(content: StatementContent) -> str:
 # Lookups of a large statement's entries and loans go in batches of this many values: one huge
 # ``IN (…)`` passes SQLite's limit on SQL variables.
 BATCH = 2000
-
-
-T = TypeVar("T")
-
-
-def _batches(values: Iterable[T]) -> Iterator[list[T]]:
-    values = list(values)
-    for start in range(0, len(values), BATCH):
-        yield values[start : start + BATCH]
 
 
 def _stream(content: StatementContent) -> IO[bytes]:
@@ -280,7 +270,7 @@ def _write(
         result.statements.append(rows[index])
     # Lock every loan the file pays, in one order, before reading any balance: two imports
     # paying the same loans wait for each other instead of deadlocking or double-counting.
-    for ids in _batches(sorted(loans)):  # ascending pk across the batches
+    for ids in in_parts(sorted(loans), BATCH):  # ascending pk across the batches
         list(Loan.objects.select_for_update().filter(pk__any=ids).order_by("pk").values_list("pk"))
     # The entries, read again (from the first reading's spool) and written a batch at a time.
     batch: list[tuple[Statement, ParsedEntry, str]] = []

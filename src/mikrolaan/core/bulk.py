@@ -16,13 +16,14 @@ which pass through each relation's descriptor).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
 
 BATCH = 1000
 
@@ -130,6 +131,14 @@ def insert_many(model: type[M], objs: Sequence[M], *, batch_size: int = BATCH) -
         obj._state.adding = False
         obj._state.db = db
     return objs
+
+
+def in_parts(values: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``values`` a list of at most ``size`` at a time, in their order: look-ups and writes of
+    many ids kept within SQLite's limit on a statement's parameters (and statements short)."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 # --- rows as tuples: many rows written with a few short statements -----------------------------

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case
+from mikrolaan.core.bulk import in_parts
 from mikrolaan.interchange import schema
 from mikrolaan.interchange.bulk import insert
 from mikrolaan.interchange.reader import AssessmentAnswer, Bundle
@@ -82,13 +83,13 @@ class Group:
 
 def _chains(case_ids) -> dict[tuple[int, str], list[Record]]:
     rows = {}
-    for chunk in _chunks(sorted(case_ids)):
+    for chunk in in_parts(sorted(case_ids), 2000):
         for a in Assessment.objects.filter(case_id__in=chunk).values(
             "pk", "case_id", "point", "answered_on", "channel", "corrects_id"
         ):
             rows[a["pk"]] = a
     scores: dict[int, dict[str, int]] = defaultdict(dict)
-    for chunk in _chunks(sorted(rows)):
+    for chunk in in_parts(sorted(rows), 2000):
         for assessment_id, code, score in Answer.objects.filter(
             assessment_id__in=chunk
         ).values_list("assessment_id", "statement__code", "score"):
@@ -105,11 +106,6 @@ def _chains(case_ids) -> dict[tuple[int, str], list[Record]]:
             current = next_of.get(current)
         chains[(a["case_id"], a["point"])] = chain
     return chains
-
-
-def _chunks(ids, size=2000):
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def load_known(bundle: Bundle, citizen_by_ref: dict[str, int]) -> Known:
@@ -130,7 +126,7 @@ def load_known(bundle: Bundle, citizen_by_ref: dict[str, int]) -> Known:
     citizens = sorted(
         {citizen_by_ref[a.person_ref] for a in bundle.assessments if a.person_ref in citizen_by_ref}
     )
-    for chunk in _chunks(citizens):
+    for chunk in in_parts(citizens, 2000):
         for citizen_id, pk, opened_on, stage in (
             Case.objects.filter(citizen_id__in=chunk)
             .order_by("citizen_id", "-opened_on", "-pk")

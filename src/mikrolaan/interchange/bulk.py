@@ -11,8 +11,6 @@ from operator import itemgetter
 from django.db import connection, models
 from django.utils import timezone
 
-from mikrolaan.core.bulk import update_rows
-
 BATCH = 5000
 _PREPARED = {"DateTimeField", "JSONField", "DecimalField"}
 
@@ -82,12 +80,4 @@ def insert(model: type[models.Model], rows: list[dict]) -> int:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, [values_of(row) for row in rows[start : start + BATCH]])
-    return len(rows)
-
-
-def update(model: type[models.Model], columns: list[str], rows: list[tuple]) -> int:
-    """``UPDATE … SET columns WHERE pk`` for each row ``(*values, pk)``: an array per column on
-    PostgreSQL, an ``executemany`` on SQLite (``core.bulk.update_rows``; ``bulk_update``
-    builds a CASE expression per row: minutes for 100,000 rows)."""
-    update_rows(model, columns, [(row[-1], *row[:-1]) for row in rows])
     return len(rows)

@@ -31,10 +31,11 @@ from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.audit.services import log, origin_fields
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case, CaseEvent
+from mikrolaan.core.bulk import in_parts, update_rows
 from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
 from mikrolaan.interchange import assessments, schema
-from mikrolaan.interchange.bulk import insert, update
+from mikrolaan.interchange.bulk import insert
 from mikrolaan.interchange.reader import Bundle, BundleError, Problem, load_files, parse
 from mikrolaan.interchange.validate import Existing, check
 from mikrolaan.loans import queries
@@ -170,11 +171,11 @@ class _Writer:
         if not touched:
             return
         missing = []
-        for chunk in _chunked(sorted(touched)):
+        for chunk in in_parts(sorted(touched), BATCH):
             missing += Loan.objects.filter(pk__in=chunk, payment_id__isnull=True).values_list(
                 "pk", flat=True
             )
-        update(Loan, ["payment_id"], [(payment_id_for(pk), pk) for pk in missing])
+        update_rows(Loan, ["payment_id"], [(pk, payment_id_for(pk)) for pk in missing])
         deferrals = []
         reason = _("Repayment start from an imported bundle")
         policies = list(LoanPolicy.objects.order_by("valid_from"))
@@ -483,7 +484,7 @@ class _Writer:
         paid = defaultdict(list)  # loan pk → [(date, amount)] of all its payments
         known = defaultdict(set)
         old_pks = {loans[r]["pk"] for r in touched if r not in new_refs and r in loans}
-        for chunk in _chunked(sorted(old_pks)):
+        for chunk in in_parts(sorted(old_pks), BATCH):
             # Every identity an import wrote stays known, also of a payment reversed since.
             for loan_id, external_id in (
                 LedgerEntry.objects.filter(loan_id__in=chunk, source=EntrySource.IMPORT)
@@ -692,11 +693,6 @@ class _Writer:
             ],
         )
         self.result.created["case events"] += len(self.events)
-
-
-def _chunked(pks: list[int]):
-    for start in range(0, len(pks), BATCH):
-        yield pks[start : start + BATCH]
 
 
 def _in_bulk(model, pks: list[int]):

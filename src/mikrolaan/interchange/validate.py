@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mikrolaan.core.bulk import in_parts
 from mikrolaan.courses.models import Cohort
 from mikrolaan.interchange import assessments as assessment_file
 from mikrolaan.interchange import schema
@@ -80,12 +81,6 @@ class ExistingLoan:
     collection_transferred_on: dt.date | None
 
 
-def _chunks(ids, size=5000):
-    ids = list(ids)
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 def load_existing(bundle: Bundle) -> Existing:
     """A handful of queries (batched under the database's parameter limit), no model rows."""
     ex = Existing()
@@ -104,7 +99,7 @@ def load_existing(bundle: Bundle) -> Existing:
     wanted_loans = {
         ex.loan_by_ref[p.loan_ref].pk for p in bundle.payments if p.loan_ref in ex.loan_by_ref
     }
-    for chunk in _chunks(wanted_loans):
+    for chunk in in_parts(wanted_loans, 5000):
         for loan_id, external_id, source, day, amount in queries.effective_payments(
             loans=chunk
         ).values_list("loan_id", "external_id", "source", "value_date", "amount"):
@@ -114,7 +109,7 @@ def load_existing(bundle: Bundle) -> Existing:
     wanted_people = {
         ex.citizen_by_ref[s.person_ref] for s in bundle.spells if s.person_ref in ex.citizen_by_ref
     }
-    for chunk in _chunks(wanted_people):
+    for chunk in in_parts(wanted_people, 5000):
         for pk, citizen_id, status, start, end in SupportSpell.objects.filter(
             citizen_id__in=chunk, withdrawn=False, corrected_by__isnull=True
         ).values_list("pk", "citizen_id", "status", "start", "end"):

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from mikrolaan.audit.models import Action
 from mikrolaan.audit.services import log
-from mikrolaan.core.bulk import insert_rows
+from mikrolaan.core.bulk import in_parts, insert_rows
 from mikrolaan.loans.models import Loan, LoanStatus, LoanTransition
 from mikrolaan.loans.queries import SqlValue
 
@@ -163,7 +163,7 @@ def bulk_transitions(
     ids = sorted({loan_id for loan_id, _to, _on in steps})
     started: set[int] = set()
     stored: dict[int, str] = {}  # loan -> its status now
-    for part in _parts(ids):
+    for part in in_parts(ids, 2000):
         started.update(
             LoanTransition.objects.filter(loan_id__any=part).values_list("loan_id", flat=True)
         )
@@ -196,14 +196,9 @@ def bulk_transitions(
         if status != current[pk]:
             reached.setdefault(current[pk], []).append(pk)
     for status, pks in reached.items():
-        for part in _parts(pks):
+        for part in in_parts(pks, 2000):
             Loan.objects.filter(pk__any=part).update(status=status)
     return len(rows)
-
-
-def _parts(ids: list[int], size: int = 2000) -> Iterable[list[int]]:
-    """``ids`` a part at a time (within SQLite's limit on a statement's parameters)."""
-    return (ids[start : start + size] for start in range(0, len(ids), size))
 
 
 def status_from_ledger(loan: Loan, as_of: dt.date | None = None) -> str:

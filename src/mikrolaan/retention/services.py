@@ -47,6 +47,7 @@ from mikrolaan.banking.models import BankEntry, EntryHandling
 from mikrolaan.budgets.models import BudgetVersion
 from mikrolaan.cases.constants import OPEN_STAGES, EventKind, Stage
 from mikrolaan.cases.models import Case, CaseEvent, Dropout, Referral, Screening
+from mikrolaan.core.bulk import in_parts
 from mikrolaan.core.models import AppendOnlyQuerySet
 from mikrolaan.courses.models import Conversation, Participation, PlannedActivity
 from mikrolaan.decisions.main_course import EVENT_MAIN_COURSE_STARTED
@@ -274,11 +275,6 @@ def due_citizens(as_of: dt.date, rules: Rules) -> list[int]:
     return due
 
 
-def _chunks(ids: list[int]):
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
 def plan(as_of: dt.date, rules: Rules | None = None) -> Outcome:
     """The dry run: what ``run(as_of)`` would anonymise and delete. Changes nothing."""
     rules = rules or Rules.from_settings()
@@ -286,7 +282,7 @@ def plan(as_of: dt.date, rules: Rules | None = None) -> Outcome:
     counts = {"citizens": len(due)}
     for kind in KINDS:
         n = kind.rows(rules, as_of, {"anonymised_on__isnull": False}).count()
-        for chunk in _chunks(due):
+        for chunk in in_parts(due, CHUNK):
             n += kind.rows(rules, as_of, {"pk__in": chunk}).count()
         counts[kind.name] = n
     counts["audit_records"] = AuditRecord.objects.filter(at__lt=rules.audit_before(as_of)).count()
@@ -294,7 +290,7 @@ def plan(as_of: dt.date, rules: Rules | None = None) -> Outcome:
 
 
 def _anonymise_citizens(ids: list[int], as_of: dt.date) -> None:
-    for chunk in _chunks(ids):
+    for chunk in in_parts(ids, CHUNK):
         rows = list(Citizen.objects.filter(pk__in=chunk))
         for citizen in rows:
             # Keep exactly what the reports derive: birth year and gender.
