@@ -16,7 +16,9 @@ which pass through each relation's descriptor).
 from __future__ import annotations
 
 import functools
+import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -110,13 +112,9 @@ def insert_many(model: type[M], objs: Sequence[M], *, batch_size: int = BATCH) -
     fields = list(opts.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(opts.db_table)
+    for obj, new_id in zip(objs, new_ids(model, len(objs)), strict=True):
+        setattr(obj, pk.attname, new_id)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [opts.db_table, pk.column, len(objs)],
-        )
-        for obj, (new_id,) in zip(objs, cursor.fetchall(), strict=True):
-            setattr(obj, pk.attname, new_id)
         # psycopg's own cursor (COPY is not in Django's wrapper), its errors turned into
         # Django's as the wrapper does (an ``IntegrityError`` stays one).
         raw = cursor.cursor
@@ -131,6 +129,49 @@ def insert_many(model: type[M], objs: Sequence[M], *, batch_size: int = BATCH) -
         obj._state.adding = False
         obj._state.db = db
     return objs
+
+
+def new_ids(model: type[models.Model], count: int) -> list[int]:
+    """Ids for ``count`` rows of ``model`` to be written in this transaction, taken before
+    the rows are: a bulk write can then give other rows (a loan's ledger entries, its payment
+    ID) what they need without reading the new rows back. PostgreSQL: from the table's
+    sequence. SQLite: after the largest id ever given (AUTOINCREMENT's counter, or the largest
+    id); the write transaction (opened IMMEDIATE) keeps any other writer out until it ends."""
+    if count <= 0:
+        return []
+    connection = connections[router.db_for_write(model)]
+    opts = model._meta
+    assert opts.pk is not None
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [opts.db_table, opts.pk.column, count],
+            )
+            return [new_id for (new_id,) in cursor.fetchall()]
+        assert connection.in_atomic_block, "new ids are only safe inside the write transaction"
+        quote = connection.ops.quote_name
+        largest = f"SELECT max({quote(opts.pk.column)}) FROM {quote(opts.db_table)}"  # noqa: S608
+        counter = "SELECT seq FROM sqlite_sequence WHERE name = %s"
+        sql = f"SELECT max(coalesce(({counter}), 0), coalesce(({largest}), 0))"  # noqa: S608
+        cursor.execute(sql, [opts.db_table])
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a bulk job builds millions of rows in memory: it
+    would scan them all again and again as they accumulate (a sixth of a 100,000-person
+    import), and rows hold no reference cycles to collect. Collected once at the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()
 
 
 def in_parts(values: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -177,8 +218,7 @@ def insert_rows(
     model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     """Insert ``rows`` (tuples of the fields ``names``, foreign keys as ids; values as the
-    database takes them) into ``model``'s table: on PostgreSQL ``INSERT … SELECT … FROM
-    unnest(…)`` with one array per column for up to ``ROWS_PER_STATEMENT`` rows, on SQLite an
+    database takes them) into ``model``'s table: on PostgreSQL with ``COPY``, on SQLite an
     ``executemany``. No ids come back, no ``save()``, no signals."""
     if not rows:
         return
@@ -189,10 +229,14 @@ def insert_rows(
     columns = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({_arrays(fields, connection)})"  # noqa: S608,E501
-            for start in range(0, len(rows), ROWS_PER_STATEMENT):
-                part = rows[start : start + ROWS_PER_STATEMENT]
-                cursor.execute(sql, [list(column) for column in zip(*part, strict=True)])
+            # COPY: psycopg formats each row in C; an array parameter per column is quoted in
+            # Python, a third of the time of writing 100,000 loans' plans.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,  # noqa: S608
+            ):
+                for row in rows:
+                    copy.write_row(row)
             return
         marks = ", ".join(["%s"] * len(fields))
         cursor.executemany(

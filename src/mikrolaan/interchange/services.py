@@ -31,7 +31,7 @@ from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.audit.services import log, origin_fields
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case, CaseEvent
-from mikrolaan.core.bulk import in_parts, update_rows
+from mikrolaan.core.bulk import cyclic_gc_paused, in_parts, new_ids, update_rows
 from mikrolaan.core.private_files import private_dir, write_private
 from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
 from mikrolaan.interchange import assessments, schema
@@ -83,7 +83,12 @@ def read_bundle(path: Path) -> Bundle:
 def import_bundle(path: Path, *, acting_user=None, progress: bool = False) -> ImportResult:
     """Check the whole bundle, then merge it in one transaction; raise ``BundleError`` listing
     every problem (and write nothing) if there is any."""
-    files, problems = load_files(Path(path))
+    with cyclic_gc_paused():
+        return _import(Path(path), acting_user=acting_user, progress=progress)
+
+
+def _import(path: Path, *, acting_user, progress: bool) -> ImportResult:
+    files, problems = load_files(path)
     bundle = parse(files, problems)
     with transaction.atomic():
         _lock_imports()
@@ -141,7 +146,6 @@ class _Writer:
         self.now = timezone.now()  # one stamp for every record this import writes
         self.events: list[dict] = []
         self.touched_loan_pks: set[int] = set()
-        self.new_loan_pks: set[int] = set()
         # Translated once: ``gettext`` per row is a noticeable part of a 100,000-person import.
         self.imported = _("Imported from a bundle")
 
@@ -157,15 +161,12 @@ class _Writer:
         return self.result
 
     def loan_projections(self):
-        """Give every loan this import touched what the loans app derives for it: a payment ID
-        (so the citizen's bank payments keep matching) and the stored repayment plan that the
-        daily servicing run reads. A bundle's ``repayment_start`` later than the policy's
-        first instalment becomes a recorded deferral at start, so the plan starts there."""
-        from mikrolaan.loans.models import Deferral
-        from mikrolaan.loans.plan import policy_among, rederive_many
-        from mikrolaan.loans.schedule import month_index, month_start
+        """Give every loan already in the database that this import touched what the loans
+        app derives for it: a payment ID (so the citizen's bank payments keep matching) and
+        the stored repayment plan that the daily servicing run reads. (New loans are written
+        with both: ``new_loans``.)"""
+        from mikrolaan.loans.plan import rederive_many
         from mikrolaan.loans.services import payment_id_for
-        from mikrolaan.policy.models import LoanPolicy
 
         touched = self.touched_loan_pks
         if not touched:
@@ -176,13 +177,36 @@ class _Writer:
                 "pk", flat=True
             )
         update_rows(Loan, ["payment_id"], [(pk, payment_id_for(pk)) for pk in missing])
-        deferrals = []
-        reason = _("Repayment start from an imported bundle")
+        rederive_many(touched)
+
+    def new_loans(self, rows: list[dict], entries: list[dict], steps: list) -> None:
+        """Write the bundle's new loans whole: their ids taken beforehand (``rows`` and
+        ``entries`` carry them), the status their ``steps`` lead to (``loans.lifecycle``),
+        the payment ID, and the plan and kept figures the loans app derives
+        (``loans.plan.derive_rows``) from the entries in memory, so that nothing written is
+        read back or written twice. A ``repayment_start`` later than the policy's first
+        instalment becomes a recorded deferral at start, so the plan starts there."""
+        from mikrolaan.loans.lifecycle import walk_transitions, write_transitions
+        from mikrolaan.loans.models import Deferral
+        from mikrolaan.loans.plan import KEPT_COLUMNS, derive_rows, policy_among
+        from mikrolaan.loans.schedule import Deferral as PlanDeferral
+        from mikrolaan.loans.schedule import month_index, month_start
+        from mikrolaan.loans.services import payment_id_for
+        from mikrolaan.policy.models import LoanPolicy
+
+        transitions, status = walk_transitions(
+            steps,
+            {row["id"]: "" for row in rows},
+            acting_user=self.user if self.user_id else None,
+            why=_("From an imported bundle"),
+        )
         policies = list(LoanPolicy.objects.order_by("valid_from"))
-        new_loans = Loan.objects.filter(
-            pk__in=self.new_loan_pks, disbursed_on__isnull=False, repayment_start__isnull=False
-        ).values_list("pk", "granted_on", "disbursed_on", "repayment_start", named=True)
-        for loan in new_loans.iterator(chunk_size=BATCH) if policies else ():
+        deferrals, plan_deferrals = [], {}
+        reason = _("Repayment start from an imported bundle")
+        paid_out = [_NewLoan(row) for row in rows if row["disbursed_on"] is not None]
+        for loan in paid_out if policies else ():
+            if loan.repayment_start is None:
+                continue
             policy = policy_among(loan, policies)
             default = month_index(loan.disbursed_on) + policy.months_to_first_instalment
             gap = month_index(loan.repayment_start) - default
@@ -199,8 +223,33 @@ class _Writer:
                         "recorded_at": self.now,
                     }
                 )
+                plan_deferrals[loan.pk] = [PlanDeferral(default, gap)]
+        derived = None
+        if policies:
+            derived = derive_rows(
+                paid_out,
+                policies,
+                plan_deferrals,
+                (
+                    (e["id"], e["loan_id"], e["kind"], e["amount"], e["value_date"], None,
+                     e["debt_delta"], "")
+                    for e in entries
+                ),
+            )  # fmt: skip
+        for row in rows:
+            pk = row["id"]
+            row["status"] = status[pk]
+            row["payment_id"] = payment_id_for(pk)
+            if derived is not None and pk in derived.columns:
+                row.update(zip(KEPT_COLUMNS, derived.columns[pk], strict=True))
+        # ``insert`` takes its columns from the first row: every row names the same ones.
+        columns = list(rows[0]) if rows else []
+        insert(Loan, [{name: row.get(name) for name in columns} for row in rows])
+        insert(LedgerEntry, entries)
         insert(Deferral, deferrals)
-        rederive_many(touched)
+        write_transitions(transitions)
+        if derived is not None:
+            derived.write()
 
     # --- cohorts ---------------------------------------------------------------------
     def cohorts(self):
@@ -464,18 +513,28 @@ class _Writer:
             elif lo.collection_transferred_on and existing.collection_transferred_on is None:
                 transfers[existing.pk] = lo.collection_transferred_on
             self.bar.update()
-        insert(Loan, new)
+        for row, pk in zip(new, new_ids(Loan, len(new)), strict=True):
+            row["id"] = pk
         self.result.created["loans"] += len(new)
         self.result.updated["loans"] += len(transfers)
         new_refs = {row["loan_ref"] for row in new}
         touched = {lo.loan_ref for lo in self.b.loans} | set(payments_of)
         loans = {
-            row["loan_ref"]: row
-            for row in Loan.objects.values(
-                "pk", "loan_ref", "principal", "disbursed_on", "collection_transferred_on", "status"
-            )
-            if row["loan_ref"] in touched
+            row["loan_ref"]: {
+                "pk": row["id"],
+                "principal": row["principal"],
+                "disbursed_on": row["disbursed_on"],
+                "collection_transferred_on": row["collection_transferred_on"],
+                "status": "",
+            }
+            for row in new
         }
+        old_pks = {self.ex.loan_by_ref[r].pk for r in touched - new_refs}
+        for chunk in in_parts(sorted(old_pks), BATCH):
+            for row in Loan.objects.filter(pk__in=chunk).values(
+                "pk", "loan_ref", "principal", "disbursed_on", "collection_transferred_on", "status"
+            ):
+                loans[row["loan_ref"]] = row
         for row in loans.values():
             if row["pk"] in transfers:
                 row["collection_transferred_on"] = transfers[row["pk"]]
@@ -483,7 +542,6 @@ class _Writer:
         entries = []
         paid = defaultdict(list)  # loan pk → [(date, amount)] of all its payments
         known = defaultdict(set)
-        old_pks = {loans[r]["pk"] for r in touched if r not in new_refs and r in loans}
         for chunk in in_parts(sorted(old_pks), BATCH):
             # Every identity an import wrote stays known, also of a payment reversed since.
             for loan_id, external_id in (
@@ -539,16 +597,15 @@ class _Writer:
                         "collection_transfer",
                     )  # fmt: skip
                 )
-        insert(LedgerEntry, entries)
-        self.touched_loan_pks = {e["loan_id"] for e in entries} | set(transfers)
-        self.new_loan_pks = {loans[r]["pk"] for r in new_refs}
+        for entry, pk in zip(entries, new_ids(LedgerEntry, len(entries)), strict=True):
+            entry["id"] = pk
+        new_pks = {loans[r]["pk"] for r in new_refs}
         # The life cycle follows the payments and the transfer (``loans.lifecycle``).
         steps, moved = [], {}
         for ref, loan in loans.items():
             pk, status = loan["pk"], loan["status"]
             if ref in new_refs:
                 steps += [(pk, LoanStatus.GRANTED, loan["disbursed_on"])]
-                status = ""
             if status == LoanStatus.WRITTEN_OFF:
                 continue
             total = sum((a for _d, a in paid[pk]), Decimal("0"))
@@ -577,8 +634,16 @@ class _Writer:
             steps += [(pk, to, when[to]) for to in path]
             if pk in transfers:
                 moved[pk] = loan["collection_transferred_on"]
+        self.new_loans(
+            new,
+            [e for e in entries if e["loan_id"] in new_pks],
+            [step for step in steps if step[0] in new_pks],
+        )
+        old_entries = [e for e in entries if e["loan_id"] not in new_pks]
+        insert(LedgerEntry, old_entries)
+        self.touched_loan_pks = {e["loan_id"] for e in old_entries} | set(transfers)
         bulk_transitions(
-            steps,
+            [step for step in steps if step[0] not in new_pks],
             acting_user=self.user if self.user_id else None,
             why=_("From an imported bundle"),
         )
@@ -693,6 +758,22 @@ class _Writer:
             ],
         )
         self.result.created["case events"] += len(self.events)
+
+
+class _NewLoan:
+    """A new loan's row as ``loans.plan`` reads a loan (attributes, not keys)."""
+
+    __slots__ = ("pk", "policy_id", "granted_on", "disbursed_on", "repayment_start",
+                 "principal", "term_months")  # fmt: skip
+
+    def __init__(self, row: dict):
+        self.pk = row["id"]
+        self.policy_id = None
+        self.granted_on = row["granted_on"]
+        self.disbursed_on = row["disbursed_on"]
+        self.repayment_start = row["repayment_start"]
+        self.principal = row["principal"]
+        self.term_months = row["term_months"]
 
 
 def _in_bulk(model, pks: list[int]):

@@ -148,10 +148,45 @@ def follow_balance(loan: Loan, *, on: dt.date, acting_user: Any, why: str = "") 
     return loan
 
 
+TRANSITION_COLUMNS = [
+    "loan", "from_status", "to_status", "day", "why", "recorded_by", "recorded_at",
+]  # fmt: skip
+
+
+def walk_transitions(
+    steps: Iterable[tuple[int, str, dt.date]],
+    current: Mapping[int, str],
+    *,
+    acting_user: Any,
+    why: str,
+) -> tuple[list[tuple[SqlValue, ...]], dict[int, str]]:
+    """Check ``steps`` (``(loan_id, to, on)`` in order) against the table, from each loan's
+    ``current`` status ("" for a loan not yet granted), without the database. Returns the
+    transition rows (``TRANSITION_COLUMNS``, for ``write_transitions``) and the status each loan
+    ends in: a bundle import writes a new loan with that status and these rows."""
+    status = dict(current)
+    rows: list[tuple[SqlValue, ...]] = []
+    user_id = getattr(acting_user, "pk", None)
+    now = timezone.now()
+    for loan_id, to, on in steps:
+        if not allowed(status[loan_id], to):
+            raise TransitionError(f"loan {loan_id}: {status[loan_id] or '-'} -> {to}")
+        rows.append((loan_id, status[loan_id], to, on, why, user_id, now))
+        status[loan_id] = to
+    return rows, status
+
+
+def write_transitions(rows: list[tuple[SqlValue, ...]]) -> None:
+    """Store rows from ``walk_transitions``: as tuples (an import writes one or two a loan),
+    no model instance per row."""
+    insert_rows(LoanTransition, TRANSITION_COLUMNS, rows)
+
+
 def bulk_transitions(
     steps: Iterable[tuple[int, str, dt.date]], *, acting_user: Any, why: str
 ) -> int:
-    """Set-based ``transition`` for imports: ``steps`` are ``(loan_id, to, on)`` in order.
+    """Set-based ``transition`` for imports: ``steps`` are ``(loan_id, to, on)`` in order, of
+    loans in the database.
 
     Each step is checked against the same table; the transitions are written with a few
     statements and no case events (a bundle import records the case history it brings).
@@ -175,20 +210,8 @@ def bulk_transitions(
         pk: status if pk in started or first[pk] != S.GRANTED else ""
         for pk, status in stored.items()
     }
-    rows = []
-    user_id = getattr(acting_user, "pk", None)
-    now = timezone.now()
-    for loan_id, to, on in steps:
-        if not allowed(current[loan_id], to):
-            raise TransitionError(f"loan {loan_id}: {current[loan_id] or '-'} -> {to}")
-        rows.append((loan_id, current[loan_id], to, on, why, user_id, now))
-        current[loan_id] = to
-    # Rows as tuples (an import writes one or two per loan): no model instance per row.
-    insert_rows(
-        LoanTransition,
-        ["loan", "from_status", "to_status", "day", "why", "recorded_by", "recorded_at"],
-        rows,
-    )
+    rows, current = walk_transitions(steps, current, acting_user=acting_user, why=why)
+    write_transitions(rows)
     # One UPDATE per status reached and part, not a CASE over every loan (``bulk_update``
     # spent a quarter of a 100,000-person import building it).
     reached: dict[str, list[int]] = {}

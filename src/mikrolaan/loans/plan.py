@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
@@ -184,6 +185,109 @@ def policy_among(loan: Dated, policies: list[LoanPolicy]) -> LoanPolicy:
     return in_force[-1] if in_force else policies[0]
 
 
+# A ledger row as ``derive_rows`` reads it: (pk, loan, kind, amount, value date, reverses,
+# debt delta, reversed kind), the columns of ``LedgerEntry`` in that order.
+EntryRow = tuple[int, int, str, Decimal, dt.date, "int | None", Decimal, str]
+KEPT_COLUMNS = ["policy", "repayment_start", *kept.FIELDS]
+
+
+@dataclass
+class DerivedRows:
+    """What ``rederive`` stores, for many loans: plan segments, payment splits, and by loan the
+    values of ``KEPT_COLUMNS`` (policy id, first due date, the kept figures)."""
+
+    segments: list[tuple[int, int, int, int, int]] = field(default_factory=list)
+    splits: list[tuple[int, int, dt.date, int]] = field(default_factory=list)
+    columns: dict[int, tuple[SqlValue, ...]] = field(default_factory=dict)
+    months: dict[int, tuple[int, int]] = field(default_factory=dict)  # due day -> month range
+
+    def write(self) -> None:
+        """Insert the segments and splits (the loans' old ones already gone) and the due-date
+        calendar they need; the columns are the caller's to write."""
+        # Rows as tuples with a few statements: ``bulk_create``/``bulk_update`` build a model
+        # instance or a CASE expression per row, which over 100,000 loans cost minutes.
+        insert_rows(
+            PlanSegment, ["loan", "first_month", "count", "amount_ore", "before_ore"], self.segments
+        )
+        insert_rows(PaymentSplit, ["entry", "loan", "value_date", "extra_ore"], self.splits)
+        for due_day, (low, high) in self.months.items():
+            ensure_calendar(due_day, low, high)
+
+
+class PaidOut(Dated, Protocol):
+    @property
+    def pk(self) -> int: ...
+    @property
+    def policy_id(self) -> int | None: ...
+    @property
+    def principal(self) -> Decimal: ...
+    @property
+    def term_months(self) -> int: ...
+
+
+def derive_rows(
+    loans: Iterable[PaidOut],
+    policies: list[LoanPolicy],
+    deferrals: dict[int, list[schedule.Deferral]],
+    entries: Iterable[EntryRow],
+) -> DerivedRows:
+    """``rederive`` without the database: from paid-out loans, the policies (by
+    ``valid_from``), each loan's deferrals in the order recorded and all the loans' ledger
+    rows, what is to be stored. Bundle imports derive new loans with it before writing them."""
+    by_id = {p.pk: p for p in policies}
+    entries = list(entries)
+    reversed_ids = {e[5] for e in entries if e[2] == EntryKind.REVERSAL}
+    payments: dict[int, list[schedule.Payment]] = {}
+    rows: dict[int, list[tuple[str, str, Decimal, Decimal]]] = {}
+    last_day: dict[int, dt.date] = {}
+    for pk, loan_id, kind, amount, day, _rev, delta, reversed_kind in entries:
+        rows.setdefault(loan_id, []).append((kind, reversed_kind, amount, delta))
+        if loan_id not in last_day or day > last_day[loan_id]:
+            last_day[loan_id] = day
+        if kind in PAYMENT_KINDS and pk not in reversed_ids:
+            payments.setdefault(loan_id, []).append(
+                schedule.Payment(pk, day, schedule.to_ore(amount))
+            )
+    out = DerivedRows()
+    months = out.months
+    for loan in loans:
+        assert loan.disbursed_on is not None  # the callers pass paid-out loans only
+        policy = by_id[loan.policy_id] if loan.policy_id else policy_among(loan, policies)
+        # The plan as its few segments, never instalment by instalment (``schedule``
+        # proves the two agree): microseconds a loan instead of about a millisecond.
+        plan = schedule.plan_segments(
+            schedule.to_ore(loan.principal),
+            loan.term_months,
+            schedule.month_index(loan.disbursed_on) + policy.months_to_first_instalment,
+            deferrals.get(loan.pk, []),
+        )
+        stored = [(s.first_month, s.count, s.amount, s.before) for s in plan]
+        out.segments += [(loan.pk, *s) for s in stored]
+        first_month = plan[0].first_month
+        last_month = plan[-1].first_month + plan[-1].count - 1
+        low, high = months.get(policy.due_day, (first_month - 1, last_month + 1))
+        months[policy.due_day] = (min(low, first_month - 1), max(high, last_month + 1))
+        allocations = schedule.allocate_segments(
+            plan, policy.due_day, payments.get(loan.pk, []), policy.advance_payment_days
+        )
+        out.splits += [
+            (a.payment.key, loan.pk, a.payment.value_date, a.extra) for a in allocations if a.extra
+        ]
+        figures: dict[str, SqlValue] = dict(kept.totals(rows.get(loan.pk, [])))
+        regular = sum(a.regular for a in allocations)
+        extra = sum(a.extra for a in allocations)
+        figures["paid_regular_ore"] = regular
+        figures["paid_extra_ore"] = extra
+        figures["oldest_unpaid_due"] = kept.oldest_unpaid(stored, regular, extra, policy.due_day)
+        figures["last_value_date"] = last_day.get(loan.pk)
+        out.columns[loan.pk] = (
+            policy.pk,
+            schedule.due_date(first_month, policy.due_day),
+            *(figures[f] for f in kept.FIELDS),
+        )
+    return out
+
+
 def rederive_many(loan_ids: Iterable[int], *, chunk: int = 5000) -> int:
     """``rederive`` for many loans at once (bundle imports): a few queries per chunk of loans
     instead of a few per loan. Writes no case events (an import records its own history).
@@ -191,9 +295,7 @@ def rederive_many(loan_ids: Iterable[int], *, chunk: int = 5000) -> int:
     policies = list(LoanPolicy.objects.order_by("valid_from"))
     if not policies:
         return 0
-    by_id = {p.pk: p for p in policies}
     ids = sorted(set(loan_ids))
-    updated = ["policy", "repayment_start", *kept.FIELDS]
     done = 0
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
@@ -210,81 +312,14 @@ def rederive_many(loan_ids: Iterable[int], *, chunk: int = 5000) -> int:
             deferrals.setdefault(loan_id, []).append(
                 schedule.Deferral(schedule.month_index(first_month), deferred)
             )
-        entries = list(
-            LedgerEntry.objects.filter(loan_id__in=part).order_by().values_list(
-                "pk", "loan_id", "kind", "amount", "value_date", "reverses_id", "debt_delta",
-                "reversed_kind",
-            )
+        entries = LedgerEntry.objects.filter(loan_id__in=part).order_by().values_list(
+            "pk", "loan_id", "kind", "amount", "value_date", "reverses_id", "debt_delta",
+            "reversed_kind",
         )  # fmt: skip
-        reversed_ids = {e[5] for e in entries if e[2] == EntryKind.REVERSAL}
-        payments: dict[int, list[schedule.Payment]] = {}
-        rows: dict[int, list[tuple[str, str, Decimal, Decimal]]] = {}
-        last_day: dict[int, dt.date] = {}
-        for pk, loan_id, kind, amount, day, _rev, delta, reversed_kind in entries:
-            rows.setdefault(loan_id, []).append((kind, reversed_kind, amount, delta))
-            if loan_id not in last_day or day > last_day[loan_id]:
-                last_day[loan_id] = day
-            if kind in PAYMENT_KINDS and pk not in reversed_ids:
-                payments.setdefault(loan_id, []).append(
-                    schedule.Payment(pk, day, schedule.to_ore(amount))
-                )
-        segments: list[tuple[int, int, int, int, int]] = []
-        splits: list[tuple[int, int, dt.date, int]] = []
-        changed: list[tuple[SqlValue, ...]] = []
-        months: dict[int, tuple[int, int]] = {}
-        for loan in loans:
-            assert loan.disbursed_on is not None  # the query asks for paid-out loans only
-            policy = by_id[loan.policy_id] if loan.policy_id else policy_among(loan, policies)
-            # The plan as its few segments, never instalment by instalment (``schedule``
-            # proves the two agree): microseconds a loan instead of about a millisecond.
-            plan = schedule.plan_segments(
-                schedule.to_ore(loan.principal),
-                loan.term_months,
-                schedule.month_index(loan.disbursed_on) + policy.months_to_first_instalment,
-                deferrals.get(loan.pk, []),
-            )
-            stored = [(s.first_month, s.count, s.amount, s.before) for s in plan]
-            segments += [(loan.pk, *s) for s in stored]
-            first_month = plan[0].first_month
-            last_month = plan[-1].first_month + plan[-1].count - 1
-            low, high = months.get(policy.due_day, (first_month - 1, last_month + 1))
-            months[policy.due_day] = (min(low, first_month - 1), max(high, last_month + 1))
-            allocations = schedule.allocate_segments(
-                plan, policy.due_day, payments.get(loan.pk, []), policy.advance_payment_days
-            )
-            splits += [
-                (a.payment.key, loan.pk, a.payment.value_date, a.extra)
-                for a in allocations
-                if a.extra
-            ]
-            figures: dict[str, SqlValue] = dict(kept.totals(rows.get(loan.pk, [])))
-            figures["paid_regular_ore"] = sum(a.regular for a in allocations)
-            figures["paid_extra_ore"] = sum(a.extra for a in allocations)
-            figures["oldest_unpaid_due"] = kept.oldest_unpaid(
-                stored,
-                sum(a.regular for a in allocations),
-                sum(a.extra for a in allocations),
-                policy.due_day,
-            )
-            figures["last_value_date"] = last_day.get(loan.pk)
-            changed.append(
-                (
-                    loan.pk,
-                    policy.pk,
-                    schedule.due_date(first_month, policy.due_day),
-                    *(figures[f] for f in kept.FIELDS),
-                )
-            )
-            done += 1
+        derived = derive_rows(loans, policies, deferrals, entries)
         PlanSegment.objects.filter(loan_id__in=part).delete()
         PaymentSplit.objects.filter(loan_id__in=part).delete()
-        # Rows as tuples with a few statements: ``bulk_create``/``bulk_update`` build a model
-        # instance or a CASE expression per row, which over 100,000 loans cost minutes.
-        insert_rows(
-            PlanSegment, ["loan", "first_month", "count", "amount_ore", "before_ore"], segments
-        )
-        insert_rows(PaymentSplit, ["entry", "loan", "value_date", "extra_ore"], splits)
-        update_rows(Loan, updated, changed)
-        for due_day, (low, high) in months.items():
-            ensure_calendar(due_day, low, high)
+        derived.write()
+        update_rows(Loan, KEPT_COLUMNS, [(pk, *v) for pk, v in derived.columns.items()])
+        done += len(derived.columns)
     return done

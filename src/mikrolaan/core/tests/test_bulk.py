@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from mikrolaan.audit.models import Action, AuditRecord
@@ -16,7 +16,7 @@ from mikrolaan.banking.models import (
     Statement,
     StatementFile,
 )
-from mikrolaan.core.bulk import build, insert_many, insert_rows, update_rows
+from mikrolaan.core.bulk import build, insert_many, insert_rows, new_ids, update_rows
 from mikrolaan.courses.models import Cohort
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +183,28 @@ def test_rows_as_tuples_are_inserted_and_updated_as_the_orm_reads_them(
     ]
     insert_rows(Statement, names, [])  # nothing: no query
     update_rows(Statement, names, [])
+
+
+def test_ids_taken_beforehand_are_used_once_and_never_again():
+    """``new_ids``: rows written with them keep them; the next ids, taken beforehand or given
+    by the database, come after them (also after an id written that was never taken)."""
+    first = new_ids(Cohort, 3)
+    assert len(set(first)) == 3
+    days = [dt.date(2026, 1, 5)] * 3
+    insert_rows(
+        Cohort,
+        ["id", "code", "pre_course_start", "main_course_start", "main_course_end", "capacity"],
+        [(pk, f"N{pk}", *days, 12) for pk in first],
+    )
+    assert set(Cohort.objects.filter(code__startswith="N").values_list("pk", flat=True)) == set(
+        first
+    )
+    second = new_ids(Cohort, 2)
+    assert min(second) > max(first)
+    made = Cohort.objects.create(
+        code="after", pre_course_start=days[0], main_course_start=days[0], main_course_end=days[0]
+    )
+    assert made.pk > max(first)
+    if connection.vendor == "postgresql":
+        assert made.pk not in second  # the sequence gave them out (SQLite: the ids written)
+    assert new_ids(Cohort, 0) == []

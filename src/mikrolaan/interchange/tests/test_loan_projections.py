@@ -6,10 +6,18 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from mikrolaan.loans import payment_id
+from mikrolaan.loans import kept, payment_id
 from mikrolaan.loans.arrears import arrears_for
-from mikrolaan.loans.models import Loan, PlanSegment
-from mikrolaan.loans.plan import position
+from mikrolaan.loans.lifecycle import status_from_ledger
+from mikrolaan.loans.models import (
+    Deferral,
+    Loan,
+    LoanStatus,
+    LoanTransition,
+    PaymentSplit,
+    PlanSegment,
+)
+from mikrolaan.loans.plan import position, rederive_many
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +49,45 @@ def test_the_set_based_arrears_agree_with_the_plan_for_imported_loans(review_bun
         assert rows[loan.pk].days_past_due == expected.days_past_due, loan.loan_ref
         behind += expected.arrears > 0
     assert behind  # the review's borrowers were not all on time: the check saw arrears
+
+
+def _stored(loan_ids):
+    loans = Loan.objects.filter(pk__in=loan_ids).order_by("pk")
+    return {
+        loan.pk: (
+            loan.policy_id,
+            loan.repayment_start,
+            *(getattr(loan, f) for f in kept.FIELDS),
+            list(
+                PlanSegment.objects.filter(loan=loan)
+                .order_by("first_month")
+                .values_list("first_month", "count", "amount_ore", "before_ore")
+            ),
+            list(
+                PaymentSplit.objects.filter(loan=loan)
+                .order_by("value_date", "entry_id")
+                .values_list("entry_id", "value_date", "extra_ore")
+            ),
+        )
+        for loan in loans
+    }
+
+
+def test_new_loans_are_written_as_the_loans_app_derives_them_from_their_ledger(review_bundle):
+    """An import derives its new loans in memory and writes each once (``new_loans``): the
+    plan, splits and kept figures are those a re-derivation from the stored ledger gives, the
+    status is the one the ledger implies, and the transitions lead to it."""
+    call_command("import", str(review_bundle))
+    ids = list(Loan.objects.values_list("pk", flat=True))
+    imported = _stored(ids)
+    statuses = set(Loan.objects.values_list("status", flat=True))
+    # The bundle has loans being repaid, repaid, with the collector and deferred at start.
+    assert {LoanStatus.ACTIVE, LoanStatus.REPAID, LoanStatus.IN_COLLECTION} <= statuses
+    assert Deferral.objects.filter(at_start=True).exists()
+    assert PaymentSplit.objects.exists()
+    assert rederive_many(ids) == len(ids)
+    assert _stored(ids) == imported
+    for loan in Loan.objects.all():
+        assert loan.status == status_from_ledger(loan), loan.loan_ref
+        last = LoanTransition.objects.filter(loan=loan).order_by("pk").last()
+        assert last is not None and last.to_status == loan.status, loan.loan_ref
