@@ -507,9 +507,8 @@ def read_rows(spec: schema.FileSpec, data: bytes, problems: list[Problem]):
         if may_hold_nul and any("\x00" in value for value in record):
             problems.append(Problem(spec.name, start, None, _("contains a NUL character")))
             continue
-        yield Row(
-            spec.name, start, dict(zip(columns, (v.strip() for v in record), strict=True)), problems
-        )
+        values = dict(zip(columns, map(str.strip, record), strict=True))
+        yield Row(spec.name, start, values, problems)
     return True
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db.models import F
 
 from mikrolaan.core.models import AppendOnlyError
 from mikrolaan.loans import ledger, lifecycle, services
@@ -198,6 +199,33 @@ def test_postgresql_refuses_a_balance_below_zero_at_commit(loan, pg_only):
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     assert ledger.balance(loan) == Decimal("10000.00")
+
+
+def test_postgresql_refuses_a_kept_balance_that_is_not_the_ledgers_at_commit(loan, pg_only):
+    # Bypass the code: an entry whose effect the loan's kept balance does not follow.
+    with pytest.raises(IntegrityError, match="kept balance"), transaction.atomic():
+        LedgerEntry.objects.create(
+            loan=loan,
+            kind="repayment",
+            amount=Decimal("100.00"),
+            debt_delta=Decimal("-100.00"),
+            value_date=dt.date(2013, 4, 2),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # With the kept balance following, the same entry is accepted.
+    with transaction.atomic():
+        LedgerEntry.objects.create(
+            loan=loan,
+            kind="repayment",
+            amount=Decimal("100.00"),
+            debt_delta=Decimal("-100.00"),
+            value_date=dt.date(2013, 4, 2),
+        )
+        Loan.objects.filter(pk=loan.pk).update(balance=F("balance") - Decimal("100.00"))
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert ledger.balance(loan) == Decimal("9900.00")
 
 
 def test_the_commit_check_sums_a_loans_balance_from_the_index_alone(loan, pg_only):
