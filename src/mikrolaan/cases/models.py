@@ -40,7 +40,11 @@ class Case(models.Model):
         "people.Citizen", verbose_name=_("citizen"), on_delete=models.PROTECT, related_name="cases"
     )
     unit = models.ForeignKey(
-        "accounts.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cases"
+        "accounts.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,  # indexed by (unit, stage) below
     )
     opened_on = models.DateField(_("opened on"))
     stage = models.CharField(
@@ -88,7 +92,8 @@ class Case(models.Model):
 class CaseEvent(AppendOnlyModel):
     """One step on the case's timeline. Details live in typed records that point here."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # Indexed by (case, occurred_on) below; an index of the case alone only costs writes.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(_("kind"), max_length=40)
     occurred_on = models.DateField(_("date"))
     summary = models.CharField(_("summary"), max_length=300, blank=True)

@@ -40,7 +40,10 @@ class Participation(models.Model):
     """A case's place in a cohort. A move to a later cohort ends this one (status ``moved``)
     and starts a new one whose ``moved_from`` points here; the move is also a case event."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="participations")
+    # Indexed by the unique (case, cohort) below.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="participations", db_index=False
+    )
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="participations")
     status = models.CharField(
         _("status"),

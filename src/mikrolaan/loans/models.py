@@ -131,7 +131,10 @@ class LoanTransition(AppendOnlyModel):
     so figures for a date never read a field that later events overwrite.
     """
 
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="transitions")
+    # Indexed by (loan, day) below; a second index of the loan alone only costs writes.
+    loan = models.ForeignKey(
+        Loan, on_delete=models.PROTECT, related_name="transitions", db_index=False
+    )
     from_status = models.CharField(max_length=20, choices=LoanStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=LoanStatus.choices)
     day = models.DateField(_("date"))
@@ -278,7 +281,10 @@ class PlanSegment(models.Model):
     loans is a few million rows where instalment rows would be 84 million.
     """
 
-    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="plan_segments")
+    # Indexed by (loan, first_month) below.
+    loan = models.ForeignKey(
+        Loan, on_delete=models.CASCADE, related_name="plan_segments", db_index=False
+    )
     first_month = models.IntegerField()
     count = models.PositiveIntegerField()
     amount_ore = models.BigIntegerField()
@@ -304,7 +310,8 @@ class PaymentSplit(models.Model):
     """
 
     entry = models.OneToOneField(LedgerEntry, on_delete=models.CASCADE, related_name="split")
-    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="+")
+    # Indexed by (loan, value_date) below.
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="+", db_index=False)
     value_date = models.DateField()
     extra_ore = models.BigIntegerField()
 
