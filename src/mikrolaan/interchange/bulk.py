@@ -81,3 +81,9 @@ def insert(model: type[models.Model], rows: list[dict]) -> int:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, [values_of(row) for row in rows[start : start + BATCH]])
     return len(rows)
+
+
+def in_batches(model: type[models.Model], pks: list[int]):
+    """Instances by primary key, in batches the database's parameter limit allows."""
+    for start in range(0, len(pks), 2000):
+        yield from model.objects.filter(pk__in=pks[start : start + 2000])

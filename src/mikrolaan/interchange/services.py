@@ -1,4 +1,4 @@
-"""Importing and exporting interchange bundles (docs/INTERCHANGE.md).
+"""Importing interchange bundles (docs/INTERCHANGE.md); exporting is ``export``.
 
 ``import_bundle`` reads and checks the whole bundle first and writes nothing unless it is
 free of problems; then it merges it into the database in one transaction, by the bundle's keys
@@ -10,14 +10,9 @@ per posting (amount > 0, debt never below zero, one entry per external id and lo
 made here for the whole bundle: posting 100,000 people's payments one by one would take hours.
 """
 
-import csv
-import datetime as dt
-import io
 import sys
-import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -31,22 +26,14 @@ from mikrolaan.audit.models import Action, AuditRecord
 from mikrolaan.audit.services import log, origin_fields
 from mikrolaan.cases.constants import Stage
 from mikrolaan.cases.models import Case, CaseEvent
-from mikrolaan.core.bulk import cyclic_gc_paused, in_parts, new_ids, update_rows
-from mikrolaan.core.private_files import private_dir, write_private
+from mikrolaan.core.bulk import cyclic_gc_paused
 from mikrolaan.courses.models import Cohort, Participation, ParticipationStatus
-from mikrolaan.interchange import assessments, schema
-from mikrolaan.interchange.bulk import insert
+from mikrolaan.interchange import assessments
+from mikrolaan.interchange.bulk import in_batches, insert
+from mikrolaan.interchange.export import bundle_tables, export_bundle, write_bundle
 from mikrolaan.interchange.reader import Bundle, BundleError, Problem, load_files, parse
 from mikrolaan.interchange.validate import Existing, check
-from mikrolaan.loans import queries
-from mikrolaan.loans.lifecycle import bulk_transitions
-from mikrolaan.loans.models import (
-    EntryKind,
-    EntrySource,
-    LedgerEntry,
-    Loan,
-    LoanStatus,
-)
+from mikrolaan.interchange.write_loans import LoanWriter
 from mikrolaan.outcomes.models import SupportSpell
 from mikrolaan.people import cpr as cprlib
 from mikrolaan.people.models import Citizen, SupportCategory
@@ -132,7 +119,7 @@ def _lock_imports() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
-class _Writer:
+class _Writer(LoanWriter):
     def __init__(self, bundle: Bundle, existing: Existing, acting_user, bar):
         self.b = bundle
         self.ex = existing
@@ -159,97 +146,6 @@ class _Writer:
         self.assessments()
         self.flush_events()
         return self.result
-
-    def loan_projections(self):
-        """Give every loan already in the database that this import touched what the loans
-        app derives for it: a payment ID (so the citizen's bank payments keep matching) and
-        the stored repayment plan that the daily servicing run reads. (New loans are written
-        with both: ``new_loans``.)"""
-        from mikrolaan.loans.plan import rederive_many
-        from mikrolaan.loans.services import payment_id_for
-
-        touched = self.touched_loan_pks
-        if not touched:
-            return
-        missing = []
-        for chunk in in_parts(sorted(touched), BATCH):
-            missing += Loan.objects.filter(pk__in=chunk, payment_id__isnull=True).values_list(
-                "pk", flat=True
-            )
-        update_rows(Loan, ["payment_id"], [(pk, payment_id_for(pk)) for pk in missing])
-        rederive_many(touched)
-
-    def new_loans(self, rows: list[dict], entries: list[dict], steps: list) -> None:
-        """Write the bundle's new loans whole: their ids taken beforehand (``rows`` and
-        ``entries`` carry them), the status their ``steps`` lead to (``loans.lifecycle``),
-        the payment ID, and the plan and kept figures the loans app derives
-        (``loans.plan.derive_rows``) from the entries in memory, so that nothing written is
-        read back or written twice. A ``repayment_start`` later than the policy's first
-        instalment becomes a recorded deferral at start, so the plan starts there."""
-        from mikrolaan.loans.lifecycle import walk_transitions, write_transitions
-        from mikrolaan.loans.models import Deferral
-        from mikrolaan.loans.plan import KEPT_COLUMNS, derive_rows, policy_among
-        from mikrolaan.loans.schedule import Deferral as PlanDeferral
-        from mikrolaan.loans.schedule import month_index, month_start
-        from mikrolaan.loans.services import payment_id_for
-        from mikrolaan.policy.models import LoanPolicy
-
-        transitions, status = walk_transitions(
-            steps,
-            {row["id"]: "" for row in rows},
-            acting_user=self.user if self.user_id else None,
-            why=_("From an imported bundle"),
-        )
-        policies = list(LoanPolicy.objects.order_by("valid_from"))
-        deferrals, plan_deferrals = [], {}
-        reason = _("Repayment start from an imported bundle")
-        paid_out = [_NewLoan(row) for row in rows if row["disbursed_on"] is not None]
-        for loan in paid_out if policies else ():
-            if loan.repayment_start is None:
-                continue
-            policy = policy_among(loan, policies)
-            default = month_index(loan.disbursed_on) + policy.months_to_first_instalment
-            gap = month_index(loan.repayment_start) - default
-            if gap > 0:
-                deferrals.append(
-                    {
-                        "loan_id": loan.pk,
-                        "decided_on": loan.disbursed_on,
-                        "first_month": month_start(default),
-                        "months": gap,
-                        "at_start": True,
-                        "reason": reason,
-                        "recorded_by_id": self.user_id,
-                        "recorded_at": self.now,
-                    }
-                )
-                plan_deferrals[loan.pk] = [PlanDeferral(default, gap)]
-        derived = None
-        if policies:
-            derived = derive_rows(
-                paid_out,
-                policies,
-                plan_deferrals,
-                (
-                    (e["id"], e["loan_id"], e["kind"], e["amount"], e["value_date"], None,
-                     e["debt_delta"], "")
-                    for e in entries
-                ),
-            )  # fmt: skip
-        for row in rows:
-            pk = row["id"]
-            row["status"] = status[pk]
-            row["payment_id"] = payment_id_for(pk)
-            if derived is not None and pk in derived.columns:
-                row.update(zip(KEPT_COLUMNS, derived.columns[pk], strict=True))
-        # ``insert`` takes its columns from the first row: every row names the same ones.
-        columns = list(rows[0]) if rows else []
-        insert(Loan, [{name: row.get(name) for name in columns} for row in rows])
-        insert(LedgerEntry, entries)
-        insert(Deferral, deferrals)
-        write_transitions(transitions)
-        if derived is not None:
-            derived.write()
 
     # --- cohorts ---------------------------------------------------------------------
     def cohorts(self):
@@ -335,7 +231,7 @@ class _Writer:
             self.bar.update()
         insert(Citizen, new)
         changed = []
-        for obj in _in_bulk(Citizen, list(updates)):
+        for obj in in_batches(Citizen, list(updates)):
             if _assign(obj, updates[obj.pk]):
                 changed.append(obj)
         if changed:
@@ -412,7 +308,7 @@ class _Writer:
         insert(Case, new_cases)
         if changed_cases:
             objs = []
-            for obj in _in_bulk(Case, list(changed_cases)):
+            for obj in in_batches(Case, list(changed_cases)):
                 obj.stage, obj.cohort_id = changed_cases[obj.pk]
                 objs.append(obj)
                 self.event(
@@ -478,195 +374,12 @@ class _Writer:
         insert(Participation, new)
         if changed:
             objs = []
-            for obj in _in_bulk(Participation, list(changed)):
+            for obj in in_batches(Participation, list(changed)):
                 obj.status, obj.main_course_end = changed[obj.pk]
                 objs.append(obj)
             Participation.objects.bulk_update(objs, ["status", "main_course_end"], batch_size=BATCH)
         self.result.created["participations"] += len(new)
         self.result.updated["participations"] += len(changed)
-
-    # --- loans and payments ----------------------------------------------------------
-    def loans_and_payments(self):
-        payments_of = defaultdict(list)
-        for pm in self.b.payments:
-            payments_of[pm.loan_ref].append(pm)
-        new, transfers = [], {}
-        for lo in self.b.loans:
-            citizen_pk = self.citizen[lo.person_ref][0]
-            existing = self.ex.loan_by_ref.get(lo.loan_ref)
-            if existing is None:
-                new.append(
-                    {
-                        "loan_ref": lo.loan_ref,
-                        "citizen_id": citizen_pk,
-                        "case_id": self.case_of.get(citizen_pk),
-                        "cohort_id": self.cohort_by_code[lo.cohort_code].pk,
-                        "principal": lo.principal,
-                        "granted_on": lo.disbursed_on,
-                        "disbursed_on": lo.disbursed_on,
-                        "repayment_start": lo.repayment_start,
-                        "term_months": lo.term_months or schema.DEFAULT_TERM_MONTHS,
-                        "deferral_months_at_start": lo.deferral_months or 0,
-                        "collection_transferred_on": lo.collection_transferred_on,
-                    }
-                )
-            elif lo.collection_transferred_on and existing.collection_transferred_on is None:
-                transfers[existing.pk] = lo.collection_transferred_on
-            self.bar.update()
-        for row, pk in zip(new, new_ids(Loan, len(new)), strict=True):
-            row["id"] = pk
-        self.result.created["loans"] += len(new)
-        self.result.updated["loans"] += len(transfers)
-        new_refs = {row["loan_ref"] for row in new}
-        touched = {lo.loan_ref for lo in self.b.loans} | set(payments_of)
-        loans = {
-            row["loan_ref"]: {
-                "pk": row["id"],
-                "principal": row["principal"],
-                "disbursed_on": row["disbursed_on"],
-                "collection_transferred_on": row["collection_transferred_on"],
-                "status": "",
-            }
-            for row in new
-        }
-        old_pks = {self.ex.loan_by_ref[r].pk for r in touched - new_refs}
-        for chunk in in_parts(sorted(old_pks), BATCH):
-            for row in Loan.objects.filter(pk__in=chunk).values(
-                "pk", "loan_ref", "principal", "disbursed_on", "collection_transferred_on", "status"
-            ):
-                loans[row["loan_ref"]] = row
-        for row in loans.values():
-            if row["pk"] in transfers:
-                row["collection_transferred_on"] = transfers[row["pk"]]
-
-        entries = []
-        paid = defaultdict(list)  # loan pk → [(date, amount)] of all its payments
-        known = defaultdict(set)
-        for chunk in in_parts(sorted(old_pks), BATCH):
-            # Every identity an import wrote stays known, also of a payment reversed since.
-            for loan_id, external_id in (
-                LedgerEntry.objects.filter(loan_id__in=chunk, source=EntrySource.IMPORT)
-                .exclude(external_id="")
-                .values_list("loan_id", "external_id")
-            ):
-                known[loan_id].add(external_id)
-            for loan_id, day, amount in queries.effective_payments(loans=chunk).values_list(
-                "loan_id", "value_date", "amount"
-            ):
-                paid[loan_id].append((day, amount))
-        for ref in new_refs:
-            loan = loans[ref]
-            entries.append(
-                self.entry(
-                    loan["pk"],
-                    EntryKind.DISBURSEMENT,
-                    loan["principal"],
-                    loan["disbursed_on"],
-                    1,
-                    "disbursement",
-                )
-            )
-        for ref, payments in payments_of.items():
-            pk = loans[ref]["pk"]
-            for pm in payments:
-                if pm.identity not in known[pk]:
-                    known[pk].add(pm.identity)
-                    entries.append(
-                        self.entry(pk, EntryKind.REPAYMENT, pm.amount, pm.paid_on, -1, pm.identity)
-                    )
-                    paid[pk].append((pm.paid_on, pm.amount))
-                    self.result.created["payments"] += 1
-                self.bar.update()
-        transfer_refs = {r for r in new_refs if loans[r]["collection_transferred_on"]}
-        transfer_refs |= {r for r, row in loans.items() if row["pk"] in transfers}
-        for ref in transfer_refs:
-            loan = loans[ref]
-            day = loan["collection_transferred_on"]
-            owed = loan["principal"] - sum(
-                (a for d, a in paid[loan["pk"]] if d <= day), Decimal("0")
-            )
-            if "collection_transfer" not in known[loan["pk"]]:
-                amount = owed if owed > 0 else loan["principal"]
-                entries.append(
-                    self.entry(
-                        loan["pk"],
-                        EntryKind.COLLECTION_TRANSFER,
-                        amount,
-                        day,
-                        0,
-                        "collection_transfer",
-                    )  # fmt: skip
-                )
-        for entry, pk in zip(entries, new_ids(LedgerEntry, len(entries)), strict=True):
-            entry["id"] = pk
-        new_pks = {loans[r]["pk"] for r in new_refs}
-        # The life cycle follows the payments and the transfer (``loans.lifecycle``).
-        steps, moved = [], {}
-        for ref, loan in loans.items():
-            pk, status = loan["pk"], loan["status"]
-            if ref in new_refs:
-                steps += [(pk, LoanStatus.GRANTED, loan["disbursed_on"])]
-            if status == LoanStatus.WRITTEN_OFF:
-                continue
-            total = sum((a for _d, a in paid[pk]), Decimal("0"))
-            day = loan["collection_transferred_on"]
-            if total >= loan["principal"]:
-                target = LoanStatus.REPAID
-            elif day:
-                target = LoanStatus.IN_COLLECTION
-            else:
-                target = LoanStatus.ACTIVE
-            path = []
-            if status in ("", LoanStatus.GRANTED):
-                path.append(LoanStatus.ACTIVE)
-                status = LoanStatus.ACTIVE
-            if status == LoanStatus.ACTIVE and day and target != LoanStatus.ACTIVE:
-                path.append(LoanStatus.IN_COLLECTION)
-                status = LoanStatus.IN_COLLECTION
-            if status != target:
-                path.append(target)
-            last_paid = max((d for d, _a in paid[pk]), default=loan["disbursed_on"])
-            when = {
-                LoanStatus.ACTIVE: loan["disbursed_on"],
-                LoanStatus.IN_COLLECTION: day,
-                LoanStatus.REPAID: max(last_paid, day or last_paid),
-            }
-            steps += [(pk, to, when[to]) for to in path]
-            if pk in transfers:
-                moved[pk] = loan["collection_transferred_on"]
-        self.new_loans(
-            new,
-            [e for e in entries if e["loan_id"] in new_pks],
-            [step for step in steps if step[0] in new_pks],
-        )
-        old_entries = [e for e in entries if e["loan_id"] not in new_pks]
-        insert(LedgerEntry, old_entries)
-        self.touched_loan_pks = {e["loan_id"] for e in old_entries} | set(transfers)
-        bulk_transitions(
-            [step for step in steps if step[0] not in new_pks],
-            acting_user=self.user if self.user_id else None,
-            why=_("From an imported bundle"),
-        )
-        if moved:
-            objs = []
-            for obj in _in_bulk(Loan, list(moved)):
-                obj.collection_transferred_on = moved[obj.pk]
-                objs.append(obj)
-            Loan.objects.bulk_update(objs, ["collection_transferred_on"], batch_size=BATCH)
-
-    def entry(self, loan_pk, kind, amount, day, sign, external_id):
-        return {
-            "loan_id": loan_pk,
-            "kind": kind,
-            "amount": amount,
-            "debt_delta": amount * sign,
-            "value_date": day,
-            "source": EntrySource.IMPORT,
-            "external_id": external_id,
-            "recorded_by_id": self.user_id,
-            "recorded_at": self.now,
-            "why": self.imported,
-        }
 
     # --- spells ----------------------------------------------------------------------
     def spells(self):
@@ -760,28 +473,6 @@ class _Writer:
         self.result.created["case events"] += len(self.events)
 
 
-class _NewLoan:
-    """A new loan's row as ``loans.plan`` reads a loan (attributes, not keys)."""
-
-    __slots__ = ("pk", "policy_id", "granted_on", "disbursed_on", "repayment_start",
-                 "principal", "term_months")  # fmt: skip
-
-    def __init__(self, row: dict):
-        self.pk = row["id"]
-        self.policy_id = None
-        self.granted_on = row["granted_on"]
-        self.disbursed_on = row["disbursed_on"]
-        self.repayment_start = row["repayment_start"]
-        self.principal = row["principal"]
-        self.term_months = row["term_months"]
-
-
-def _in_bulk(model, pks: list[int]):
-    """Instances by primary key, in batches the database's parameter limit allows."""
-    for start in range(0, len(pks), BATCH):
-        yield from model.objects.filter(pk__in=pks[start : start + BATCH])
-
-
 def _assign(obj, values: dict) -> bool:
     """Set the values that differ; say whether anything did."""
     changed = False
@@ -790,154 +481,6 @@ def _assign(obj, values: dict) -> bool:
             setattr(obj, name, value)
             changed = True
     return changed
-
-
-# --- export --------------------------------------------------------------------------------
-
-
-def bundle_tables() -> dict[str, list[dict]]:
-    """Everything in the database as bundle rows, by file name (a few queries)."""
-    tables: dict[str, list[dict]] = {spec.name: [] for spec in schema.FILES}
-    for c in Cohort.objects.order_by("main_course_start", "code"):
-        tables["cohorts.csv"].append(
-            {
-                "code": c.code,
-                "pre_course_start": c.pre_course_start,
-                "main_course_start": c.main_course_start,
-                "main_course_end": c.main_course_end,
-            }
-        )
-    ref_of = {}
-    for c in Citizen.objects.select_related("unit", "support_before").order_by("pk"):
-        ref = c.person_ref or f"citizen-{c.pk}"
-        ref_of[c.pk] = ref
-        tables["people.csv"].append(
-            {
-                "person_ref": ref,
-                "cpr": c.cpr or "",
-                "first_name": c.first_name,
-                "last_name": c.last_name,
-                "birth_date": c.birth_date,
-                "birth_year": c.birth_year,
-                "gender": c.gender,
-                "benefit_before": c.support_before.label if c.support_before else "",
-                "unit": c.unit.name if c.unit else "",
-            }
-        )
-    dropouts = defaultdict(list)
-    for e in CaseEvent.objects.filter(kind="dropout", corrections__isnull=True).order_by(
-        "occurred_on", "pk"
-    ):
-        dropouts[e.case_id].append(e)
-    for p in Participation.objects.select_related("case", "cohort").order_by("pk"):
-        if p.status not in schema.PARTICIPATION_STATUSES:
-            continue  # `moved`: the later participation carries the person on
-        row = {
-            "person_ref": ref_of[p.case.citizen_id],
-            "cohort_code": p.cohort.code,
-            "status": p.status,
-            "main_course_end": p.main_course_end,
-        }
-        if p.status == ParticipationStatus.DROPPED_OUT:
-            events = dropouts.get(p.case_id, [])
-            event = next((e for e in events if e.data.get("cohort") == p.cohort.code), None)
-            event = event or (events[-1] if events else None)
-            data = event.data if event else {}
-            row["dropout_date"] = event.occurred_on if event else p.created_at.date()
-            row["dropout_reason"] = data.get("reason") or "other"
-            row["dropout_destination"] = data.get("destination") or "other"
-        tables["participations.csv"].append(row)
-    loans = {}
-    for lo in Loan.objects.select_related("cohort", "case__cohort").order_by("loan_ref"):
-        cohort = lo.cohort or (lo.case.cohort if lo.case else None)
-        if lo.disbursed_on is None or cohort is None:
-            continue  # not paid out, or no cohort: not a loan of the bundle
-        loans[lo.pk] = lo
-        tables["loans.csv"].append(
-            {
-                "loan_ref": lo.loan_ref,
-                "person_ref": ref_of[lo.citizen_id],
-                "cohort_code": cohort.code,
-                "principal": lo.principal,
-                "disbursed_on": lo.disbursed_on,
-                "repayment_start": lo.repayment_start or lo.disbursed_on,
-                "term_months": lo.term_months,
-                "deferral_months": lo.deferral_months_at_start,
-                "collection_transferred_on": lo.collection_transferred_on,
-            }
-        )
-    for e in queries.effective_payments().order_by("loan_id", "value_date", "pk"):
-        if e.loan_id not in loans:
-            continue
-        if e.source == EntrySource.IMPORT and e.external_id.startswith("ref:"):
-            reference = e.external_id[4:]
-        elif e.source == EntrySource.IMPORT or not e.external_id:
-            reference = ""
-        else:
-            reference = f"{e.source}:{e.external_id}"
-        tables["payments.csv"].append(
-            {
-                "loan_ref": loans[e.loan_id].loan_ref,
-                "paid_on": e.value_date,
-                "amount": e.amount,
-                "reference": reference,
-            }
-        )
-    for s in SupportSpell.objects.filter(withdrawn=False, corrected_by__isnull=True).order_by(
-        "citizen_id", "start"
-    ):
-        tables["support_spells.csv"].append(
-            {
-                "person_ref": ref_of[s.citizen_id],
-                "status": s.status,
-                "start": s.start,
-                "end": s.end,
-            }
-        )
-    tables[schema.ASSESSMENTS.name] = assessments.export_rows(ref_of)
-    return tables
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def write_bundle(tables: dict[str, list[dict]], path: Path) -> dict[str, int]:
-    """Write bundle files (a folder, or a .zip when ``path`` ends in .zip)."""
-    path = Path(path)
-    contents = {}
-    for spec in schema.FILES:
-        if not spec.written_when_empty and not tables.get(spec.name):
-            continue  # an optional addition: a bundle without it is what v1 readers know
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(spec.columns)
-        for row in tables.get(spec.name, []):
-            writer.writerow([_cell(row.get(column)) for column in spec.columns])
-        contents[spec.name] = out.getvalue().encode("utf-8")
-    if path.suffix.lower() == ".zip":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in contents.items():
-                archive.writestr(name, data)
-    else:
-        private_dir(path)
-        for name, data in contents.items():
-            write_private(path / name, data)
-    return {name: len(tables.get(name, [])) for name in contents}
-
-
-def export_bundle(path: Path, *, acting_user=None) -> dict[str, int]:
-    with transaction.atomic():  # one consistent snapshot
-        tables = bundle_tables()
-        log(acting_user, Action.EXTRACT, what=f"export of a bundle to {Path(path).name}")
-    return write_bundle(tables, path)
 
 
 __all__ = [
