@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from mikrolaan.interchange.services import import_bundle
+from mikrolaan.interchange.tests.conftest import GOOD, write_files
 from mikrolaan.loans import kept, payment_id
 from mikrolaan.loans.arrears import arrears_for
 from mikrolaan.loans.lifecycle import status_from_ledger
@@ -91,3 +93,32 @@ def test_new_loans_are_written_as_the_loans_app_derives_them_from_their_ledger(r
         assert loan.status == status_from_ledger(loan), loan.loan_ref
         last = LoanTransition.objects.filter(loan=loan).order_by("pk").last()
         assert last is not None and last.to_status == loan.status, loan.loan_ref
+
+
+def test_a_bundle_with_a_new_loan_and_payments_to_a_loan_already_in_the_database(
+    good_bundle, tmp_path
+):
+    """The two ways of writing a bundle's loans in one import: the new loan derived in memory,
+    the existing one re-derived from the database; both as a re-derivation stores them."""
+    import_bundle(good_bundle)
+    files = dict(GOOD)
+    files["people.csv"] = GOOD["people.csv"] + "P3,,Ole,Olsen,,1980,M,,\n"
+    files["participations.csv"] = GOOD["participations.csv"] + "P3,M3,completed,,,,\n"
+    files["loans.csv"] = GOOD["loans.csv"] + "L3,P3,M3,15000.00,2013-07-01,2014-03-01\n"
+    files["payments.csv"] = (
+        GOOD["payments.csv"]
+        + "L1,2014-03-03,2500.00,R7\n"  # to the loan already there: more than one instalment
+        + "L3,2014-03-03,214.29,A1\nL3,2014-04-01,5000.00,A2\n"
+    )
+    result = import_bundle(write_files(tmp_path / "later", files))
+    assert result.created["loans"] == 1 and result.created["payments"] == 3
+    ids = list(Loan.objects.values_list("pk", flat=True))
+    imported = _stored(ids)
+    new = Loan.objects.get(loan_ref="L3")
+    assert payment_id.is_valid(new.payment_id)
+    assert new.balance == Decimal("15000.00") - Decimal("214.29") - Decimal("5000.00")
+    assert PaymentSplit.objects.filter(loan=new).exists()  # the 5,000 paid the back of the plan
+    assert rederive_many(ids) == len(ids)
+    assert _stored(ids) == imported
+    for loan in Loan.objects.all():
+        assert loan.status == status_from_ledger(loan), loan.loan_ref
