@@ -11,7 +11,7 @@ from operator import itemgetter
 from django.db import connection, models
 from django.utils import timezone
 
-from mikrolaan.core.bulk import copy_types
+from mikrolaan.core.bulk import copy_types, in_parts
 
 BATCH = 5000
 _PREPARED = {"DateTimeField", "JSONField", "DecimalField"}
@@ -89,5 +89,5 @@ def insert(model: type[models.Model], rows: list[dict]) -> int:
 
 def in_batches(model: type[models.Model], pks: list[int]):
     """Instances by primary key, in batches the database's parameter limit allows."""
-    for start in range(0, len(pks), 2000):
-        yield from model.objects.filter(pk__in=pks[start : start + 2000])
+    for part in in_parts(pks, 2000):
+        yield from model.objects.filter(pk__in=part)

@@ -16,8 +16,13 @@ from mikrolaan.core.bulk import in_parts, new_ids, update_rows
 from mikrolaan.interchange import schema
 from mikrolaan.interchange.bulk import in_batches, insert
 from mikrolaan.loans import queries
-from mikrolaan.loans.lifecycle import bulk_transitions
-from mikrolaan.loans.models import EntryKind, EntrySource, LedgerEntry, Loan, LoanStatus
+from mikrolaan.loans.lifecycle import bulk_transitions, walk_transitions, write_transitions
+from mikrolaan.loans.models import Deferral, EntryKind, EntrySource, LedgerEntry, Loan, LoanStatus
+from mikrolaan.loans.plan import KEPT_COLUMNS, derive_rows, policy_among, rederive_many
+from mikrolaan.loans.schedule import Deferral as PlanDeferral
+from mikrolaan.loans.schedule import month_index, month_start
+from mikrolaan.loans.services import payment_id_for
+from mikrolaan.policy.models import LoanPolicy
 
 BATCH = 2000
 
@@ -217,8 +222,6 @@ class LoanWriter:
         app derives for it: a payment ID (so the citizen's bank payments keep matching) and
         the stored repayment plan that the daily servicing run reads. (New loans are written
         with both: ``new_loans``.)"""
-        from mikrolaan.loans.plan import rederive_many
-        from mikrolaan.loans.services import payment_id_for
 
         touched = self.touched_loan_pks
         if not touched:
@@ -238,13 +241,6 @@ class LoanWriter:
         (``loans.plan.derive_rows``) from the entries in memory, so that nothing written is
         read back or written twice. A ``repayment_start`` later than the policy's first
         instalment becomes a recorded deferral at start, so the plan starts there."""
-        from mikrolaan.loans.lifecycle import walk_transitions, write_transitions
-        from mikrolaan.loans.models import Deferral
-        from mikrolaan.loans.plan import KEPT_COLUMNS, derive_rows, policy_among
-        from mikrolaan.loans.schedule import Deferral as PlanDeferral
-        from mikrolaan.loans.schedule import month_index, month_start
-        from mikrolaan.loans.services import payment_id_for
-        from mikrolaan.policy.models import LoanPolicy
 
         transitions, status = walk_transitions(
             steps,

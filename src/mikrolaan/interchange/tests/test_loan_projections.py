@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from mikrolaan.interchange.services import import_bundle
 from mikrolaan.interchange.tests.conftest import GOOD, write_files
-from mikrolaan.loans import kept, payment_id
+from mikrolaan.loans import payment_id
 from mikrolaan.loans.arrears import arrears_for
 from mikrolaan.loans.lifecycle import status_from_ledger
 from mikrolaan.loans.models import (
@@ -20,6 +20,7 @@ from mikrolaan.loans.models import (
     PlanSegment,
 )
 from mikrolaan.loans.plan import position, rederive_many
+from mikrolaan.loans.tests.test_rederive_many import stored
 
 pytestmark = pytest.mark.django_db
 
@@ -54,25 +55,7 @@ def test_the_set_based_arrears_agree_with_the_plan_for_imported_loans(review_bun
 
 
 def _stored(loan_ids):
-    loans = Loan.objects.filter(pk__in=loan_ids).order_by("pk")
-    return {
-        loan.pk: (
-            loan.policy_id,
-            loan.repayment_start,
-            *(getattr(loan, f) for f in kept.FIELDS),
-            list(
-                PlanSegment.objects.filter(loan=loan)
-                .order_by("first_month")
-                .values_list("first_month", "count", "amount_ore", "before_ore")
-            ),
-            list(
-                PaymentSplit.objects.filter(loan=loan)
-                .order_by("value_date", "entry_id")
-                .values_list("entry_id", "value_date", "extra_ore")
-            ),
-        )
-        for loan in loans
-    }
+    return {pk: stored(Loan.objects.get(pk=pk)) for pk in loan_ids}
 
 
 def test_new_loans_are_written_as_the_loans_app_derives_them_from_their_ledger(review_bundle):

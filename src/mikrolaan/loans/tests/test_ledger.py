@@ -186,45 +186,41 @@ def test_the_same_bank_entry_is_posted_once(loan):
     assert ledger.balance(loan) == Decimal("9900.00")
 
 
+def _raw_repayment(loan, amount: str) -> None:
+    """Bypass the code: a repayment written straight to the ledger, then the commit's checks
+    run at once."""
+    LedgerEntry.objects.create(
+        loan=loan,
+        kind="repayment",
+        amount=Decimal(amount),
+        debt_delta=-Decimal(amount),
+        value_date=dt.date(2013, 4, 2),
+    )
+
+
+def _check_now() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def test_postgresql_refuses_a_balance_below_zero_at_commit(loan, pg_only):
-    # Bypass the code: a raw insert of a repayment larger than the balance.
+    # A repayment larger than the balance.
     with pytest.raises(IntegrityError), transaction.atomic():
-        LedgerEntry.objects.create(
-            loan=loan,
-            kind="repayment",
-            amount=Decimal("20000.00"),
-            debt_delta=Decimal("-20000.00"),
-            value_date=dt.date(2013, 4, 2),
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _raw_repayment(loan, "20000.00")
+        _check_now()
     assert ledger.balance(loan) == Decimal("10000.00")
 
 
 def test_postgresql_refuses_a_kept_balance_that_is_not_the_ledgers_at_commit(loan, pg_only):
-    # Bypass the code: an entry whose effect the loan's kept balance does not follow.
+    # An entry whose effect the loan's kept balance does not follow.
     with pytest.raises(IntegrityError, match="kept balance"), transaction.atomic():
-        LedgerEntry.objects.create(
-            loan=loan,
-            kind="repayment",
-            amount=Decimal("100.00"),
-            debt_delta=Decimal("-100.00"),
-            value_date=dt.date(2013, 4, 2),
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _raw_repayment(loan, "100.00")
+        _check_now()
     # With the kept balance following, the same entry is accepted.
     with transaction.atomic():
-        LedgerEntry.objects.create(
-            loan=loan,
-            kind="repayment",
-            amount=Decimal("100.00"),
-            debt_delta=Decimal("-100.00"),
-            value_date=dt.date(2013, 4, 2),
-        )
+        _raw_repayment(loan, "100.00")
         Loan.objects.filter(pk=loan.pk).update(balance=F("balance") - Decimal("100.00"))
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _check_now()
     assert ledger.balance(loan) == Decimal("9900.00")
 
 

@@ -13,7 +13,8 @@ from mikrolaan.loans.tests.factories import disbursed_loan
 pytestmark = pytest.mark.django_db
 
 
-def _stored(loan):
+def stored(loan):
+    """A loan's stored plan, payment splits and kept figures, as read from the database."""
     loan = Loan.objects.get(pk=loan.pk)
     return (
         (loan.policy_id, loan.repayment_start, *(getattr(loan, f) for f in kept.FIELDS)),
@@ -59,7 +60,7 @@ def test_bulk_and_per_loan_re_derivation_store_the_same_plan_and_splits(finance_
     )
     for each in (loan, paid_up):
         rederive(Loan.objects.get(pk=each.pk))
-    expected = [_stored(loan), _stored(paid_up)]
+    expected = [stored(loan), stored(paid_up)]
     assert expected[0][2], "the example has extra money"
     assert len(expected[0][1]) >= 3, "the example's plan is split by the deferral"
 
@@ -73,4 +74,4 @@ def test_bulk_and_per_loan_re_derivation_store_the_same_plan_and_splits(finance_
         oldest_unpaid_due=None,
     )
     assert rederive_many([loan.pk, paid_up.pk]) == 2
-    assert [_stored(loan), _stored(paid_up)] == expected
+    assert [stored(loan), stored(paid_up)] == expected
