@@ -43,6 +43,7 @@ FIELDS = [
     "paid_extra_ore",
     "oldest_unpaid_due",
     "last_value_date",
+    "last_paid_on",
 ]
 
 # A plan segment as stored: (first_month, count, amount_ore, before_ore).
@@ -106,12 +107,16 @@ def recount(
     (``due_day``: the policy's, for the oldest unpaid due date)."""
     rows = list(
         LedgerEntry.objects.filter(loan=loan).values_list(
-            "kind", "reversed_kind", "amount", "debt_delta", "value_date"
+            "kind", "reversed_kind", "amount", "debt_delta", "value_date", "pk", "reverses_id"
         )
     )
     for field, value in totals(r[:4] for r in rows).items():
         setattr(loan, field, value)
     loan.last_value_date = max((r[4] for r in rows), default=None)
+    reversed_ids = {r[6] for r in rows if r[6] is not None}
+    loan.last_paid_on = max(
+        (r[4] for r in rows if r[0] in PAYMENT_KINDS and r[5] not in reversed_ids), default=None
+    )
     loan.paid_regular_ore = sum(a.regular for a in allocations)
     loan.paid_extra_ore = sum(a.extra for a in allocations)
     loan.oldest_unpaid_due = None
@@ -154,6 +159,7 @@ def apply(loan: Loan, entry: LedgerEntry, policy: LoanPolicy) -> None:
         setattr(loan, field, getattr(loan, field) + entry.amount)
     loan.last_value_date = max(loan.last_value_date or entry.value_date, entry.value_date)
     if entry.kind in PAYMENT_KINDS:
+        loan.last_paid_on = max(loan.last_paid_on or entry.value_date, entry.value_date)
         extra = allocate_in_memory(loan, _segments(loan), entry, policy)
         if extra:
             PaymentSplit.objects.create(
@@ -186,10 +192,21 @@ def allocate_in_memory(
     return int(x)
 
 
-def recount_all() -> None:
+# Every loan's ``last_paid_on`` from its ledger (``recount_all``, and migration 0009).
+LAST_PAID_SQL = """
+    UPDATE loans_loan SET last_paid_on = (
+        SELECT MAX(e.value_date) FROM loans_ledgerentry e
+        WHERE e.loan_id = loans_loan.id AND e.kind IN ('repayment', 'collector_payment')
+          AND NOT EXISTS (SELECT 1 FROM loans_ledgerentry r WHERE r.reverses_id = e.id)
+    )
+"""
+
+
+def recount_all(*, last_paid: bool = True) -> None:
     """Every loan's kept figures from its ledger and stored plan, set-based (a few UPDATE
     statements, SQLite and PostgreSQL): for portfolios written in bulk (benchmarks) and to
-    repair. The plan's payment splits must be stored (``loans.plan.rederive_many``)."""
+    repair. The plan's payment splits must be stored (``loans.plan.rederive_many``).
+    ``last_paid=False``: not ``last_paid_on`` (migration 0005 runs before its column exists)."""
     from django.db import connection
 
     def total(kinds: str) -> str:
@@ -237,6 +254,8 @@ def recount_all() -> None:
             FROM pos WHERE loans_loan.id = pos.loan_id
             """  # noqa: S608 - constants only
         )
+        if last_paid:
+            cursor.execute(LAST_PAID_SQL)
         cursor.execute(
             f"""
             UPDATE loans_loan SET oldest_unpaid_due = CASE

@@ -369,6 +369,7 @@ def receive_payments(
             loan.balance -= to_loan
             loan.received += to_loan
             loan.last_value_date = item.value_date
+            loan.last_paid_on = item.value_date
             extra = kept.allocate_in_memory(
                 loan, segments.get(loan.pk, []), entry, plan.policy_of(loan)
             )

@@ -98,6 +98,9 @@ class Loan(models.Model):
     # The due date of the first instalment not paid: in arrears on day T when it is <= T.
     oldest_unpaid_due = models.DateField(_("oldest unpaid due date"), null=True, blank=True)
     last_value_date = models.DateField(null=True, blank=True)
+    # The value date of the latest payment not reversed (the daily run's "no payment since the
+    # reminder" reads it instead of the loan's ledger).
+    last_paid_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = LoanQuerySet.as_manager()

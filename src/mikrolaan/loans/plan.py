@@ -240,6 +240,7 @@ def derive_rows(
     payments: dict[int, list[schedule.Payment]] = {}
     rows: dict[int, list[tuple[str, str, Decimal, Decimal]]] = {}
     last_day: dict[int, dt.date] = {}
+    last_paid: dict[int, dt.date] = {}
     for pk, loan_id, kind, amount, day, _rev, delta, reversed_kind in entries:
         rows.setdefault(loan_id, []).append((kind, reversed_kind, amount, delta))
         if loan_id not in last_day or day > last_day[loan_id]:
@@ -248,6 +249,8 @@ def derive_rows(
             payments.setdefault(loan_id, []).append(
                 schedule.Payment(pk, day, schedule.to_ore(amount))
             )
+            if loan_id not in last_paid or day > last_paid[loan_id]:
+                last_paid[loan_id] = day
     out = DerivedRows()
     months = out.months
     for loan in loans:
@@ -280,6 +283,7 @@ def derive_rows(
         figures["paid_extra_ore"] = extra
         figures["oldest_unpaid_due"] = kept.oldest_unpaid(stored, regular, extra, policy.due_day)
         figures["last_value_date"] = last_day.get(loan.pk)
+        figures["last_paid_on"] = last_paid.get(loan.pk)
         out.columns[loan.pk] = (
             policy.pk,
             schedule.due_date(first_month, policy.due_day),

@@ -229,6 +229,19 @@ _TASK_INSERT = """
 """
 
 
+# No payment (not reversed) dated from the reminder to the run's date. The loan's kept latest
+# payment answers it without reading the ledger, unless that payment is dated after the run
+# (then the ledger is asked). So the task day reads no payments of the late loans.
+_NOT_PAID = """(
+    l.last_paid_on IS NULL OR l.last_paid_on < r.sent_on
+    OR (l.last_paid_on > %(run_on)s AND NOT EXISTS (
+        SELECT 1 FROM loans_ledgerentry e
+        WHERE e.loan_id = c.loan_id AND e.kind IN ('repayment', 'collector_payment')
+          AND e.value_date >= r.sent_on AND e.value_date <= %(run_on)s
+          AND NOT EXISTS (SELECT 1 FROM loans_ledgerentry x WHERE x.reverses_id = e.id)))
+)"""
+
+
 def _task_insert(*, joins: str, where: str) -> str:
     return _TASK_INSERT.format(materialized=_materialized(), joins=joins, where=where)
 
@@ -258,12 +271,7 @@ def insert_tasks(cursor: CursorWrapper, run_on: dt.date, policies: list[LoanPoli
             cursor,
             _task_insert(
                 joins=f"JOIN {TMP} a ON a.loan_id = c.loan_id",
-                where="""l.policy_id = %(policy)s AND r.delivered_on <= %(cutoff)s
-                  AND NOT EXISTS (
-                      SELECT 1 FROM loans_ledgerentry e
-                      WHERE e.loan_id = c.loan_id
-                        AND e.kind IN ('repayment', 'collector_payment')
-                        AND e.value_date >= r.sent_on AND e.value_date <= %(run_on)s)""",
+                where=f"l.policy_id = %(policy)s AND r.delivered_on <= %(cutoff)s AND {_NOT_PAID}",
             ),
             {
                 "reason": "no_payment",

@@ -15,7 +15,7 @@ def fill_kept_figures_and_transitions(apps, schema_editor):
         return
     from mikrolaan.loans import kept, lifecycle
 
-    kept.recount_all()
+    kept.recount_all(last_paid=False)  # (its column comes in 0009, which fills it)
     lifecycle.reconstruct_transitions(
         why="Reconstructed from the loan's dates and ledger (migration 0005)",
         using=schema_editor.connection,

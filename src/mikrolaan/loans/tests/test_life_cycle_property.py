@@ -93,6 +93,14 @@ class TestKeptEqualsRecomputed(TestCase):
             loan.refresh_from_db()
         kept_now = {field: getattr(loan, field) for field in kept.FIELDS}
         assert kept_now == _recounted(loan)
+        # The latest payment kept is the plan's own reading of the payments that count.
+        assert loan.last_paid_on == max((p.value_date for p in payments_of(loan)), default=None)
+        # The set-based recount (portfolios written in bulk, repairs) agrees with the posting.
+        Loan.objects.filter(pk=loan.pk).update(last_paid_on=None, received=0, last_value_date=None)
+        kept.recount_all()
+        assert {field: getattr(Loan.objects.get(pk=loan.pk), field) for field in kept.FIELDS} == (
+            kept_now
+        )
         assert loan.balance == queries.balance(loan)
         assert loan.status == lifecycle.status_from_ledger(loan)
         if backdated:

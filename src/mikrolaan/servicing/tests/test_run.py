@@ -185,6 +185,33 @@ def test_a_payment_after_the_reminder_means_no_task(run_servicing):
     assert not Task.objects.exists()
 
 
+def test_a_payment_reversed_is_no_payment(run_servicing):
+    loan = paid_out_loan()
+    run_servicing(FIRST_DUE + D(days=10))
+    pay(loan, "50.00", FIRST_DUE + D(days=15))
+    services.reverse_entry(
+        LedgerEntry.objects.get(loan=loan, kind=EntryKind.REPAYMENT),
+        reason="Betalingen blev afvist af banken",
+        on=FIRST_DUE + D(days=16),
+        acting_user=loan.decision.recorded_by,
+    )
+    run_servicing(FIRST_DUE + D(days=10 + 14))
+    assert Task.objects.get().reason == "no_payment"
+
+
+@pytest.mark.parametrize("paid_in_time", [True, False])
+def test_a_payment_dated_after_the_run_does_not_hide_one_before_it(run_servicing, paid_in_time):
+    """The loan's latest payment is after the run's date: the run asks the ledger whether
+    one came between the reminder and its date."""
+    loan = paid_out_loan()
+    run_servicing(FIRST_DUE + D(days=10))
+    if paid_in_time:
+        pay(loan, "50.00", FIRST_DUE + D(days=15))
+    pay(loan, "50.00", FIRST_DUE + D(days=40))
+    run_servicing(FIRST_DUE + D(days=10 + 14))
+    assert Task.objects.filter(reason="no_payment").exists() is not paid_in_time
+
+
 def test_a_policy_fee_is_posted_once_per_reminder(run_servicing):
     LoanPolicy.objects.create(
         valid_from=dt.date(2013, 2, 1),
