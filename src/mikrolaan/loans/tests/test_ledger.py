@@ -224,9 +224,42 @@ def test_postgresql_refuses_a_kept_balance_that_is_not_the_ledgers_at_commit(loa
     assert ledger.balance(loan) == Decimal("9900.00")
 
 
+def test_the_commit_check_finds_the_one_bad_loan_among_many_statements(loan, pg_only):
+    # One check per transaction (migration 0010) covers every statement's loans: a good entry
+    # to one loan, then a bad one to another, is refused, and names the second.
+    other = disbursed_loan(paid_on=PAID_ON, amount=Decimal("1000.00"))
+    with pytest.raises(IntegrityError, match=f"loan {other.pk}: the kept"), transaction.atomic():
+        _raw_repayment(loan, "100.00")
+        Loan.objects.filter(pk=loan.pk).update(balance=F("balance") - Decimal("100.00"))
+        _raw_repayment(other, "100.00")
+        _check_now()
+
+
+def test_a_check_left_behind_does_not_stand_for_a_later_transactions(loan, pg_only):
+    # Rows of the notes that outlived their transaction (triggers turned off by hand) are
+    # another transaction's: the next one's entries are still checked, and its notes cleared.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off
+        cursor.execute("INSERT INTO loans_balance_check_due (xid) VALUES (1)")
+        cursor.execute(
+            "INSERT INTO loans_balance_check_loan (xid, loan_id) VALUES (1, %s)", [loan.pk]
+        )
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    with pytest.raises(IntegrityError, match="kept balance"), transaction.atomic():
+        _raw_repayment(loan, "100.00")
+        _check_now()
+    with transaction.atomic():
+        _raw_repayment(loan, "100.00")
+        Loan.objects.filter(pk=loan.pk).update(balance=F("balance") - Decimal("100.00"))
+        _check_now()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT xid FROM loans_balance_check_due")
+            assert cursor.fetchall() == [(1,)]  # only the one left behind
+
+
 def test_the_commit_check_sums_a_loans_balance_from_the_index_alone(loan, pg_only):
-    # The balance check (migration 0005) runs once per new entry at commit; summing the
-    # loan's entries from the covering index instead of its rows is what keeps it cheap.
+    # The balance check (migration 0010) sums each loan's entries once per transaction at
+    # commit; reading them from the covering index instead of their rows keeps it cheap.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
