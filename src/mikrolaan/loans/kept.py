@@ -192,13 +192,17 @@ def allocate_in_memory(
     return int(x)
 
 
-# Every loan's ``last_paid_on`` from its ledger (``recount_all``, and migration 0009).
+# Every loan's ``last_paid_on`` from its ledger (``recount_all``), in one pass over the payments
+# (a look-up of each payment's reversal took minutes over 36 million entries).
 LAST_PAID_SQL = """
-    UPDATE loans_loan SET last_paid_on = (
-        SELECT MAX(e.value_date) FROM loans_ledgerentry e
-        WHERE e.loan_id = loans_loan.id AND e.kind IN ('repayment', 'collector_payment')
-          AND NOT EXISTS (SELECT 1 FROM loans_ledgerentry r WHERE r.reverses_id = e.id)
-    )
+    UPDATE loans_loan SET last_paid_on = t.day
+    FROM (
+        SELECT e.loan_id, MAX(e.value_date) AS day FROM loans_ledgerentry e
+        WHERE e.kind IN ('repayment', 'collector_payment') AND e.id NOT IN (
+            SELECT r.reverses_id FROM loans_ledgerentry r WHERE r.reverses_id IS NOT NULL)
+        GROUP BY e.loan_id
+    ) t
+    WHERE loans_loan.id = t.loan_id
 """
 
 
@@ -255,6 +259,9 @@ def recount_all(*, last_paid: bool = True) -> None:
             """  # noqa: S608 - constants only
         )
         if last_paid:
+            cursor.execute(
+                "UPDATE loans_loan SET last_paid_on = NULL WHERE last_paid_on IS NOT NULL"
+            )
             cursor.execute(LAST_PAID_SQL)
         cursor.execute(
             f"""

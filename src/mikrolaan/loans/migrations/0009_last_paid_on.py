@@ -4,11 +4,14 @@ from django.db import migrations, models
 
 # Each loan's latest payment not reversed, from its ledger (as ``loans.kept`` keeps it).
 FILL = """
-    UPDATE loans_loan SET last_paid_on = (
-        SELECT MAX(e.value_date) FROM loans_ledgerentry e
-        WHERE e.loan_id = loans_loan.id AND e.kind IN ('repayment', 'collector_payment')
-          AND NOT EXISTS (SELECT 1 FROM loans_ledgerentry r WHERE r.reverses_id = e.id)
-    )
+    UPDATE loans_loan SET last_paid_on = t.day
+    FROM (
+        SELECT e.loan_id, MAX(e.value_date) AS day FROM loans_ledgerentry e
+        WHERE e.kind IN ('repayment', 'collector_payment') AND e.id NOT IN (
+            SELECT r.reverses_id FROM loans_ledgerentry r WHERE r.reverses_id IS NOT NULL)
+        GROUP BY e.loan_id
+    ) t
+    WHERE loans_loan.id = t.loan_id
 """
 
 
