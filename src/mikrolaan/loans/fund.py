@@ -144,14 +144,30 @@ def _ageing_now(cursor: CursorWrapper, fund: Fund) -> BucketTotals:
     return {bucket: (n, arrears, owed) for bucket, n, arrears, owed in cursor.fetchall()}
 
 
-# A loan's status on %(as_of)s: its last transition on or before the date.
-_STATUS_ON = """(SELECT t.to_status FROM loans_loantransition t
-                 WHERE t.loan_id = l.id AND t.day <= %(as_of)s
-                 ORDER BY t.day DESC, t.id DESC LIMIT 1)"""
+# Each loan's status on %(as_of)s: its last transition on or before the date (one pass over
+# the transitions; ``queries.status_on`` reads the same loan by loan).
+_STATUS_ON = """status AS (
+    SELECT loan_id, to_status FROM (
+        SELECT loan_id, to_status,
+               ROW_NUMBER() OVER (PARTITION BY loan_id ORDER BY day DESC, id DESC) AS nth
+        FROM loans_loantransition WHERE day <= %(as_of)s
+    ) t WHERE nth = 1
+)"""
+
+# What each loan owed on %(as_of)s (``queries.balances``).
+_OWED_ON = """owed AS (
+    SELECT loan_id, SUM(debt_delta) AS owed FROM loans_ledgerentry
+    WHERE value_date <= %(as_of)s GROUP BY loan_id
+)"""
 
 
 def _ageing_then(cursor: CursorWrapper, fund: Fund) -> BucketTotals:
-    """Totals on a past date, from the ledger's dated entries and the dated transitions."""
+    """Totals on a past date, from the ledger's dated entries and the dated transitions.
+
+    One statement gives the ageing of the loans being repaid (active on the date), what every
+    loan owed and what the loans with the debt collector owed: the balances are summed once
+    per loan and the statuses read in one pass (a status looked up loan by loan, and a second
+    sum of the balances, took half of the 47 s this took at a million loans)."""
     as_of = fund.as_of
     by_kind = queries.totals_by_kind(as_of)
     fund.loans_paid_out = (
@@ -164,25 +180,31 @@ def _ageing_then(cursor: CursorWrapper, fund: Fund) -> BucketTotals:
     fund.repaid = _kr(by_kind.get("repayment")) + _kr(by_kind.get("collector_payment"))
     fund.fees = _kr(by_kind.get("fee"))
     fund.written_off = _kr(by_kind.get("write_off"))
-    fund.outstanding = _kr(queries.debt_total(as_of))
-    with_collector = queries.loans_in_status_on(as_of, "in_collection")
-    fund.in_collection = _kr(queries.debt_total(as_of, with_collector))
+    arrears = arrears_sql(connection.vendor)
     cursor.execute(
         f"""
-        WITH a AS ({arrears_sql(connection.vendor, loan_filter=f"{_STATUS_ON} = 'active'")}),
-        bal AS (
-            SELECT loan_id, SUM(debt_delta) AS owed FROM loans_ledgerentry
-            WHERE value_date <= %(as_of)s GROUP BY loan_id
-        )
+        WITH a AS ({arrears}), {_STATUS_ON}, {_OWED_ON}
         SELECT CASE {_bucket_sql()} END AS bucket, COUNT(*), SUM(a.arrears),
-               COALESCE(SUM(bal.owed), 0)
-        FROM a LEFT JOIN bal ON bal.loan_id = a.loan_id
+               COALESCE(SUM(owed.owed), 0)
+        FROM a JOIN status s ON s.loan_id = a.loan_id AND s.to_status = 'active'
+        LEFT JOIN owed ON owed.loan_id = a.loan_id
         WHERE a.arrears > 0
         GROUP BY CASE {_bucket_sql()} END
-        """,  # noqa: S608 - the buckets and the status subquery are constants of this module
-        {"as_of": as_of},
+        UNION ALL
+        SELECT %(all)s, COUNT(*), 0, COALESCE(SUM(owed.owed), 0) FROM owed
+        UNION ALL
+        SELECT %(collector)s, COUNT(*), 0, COALESCE(SUM(owed.owed), 0)
+        FROM owed JOIN status s ON s.loan_id = owed.loan_id AND s.to_status = 'in_collection'
+        """,  # noqa: S608 - the buckets and the CTEs are constants of this module
+        {"as_of": as_of, "all": _ALL, "collector": _COLLECTOR},
     )
-    return {bucket: (n, arrears, owed) for bucket, n, arrears, owed in cursor.fetchall()}
+    rows = {bucket: (n, arrears, owed) for bucket, n, arrears, owed in cursor.fetchall()}
+    fund.outstanding = _kr(rows.pop(_ALL)[2])
+    fund.in_collection = _kr(rows.pop(_COLLECTOR)[2])
+    return rows
+
+
+_ALL, _COLLECTOR = "*every loan", "*with the debt collector"
 
 
 def fund_json(fund: Fund) -> dict[str, Any]:
