@@ -10,14 +10,16 @@ from mikrolaan.cases import page
 from mikrolaan.cases.page import register_action, register_section
 from mikrolaan.progression import services
 from mikrolaan.progression.constants import POINTS, Area, Point
+from mikrolaan.progression.due import due_points
 from mikrolaan.progression.reminders import EVENT_KIND as REMINDER_EVENT_KIND
+from mikrolaan.progression.scores import progression_of
 
 
 @register_section(order=85)
 def progression_section(case, user):
     today = timezone.localdate()
-    progression = services.progression_of(case)
-    points = services.due_points(case, today, progression.assessments)
+    progression = progression_of(case)
+    points = due_points(case, today, progression.assessments)
     may_record = services.may_record(case, user)
     return {
         "template": "progression/case_section.html",

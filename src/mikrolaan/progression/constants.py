@@ -46,7 +46,7 @@ STAFF_CHANNELS = (Channel.CASEWORKER, Channel.SYSTEM)
 
 
 class PointStatus(models.TextChoices):
-    """Where a measuring point stands for a case on a given day (``services.due_points``)."""
+    """Where a measuring point stands for a case on a given day (``due.due_points``)."""
 
     ANSWERED = "answered", _("Answered")
     DUE = "due", pgettext_lazy("self-assessment", "Due")
@@ -57,3 +57,6 @@ class PointStatus(models.TextChoices):
 
 
 SCORE_MIN, SCORE_MAX = 1, 5
+
+# Days to answer, for a point whose date lies before every questionnaire version.
+DEFAULT_ANSWER_WITHIN_DAYS = 30

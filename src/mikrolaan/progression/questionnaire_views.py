@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from mikrolaan.accounts.roles import Role
-from mikrolaan.progression import services
+from mikrolaan.progression import questionnaires
+from mikrolaan.progression.constants import DEFAULT_ANSWER_WITHIN_DAYS
 from mikrolaan.progression.forms import QuestionnaireForm, StatementFormSet
 from mikrolaan.progression.models import Questionnaire
 
@@ -38,7 +39,7 @@ def questionnaire_new(request):
             statements = [s for s in (row.statement() for row in rows) if s]
             try:
                 with transaction.atomic():
-                    services.add_questionnaire_version(
+                    questionnaires.add_questionnaire_version(
                         acting_user=request.user, statements=statements, **form.cleaned_data
                     )
             except ValidationError as exc:
@@ -53,7 +54,7 @@ def questionnaire_new(request):
             initial={
                 "name": newest.name if newest else "",
                 "answer_within_days": (
-                    newest.answer_within_days if newest else services.DEFAULT_ANSWER_WITHIN_DAYS
+                    newest.answer_within_days if newest else DEFAULT_ANSWER_WITHIN_DAYS
                 ),
             }
         )

@@ -2,7 +2,7 @@
 
 ``remind_due_assessments(on)`` is called by the daily servicing run (and by
 ``mikrolaan assessment_reminders``). For every case still in the programme or followed after it
-(not dropped out, closed or registered in error) it reads the points (``services.due_points``);
+(not dropped out, closed or registered in error) it reads the points (``due.due_points``);
 each point that is *due* on ``on`` — from its date through the answer window, so a point long
 overdue when this began is not chased — and has no reminder yet gets a letter and an
 ``AssessmentReminder`` row in one transaction per case. ``UNIQUE (case, point)`` and the row
@@ -27,8 +27,8 @@ from mikrolaan.letters.models import LetterKind
 from mikrolaan.letters.pdf import typeset_pdf
 from mikrolaan.letters.services import send_letter
 from mikrolaan.progression.constants import PointStatus
+from mikrolaan.progression.due import ENDED_STAGES, DuePoint, due_points
 from mikrolaan.progression.models import AssessmentReminder, Questionnaire
-from mikrolaan.progression.services import ENDED_STAGES, DuePoint, due_points
 
 TEMPLATE = "progression/letters/reminder.html"
 EVENT_KIND = "assessment_reminder"

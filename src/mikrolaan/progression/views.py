@@ -11,6 +11,7 @@ from mikrolaan.audit.services import log_read
 from mikrolaan.cases.models import Case
 from mikrolaan.progression import services
 from mikrolaan.progression.constants import Channel, PointStatus
+from mikrolaan.progression.due import due_points
 from mikrolaan.progression.forms import AssessmentForm
 from mikrolaan.progression.models import Assessment, Questionnaire
 
@@ -47,7 +48,7 @@ def _form_page(request, case, *, corrects: Assessment | None):
             initial[AssessmentForm.score_field(answer.statement.code)] = str(answer.score)
     else:
         open_points = (PointStatus.DUE, PointStatus.OVERDUE)
-        due = [p for p in services.due_points(case, today) if p.status in open_points]
+        due = [p for p in due_points(case, today) if p.status in open_points]
         if due:
             initial["point"] = due[0].point
     form = AssessmentForm(

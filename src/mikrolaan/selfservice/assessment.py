@@ -1,7 +1,7 @@
 """The citizen's self-assessment on their own page (issue 11, part 2): which measuring points
 are open for answers, their progression, and saving their answers.
 
-A point is open while it is *due* or *overdue* (``progression.services.due_points``): the
+A point is open while it is *due* or *overdue* (``progression.due_points``): the
 citizen may still answer a point they were late with, as the caseworker may enter it. Every
 other point (upcoming, not yet known, answered, lapsed) is refused.
 """
@@ -20,7 +20,9 @@ from mikrolaan.cases.models import Case
 from mikrolaan.people.models import Citizen
 from mikrolaan.progression import services
 from mikrolaan.progression.constants import POINTS, Area, Channel, PointStatus
+from mikrolaan.progression.due import DuePoint, due_points
 from mikrolaan.progression.models import Assessment
+from mikrolaan.progression.scores import progression_of
 
 OPEN = (PointStatus.DUE, PointStatus.OVERDUE)
 
@@ -34,18 +36,18 @@ class CaseAssessments:
     """One case's measuring points, the open ones, and the progression table's rows."""
 
     case: Case
-    points: list[services.DuePoint]
-    columns: list[services.DuePoint]
+    points: list[DuePoint]
+    columns: list[DuePoint]
     rows: list[dict]
 
     @property
-    def open(self) -> list[services.DuePoint]:
+    def open(self) -> list[DuePoint]:
         return [p for p in self.points if p.status in OPEN]
 
 
 def overview(case: Case, on: dt.date) -> CaseAssessments:
-    points = services.due_points(case, on)
-    progression = services.progression_of(case)
+    points = due_points(case, on)
+    progression = progression_of(case)
     answered = [p for p in POINTS if p in progression.assessments]
     return CaseAssessments(
         case=case,
@@ -65,9 +67,9 @@ def overview(case: Case, on: dt.date) -> CaseAssessments:
     )
 
 
-def open_point(case: Case, point: str, on: dt.date) -> services.DuePoint:
+def open_point(case: Case, point: str, on: dt.date) -> DuePoint:
     """The point if it is open on ``on``; raises ``NotOpen`` otherwise."""
-    for due in services.due_points(case, on):
+    for due in due_points(case, on):
         if due.point == point and due.status in OPEN:
             return due
     raise NotOpen(point)

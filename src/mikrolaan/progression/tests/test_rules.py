@@ -12,13 +12,11 @@ from mikrolaan.core.models import AppendOnlyError
 from mikrolaan.courses.models import Participation
 from mikrolaan.courses.tests.factories import CohortFactory, in_pre_course_case
 from mikrolaan.progression.constants import Area, Channel, Point, PointStatus
+from mikrolaan.progression.due import due_points
 from mikrolaan.progression.models import Assessment, Questionnaire
-from mikrolaan.progression.services import (
-    add_questionnaire_version,
-    due_points,
-    effective_assessments,
-    progression_of,
-)
+from mikrolaan.progression.questionnaires import add_questionnaire_version
+from mikrolaan.progression.scores import progression_of
+from mikrolaan.progression.services import effective_assessments
 from mikrolaan.progression.tests.factories import assess, codes
 
 pytestmark = pytest.mark.django_db

@@ -102,8 +102,8 @@ def test_the_daily_filter_reads_only_cases_near_a_point_and_misses_none():
     from mikrolaan.courses.models import Participation
     from mikrolaan.courses.tests.factories import CohortFactory, in_pre_course_case
     from mikrolaan.progression.constants import PointStatus
+    from mikrolaan.progression.due import ENDED_STAGES, due_points
     from mikrolaan.progression.reminders import _candidates
-    from mikrolaan.progression.services import ENDED_STAGES, due_points
 
     day = dt.date(2026, 1, 5)
     cohort = CohortFactory(
