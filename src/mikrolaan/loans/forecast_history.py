@@ -15,6 +15,7 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from mikrolaan.core.bulk import in_parts
 from mikrolaan.loans import arrears, queries, schedule
 from mikrolaan.loans.forecast_model import LoanMonth, state_of
 from mikrolaan.loans.models import ZERO, Loan
@@ -46,12 +47,11 @@ class Position:
 
 
 def _chunks(ids: Sequence[int] | None) -> Iterator[list[int] | None]:
+    """The given loans a part at a time, or every loan (None) at once."""
     if ids is None:
         yield None
         return
-    ids = list(ids)
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]
+    yield from in_parts(ids, CHUNK)
 
 
 def positions(day: dt.date, loan_ids: Sequence[int] | None = None) -> dict[int, Position]:
