@@ -8,6 +8,8 @@ means everything recorded.
   before D. (A payment reversed later did count on D: that is what the books said then.)
   With no date: every payment never reversed — how the plan applies money
   (``loans.plan.payments_of``, ``loans.arrears``: a bounced payment never paid an instalment).
+* net of a kind (``totals_by_kind``, ``net_by_loan``): the entries of that kind dated on or
+  before D, less the reversals of them dated on or before D.
 * balance: what the borrower owes on D — payout, fees and refunds, less payments and
   write-offs, each reversal undoing its entry — the sum of the entries' ``debt_delta``.
 * status on D: the ``to_status`` of the loan's last ``LoanTransition`` on or before D.
@@ -122,6 +124,23 @@ def totals_by_kind(as_of: dt.date | None = None, loans: Loans = None) -> dict[st
             result[reversed_kind] = result.get(reversed_kind, ZERO) - _kr(total)
         else:
             result[kind] = result.get(kind, ZERO) + _kr(total)
+    return result
+
+
+def net_by_loan(kind: str, as_of: dt.date | None = None, loans: Loans = None) -> dict[int, Decimal]:
+    """Each loan's net amount of ``kind`` up to ``as_of``, a reversal counting against the
+    kind it reverses (as ``totals_by_kind``); loans with none are left out."""
+    rows = (
+        _entries(as_of, loans)
+        .filter(Q(kind=kind) | Q(kind=EntryKind.REVERSAL, reversed_kind=kind))
+        .order_by()
+        .values_list("loan_id", "kind")
+        .annotate(total=Sum("amount"))
+    )
+    result: dict[int, Decimal] = {}
+    for loan_id, entry_kind, total in rows:
+        sign = -1 if entry_kind == EntryKind.REVERSAL else 1
+        result[loan_id] = result.get(loan_id, ZERO) + sign * _kr(total)
     return result
 
 

@@ -25,7 +25,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mikrolaan.outcomes import rules
@@ -124,26 +124,12 @@ def _recorded_subsistence_months() -> dict:
 
 
 def _ledger_sums(as_of: dt.date) -> tuple[dict, dict]:
-    """({loan: outstanding on as_of}, {loan: net written off on as_of})."""
-    from mikrolaan.loans.models import EntryKind, LedgerEntry
+    """({loan: outstanding on as_of}, {loan: net written off on as_of}), as the ledger's query
+    API defines them (``loans.queries``)."""
+    from mikrolaan.loans import queries
+    from mikrolaan.loans.models import EntryKind
 
-    entries = LedgerEntry.objects.filter(value_date__lte=as_of)
-    outstanding = {
-        row["loan_id"]: row["total"] or ZERO
-        for row in entries.values("loan_id").annotate(total=Sum("debt_delta"))
-    }
-    written_off: dict = defaultdict(lambda: ZERO)
-    for row in (
-        entries.filter(
-            Q(kind=EntryKind.WRITE_OFF)
-            | Q(kind=EntryKind.REVERSAL, reverses__kind=EntryKind.WRITE_OFF)
-        )
-        .values("loan_id", "kind")
-        .annotate(total=Sum("amount"))
-    ):
-        sign = 1 if row["kind"] == EntryKind.WRITE_OFF else -1
-        written_off[row["loan_id"]] += sign * row["total"]
-    return outstanding, dict(written_off)
+    return queries.balances(as_of), queries.net_by_loan(EntryKind.WRITE_OFF, as_of)
 
 
 def _participants(as_of: dt.date) -> dict:

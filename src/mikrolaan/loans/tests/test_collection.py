@@ -191,6 +191,27 @@ def test_write_off_writes_off_the_balance_and_is_not_taken_for_repaid(finance_cl
         services.write_off(loan, on=dt.date(2014, 1, 11), reason="Igen", acting_user=finance_clerk)
 
 
+def test_a_write_off_counts_as_of_its_date_until_its_reversal_is_dated(finance_clerk):
+    from mikrolaan.loans import queries
+
+    loan = disbursed_loan(paid_on=PAID_ON, amount=Decimal("8400.00"))
+    other = disbursed_loan(paid_on=PAID_ON, amount=Decimal("8400.00"))
+    services.write_off(loan, on=dt.date(2014, 1, 10), reason="Konkurs", acting_user=finance_clerk)
+    entry = LedgerEntry.objects.get(loan=loan, kind=EntryKind.WRITE_OFF)
+    services.reverse_entry(entry, reason="Fejl", on=dt.date(2014, 3, 1), acting_user=finance_clerk)
+    net = queries.net_by_loan
+    assert net(EntryKind.WRITE_OFF, dt.date(2014, 1, 9)) == {}
+    assert net(EntryKind.WRITE_OFF, dt.date(2014, 2, 1)) == {loan.pk: Decimal("8400.00")}
+    assert net(EntryKind.WRITE_OFF, dt.date(2014, 3, 1)) == {loan.pk: Decimal("0.00")}
+    assert net(EntryKind.WRITE_OFF, None, [other.pk]) == {}
+    # The same rule as the portfolio's totals by kind.
+    assert queries.totals_by_kind(dt.date(2014, 2, 1))[EntryKind.WRITE_OFF] == Decimal("8400.00")
+    assert net(EntryKind.DISBURSEMENT) == {
+        loan.pk: Decimal("8400.00"),
+        other.pk: Decimal("8400.00"),
+    }
+
+
 def test_a_refund_needs_a_reason_and_happens_once(finance_clerk):
     loan = disbursed_loan(paid_on=PAID_ON, amount=Decimal("1000.00"))
     received = services.register_payment(
