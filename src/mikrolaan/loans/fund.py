@@ -161,6 +161,10 @@ _OWED_ON = """owed AS (
 )"""
 
 
+# The statement's two rows beside the ageing buckets: every loan, the debt collector's loans.
+_ALL, _COLLECTOR = "*every loan", "*with the debt collector"
+
+
 def _ageing_then(cursor: CursorWrapper, fund: Fund) -> BucketTotals:
     """Totals on a past date, from the ledger's dated entries and the dated transitions.
 
@@ -202,9 +206,6 @@ def _ageing_then(cursor: CursorWrapper, fund: Fund) -> BucketTotals:
     fund.outstanding = _kr(rows.pop(_ALL)[2])
     fund.in_collection = _kr(rows.pop(_COLLECTOR)[2])
     return rows
-
-
-_ALL, _COLLECTOR = "*every loan", "*with the debt collector"
 
 
 def fund_json(fund: Fund) -> dict[str, Any]:

@@ -18,7 +18,9 @@ import os
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
+import dj_database_url
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -59,17 +61,20 @@ def add_arguments(p) -> None:
 
 
 def worker_environment() -> dict[str, str]:
-    """This process's environment, with the database and letter folder it uses now (a test
-    database and folder too)."""
+    """This process's environment, with the database and letter folder it uses now: its
+    ``DATABASE_URL`` as it is (options and all), or, where the database is another (a test
+    database), an address made for it."""
     db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        host, port = db.get("HOST") or "localhost", db.get("PORT") or 5432
-        auth = db.get("USER") or ""
-        if db.get("PASSWORD"):
-            auth = f"{auth}:{db['PASSWORD']}"
-        url = f"postgres://{auth}{'@' if auth else ''}{host}:{port}/{db['NAME']}"
+    url = os.environ.get("DATABASE_URL", "")
+    if not url or dj_database_url.parse(url)["NAME"] != db["NAME"]:
+        if db["ENGINE"].endswith("sqlite3"):
+            url = f"sqlite:///{db['NAME']}"
+        else:
+            host, port = db.get("HOST") or "localhost", db.get("PORT") or 5432
+            auth = quote(db.get("USER") or "", safe="")
+            if db.get("PASSWORD"):
+                auth = f"{auth}:{quote(db['PASSWORD'], safe='')}"
+            url = f"postgres://{auth}{'@' if auth else ''}{host}:{port}/{db['NAME']}"
     return {
         **os.environ,
         "DATABASE_URL": url,

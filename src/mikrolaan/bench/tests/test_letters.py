@@ -78,3 +78,29 @@ def test_the_letter_benchmark_runs_as_commands_on_sqlite(tmp_path):
     assert f"{issued} leveret, 0 rykkere uden brev" in out.replace(".", "")
     pdfs = list((tmp_path / "var" / "letters").rglob("*.pdf"))
     assert len(pdfs) >= issued
+
+
+def test_the_workers_get_the_database_this_process_uses(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    from mikrolaan.bench.subcommands import letters
+
+    database = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "test_mikrolaan",
+        "USER": "ml",
+        "PASSWORD": "p@ss/word",
+        "HOST": "db.example",
+        "PORT": 5433,
+    }
+    here = SimpleNamespace(DATABASES={"default": database}, LETTERS_DIR=tmp_path)
+    monkeypatch.setattr(letters, "settings", here)
+    # The test database: an address made for it, the password quoted.
+    monkeypatch.setenv("DATABASE_URL", "postgres://ml:x@db.example:5433/mikrolaan?sslmode=require")
+    env = letters.worker_environment()
+    assert env["DATABASE_URL"] == "postgres://ml:p%40ss%2Fword@db.example:5433/test_mikrolaan"
+    assert env["MIKROLAAN_LETTERS_DIR"] == str(tmp_path)
+    # The same database: the address as it is, with its options.
+    same = "postgres://ml:x@db.example:5433/test_mikrolaan?sslmode=require"
+    monkeypatch.setenv("DATABASE_URL", same)
+    assert letters.worker_environment()["DATABASE_URL"] == same
