@@ -32,6 +32,7 @@ from mikrolaan.bench.subcommands.servicing import SERVICING_TABLES, reset
 from mikrolaan.core.formatting import number, short_date
 from mikrolaan.jobs.models import FINISHED, Job, JobStatus
 from mikrolaan.letters.models import Letter, LetterKind, LetterStatus
+from mikrolaan.loans.models import Loan
 from mikrolaan.loans.schedule import next_bank_day
 from mikrolaan.servicing.letter_jobs import KIND, enqueue_letters
 from mikrolaan.servicing.models import Reminder
@@ -171,8 +172,6 @@ def handle(command, *, workers, as_of, every, **options) -> None:
 
 
 def portfolio_loans() -> bool:
-    from mikrolaan.loans.models import Loan
-
     return Loan.objects.filter(loan_ref__startswith=portfolio.PREFIX).exists()
 
 
